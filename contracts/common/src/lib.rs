@@ -1,0 +1,68 @@
+//! What rigshare's contracts share, so each fact has one home: role ids, the interface the
+//! share token uses to checkpoint the revenue splitter, and the macro that forwards a library
+//! error enum into a contract's own.
+#![no_std]
+
+extern crate alloc;
+
+mod short_text;
+
+#[allow(unused_imports)]
+use alloc::{vec, vec::Vec};
+
+pub use short_text::ShortText;
+
+/// Role that mints and updates rig deeds, and deposits deeds into a pool.
+pub const OPERATOR_ROLE: [u8; 32] = keccak_const::Keccak256::new().update(b"OPERATOR_ROLE").finalize();
+
+/// Role that may mint new pool shares (granted to a primary-sale contract, never by default).
+pub const MINTER_ROLE: [u8; 32] = keccak_const::Keccak256::new().update(b"MINTER_ROLE").finalize();
+
+/// OpenZeppelin's `DEFAULT_ADMIN_ROLE`: grants and revokes every other role.
+pub const ADMIN_ROLE: [u8; 32] = [0; 32];
+
+/// ERC-165 id of Solidity's `IAccessControl` (0x7965db0b). openzeppelin-stylus 0.3.0 derives
+/// its id from a trait that also has `onlyRole`, giving 0x0edd8b6c, which no wallet or
+/// contract asks for; rigshare announces the standard id instead.
+pub const ACCESS_CONTROL_INTERFACE_ID: [u8; 4] = [0x79, 0x65, 0xdb, 0x0b];
+
+stylus_sdk::prelude::sol_interface! {
+    /// What a pool's share token tells its revenue splitter. The token passes everything the
+    /// splitter needs as arguments, because Stylus refuses re-entry: the splitter cannot call
+    /// back into the token while the token is mid-transfer.
+    interface IShareCheckpoint {
+        /// Called once, when the token adopts this splitter, with the supply at that moment.
+        function onSharesBound(uint256 total_supply) external;
+        /// Called on every balance change (`from` zero for a mint, `to` zero for a burn).
+        function onSharesTransfer(address from, address to, uint256 amount) external;
+    }
+
+    /// The one ERC-20 view the splitter reads, of the share token and of the payout token.
+    interface IBalanceOf {
+        function balanceOf(address account) external view returns (uint256);
+    }
+
+    /// The pool backing the share token reads from the deed contract.
+    interface IRigBacking {
+        function backingOf(address owner) external view returns (uint256 hashrate_ghs, uint256 power_watts, uint256 rigs);
+        function safeTransferFrom(address from, address to, uint256 token_id) external;
+    }
+}
+
+/// Implements `From<$source> for $target` by moving each listed variant across unchanged;
+/// the variant names must be the same in both enums (they are the Solidity error names).
+#[macro_export]
+macro_rules! forward_errors {
+    ($target:ty : $src:path { $($variant:ident),+ $(,)? }) => {
+        const _: () = {
+            use $src as Source;
+            impl From<Source> for $target {
+                fn from(e: Source) -> Self {
+                    match e {
+                        $( Source::$variant(inner) => Self::$variant(inner), )+
+                    }
+                }
+            }
+        };
+    };
+}

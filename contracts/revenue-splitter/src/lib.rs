@@ -1,0 +1,751 @@
+//! # RevenueSplitter
+//!
+//! Pays a pool's mining revenue to its share holders. Bound at construction to one share
+//! token and one payout asset (native ETH, or any ERC-20 such as WBTC).
+//!
+//! - Anyone deposits revenue: `deposit(amount)` for a token, `depositEth()` or a plain ETH
+//!   transfer for ETH. Fee-on-transfer tokens are credited with what actually arrived.
+//! - Waterfall: each fixed payee (hosting, operator fee, maintenance reserve, ...) is credited
+//!   its basis-point cut of every deposit first; the rest accrues to holders. Payee changes
+//!   apply to later deposits only.
+//! - Holder accounting is pull-based and O(1) (see [`accrual`]): no loop over holders or
+//!   deposits anywhere; the division remainder is carried, so no wei is lost and no claim can
+//!   exceed what was deposited.
+//! - Optional streaming window: holder revenue vests linearly over N seconds, which blunts
+//!   buying shares just before a deposit and selling right after. A deposit made while an
+//!   earlier one is still vesting re-streams the unvested rest together with the new amount
+//!   over a fresh window.
+//! - Excluded accounts (AMM pools, the pool contract, ...) earn nothing; their share goes to
+//!   the other holders.
+//! - The share token reports every balance change (`onSharesTransfer`) with the amounts, as
+//!   Stylus refuses re-entry into the token while it is mid-transfer.
+//! - Pausing stops deposits; claims always work.
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![allow(clippy::needless_pass_by_value)]
+// The SDK's free functions (`msg::sender`, `evm::log`, ...) are what motsu intercepts in native
+// tests; `self.vm()` is not, so they are used on purpose, as OpenZeppelin does.
+#![allow(deprecated)]
+
+extern crate alloc;
+
+pub mod accrual;
+mod clock;
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{aliases::B32, Address, B256, U16, U256, U64};
+use openzeppelin_stylus::{
+    access::control::{self, AccessControl, IAccessControl},
+    token::erc20::utils::safe_erc20::{self, ISafeErc20, SafeErc20},
+    utils::{
+        introspection::erc165::IErc165,
+        pausable::{self, IPausable, Pausable},
+    },
+};
+use rigshare_common::{forward_errors, ACCESS_CONTROL_INTERFACE_ID, IBalanceOf, ADMIN_ROLE};
+use stylus_sdk::{
+    call::Call,
+    contract, evm, msg,
+    prelude::*,
+    storage::{StorageAddress, StorageBool, StorageMap, StorageU16, StorageU256, StorageU64, StorageVec},
+};
+
+use crate::accrual::{magnify, to_wei_down, Pool, MAX_TOTAL_TO_HOLDERS};
+
+pub use sol::*;
+
+/// Most payees in the waterfall; bounds the per-deposit loop.
+pub const MAX_PAYEES: usize = 8;
+/// Basis points in 100%.
+pub const BPS_DENOMINATOR: u16 = 10_000;
+/// Longest streaming window: one year.
+pub const MAX_STREAM_SECONDS: u64 = 365 * 24 * 60 * 60;
+
+mod sol {
+    use alloy_sol_types::sol;
+
+    sol! {
+        /// The share token adopted this splitter; `totalSupply` is its supply then.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event SharesBound(address indexed shareToken, uint256 totalSupply);
+        /// Revenue arrived: `toPayees` was credited to payees, `toHolders` to share holders.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event RevenueDeposited(address indexed from, uint256 amount, uint256 toHolders, uint256 toPayees);
+        /// A payee's cut of one deposit.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event PayeeCredited(address indexed payee, uint256 amount);
+        /// `account` claimed `amount`, paid to `recipient`.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event Claimed(address indexed account, address indexed recipient, uint256 amount);
+        /// The waterfall for future deposits.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event PayeesUpdated(address[] accounts, uint16[] bps);
+        /// `account` stopped (or resumed) earning on its shares.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event ExclusionSet(address indexed account, bool excluded);
+    }
+
+    sol! {
+        /// Only the bound share token may report balance changes.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterUnauthorizedHook(address caller);
+        /// The share token already bound this splitter.
+        #[derive(Debug)]
+        error SplitterAlreadyBound();
+        /// The share token has not adopted this splitter yet (`setRevenueSplitter`).
+        #[derive(Debug)]
+        error SplitterNotBound();
+        /// This splitter pays out `asset` (zero = ETH); use the other deposit path.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterWrongAsset(address asset);
+        /// A deposit of zero.
+        #[derive(Debug)]
+        error SplitterZeroDeposit();
+        /// Total holder revenue would reach 10^38 wei.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterDepositTooLarge(uint256 amount);
+        /// Nothing to claim.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterNothingToClaim(address account);
+        /// Claims cannot be paid to the zero address.
+        #[derive(Debug)]
+        error SplitterInvalidRecipient();
+        /// The ETH payment to `recipient` failed.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterEthTransferFailed(address recipient);
+        /// `accounts` and `bps` differ in length.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterPayeesMismatch(uint256 accounts, uint256 bps);
+        /// More than `max` payees.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterTooManyPayees(uint256 max);
+        /// A payee is the zero address or has a zero cut.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterInvalidPayee(address account, uint16 bps);
+        /// Cuts add up to more than 10,000 bps.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterCutsExceedTotal(uint256 totalBps);
+        /// The account is already in that exclusion state.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterExclusionUnchanged(address account, bool excluded);
+        /// Constructor: the share token is the zero address.
+        #[derive(Debug)]
+        error SplitterInvalidShareToken();
+        /// Constructor: the admin is the zero address.
+        #[derive(Debug)]
+        error SplitterZeroAdmin();
+        /// Constructor: the window is longer than `max` seconds.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterStreamTooLong(uint64 seconds, uint64 max);
+        /// A share balance report does not fit the supply this splitter tracks.
+        #[derive(Debug)]
+        error SplitterSupplyMismatch();
+        /// The share token's balance could not be read.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterBalanceUnavailable(address token);
+    }
+}
+
+/// Every error the splitter can return, as Solidity custom errors.
+#[derive(SolidityError, Debug)]
+pub enum Error {
+    /// See [`SplitterUnauthorizedHook`].
+    UnauthorizedHook(SplitterUnauthorizedHook),
+    /// See [`SplitterAlreadyBound`].
+    AlreadyBound(SplitterAlreadyBound),
+    /// See [`SplitterNotBound`].
+    NotBound(SplitterNotBound),
+    /// See [`SplitterWrongAsset`].
+    WrongAsset(SplitterWrongAsset),
+    /// See [`SplitterZeroDeposit`].
+    ZeroDeposit(SplitterZeroDeposit),
+    /// See [`SplitterDepositTooLarge`].
+    DepositTooLarge(SplitterDepositTooLarge),
+    /// See [`SplitterNothingToClaim`].
+    NothingToClaim(SplitterNothingToClaim),
+    /// See [`SplitterInvalidRecipient`].
+    InvalidRecipient(SplitterInvalidRecipient),
+    /// See [`SplitterEthTransferFailed`].
+    EthTransferFailed(SplitterEthTransferFailed),
+    /// See [`SplitterPayeesMismatch`].
+    PayeesMismatch(SplitterPayeesMismatch),
+    /// See [`SplitterTooManyPayees`].
+    TooManyPayees(SplitterTooManyPayees),
+    /// See [`SplitterInvalidPayee`].
+    InvalidPayee(SplitterInvalidPayee),
+    /// See [`SplitterCutsExceedTotal`].
+    CutsExceedTotal(SplitterCutsExceedTotal),
+    /// See [`SplitterExclusionUnchanged`].
+    ExclusionUnchanged(SplitterExclusionUnchanged),
+    /// See [`SplitterInvalidShareToken`].
+    InvalidShareToken(SplitterInvalidShareToken),
+    /// See [`SplitterZeroAdmin`].
+    ZeroAdmin(SplitterZeroAdmin),
+    /// See [`SplitterStreamTooLong`].
+    StreamTooLong(SplitterStreamTooLong),
+    /// See [`SplitterSupplyMismatch`].
+    SupplyMismatch(SplitterSupplyMismatch),
+    /// See [`SplitterBalanceUnavailable`].
+    BalanceUnavailable(SplitterBalanceUnavailable),
+    /// A token transfer failed.
+    SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation),
+    /// Never returned: allowance decreases are not used.
+    SafeErc20FailedDecreaseAllowance(safe_erc20::SafeErc20FailedDecreaseAllowance),
+    /// Caller lacks the role.
+    UnauthorizedAccount(control::AccessControlUnauthorizedAccount),
+    /// `renounceRole` for someone else.
+    BadConfirmation(control::AccessControlBadConfirmation),
+    /// Paused.
+    EnforcedPause(pausable::EnforcedPause),
+    /// Not paused.
+    ExpectedPause(pausable::ExpectedPause),
+}
+
+forward_errors!(Error: safe_erc20::Error { SafeErc20FailedOperation, SafeErc20FailedDecreaseAllowance });
+forward_errors!(Error: control::Error { UnauthorizedAccount, BadConfirmation });
+forward_errors!(Error: pausable::Error { EnforcedPause, ExpectedPause });
+
+/// One waterfall entry.
+#[storage]
+pub struct Payee {
+    account: StorageAddress,
+    bps: StorageU16,
+}
+
+impl stylus_sdk::storage::Erase for Payee {
+    fn erase(&mut self) {
+        self.account.erase();
+        self.bps.erase();
+    }
+}
+
+/// The splitter. Field order is the storage layout: append only.
+#[entrypoint]
+#[storage]
+pub struct RevenueSplitter {
+    access: AccessControl,
+    pausable: Pausable,
+    safe_erc20: SafeErc20,
+    share_token: StorageAddress,
+    /// Payout asset; zero = native ETH.
+    asset: StorageAddress,
+    stream_seconds: StorageU64,
+    bound: StorageBool,
+    /// Share supply as reported by the token (set at binding, then every mint and burn).
+    tracked_supply: StorageU256,
+    /// Shares held by excluded accounts.
+    excluded_supply: StorageU256,
+    /// [`Pool::acc`].
+    acc: StorageU256,
+    /// [`Pool::carry`].
+    carry: StorageU256,
+    /// [`Pool::unvested`].
+    unvested: StorageU256,
+    /// [`Pool::rate`].
+    stream_rate: StorageU256,
+    /// [`Pool::stream_end`].
+    stream_end: StorageU64,
+    /// [`Pool::last_release`].
+    last_release: StorageU64,
+    /// Every unit ever deposited.
+    total_deposited: StorageU256,
+    /// The part of it that went to holders (after payee cuts).
+    total_to_holders: StorageU256,
+    /// Everything ever paid out by claims (holders and payees).
+    total_claimed: StorageU256,
+    payees: StorageVec<Payee>,
+    /// Per-account correction, modulo 2^256 (see [`accrual`]).
+    correction: StorageMap<Address, StorageU256>,
+    /// Holder revenue already paid to the account, in wei.
+    withdrawn: StorageMap<Address, StorageU256>,
+    /// Unclaimed payee credits, in wei.
+    payee_credit: StorageMap<Address, StorageU256>,
+    excluded: StorageMap<Address, StorageBool>,
+}
+
+#[public]
+#[implements(IAccessControl<Error = Error>, IPausable, IErc165)]
+impl RevenueSplitter {
+    /// Binds the splitter to `share_token` and the payout `asset` (zero = ETH), with a
+    /// streaming window of `stream_seconds` (0 = instant), and makes `admin` its admin.
+    #[constructor]
+    pub fn constructor(
+        &mut self,
+        share_token: Address,
+        asset: Address,
+        stream_seconds: u64,
+        admin: Address,
+    ) -> Result<(), Error> {
+        if share_token.is_zero() {
+            return Err(Error::InvalidShareToken(SplitterInvalidShareToken {}));
+        }
+        if admin.is_zero() {
+            return Err(Error::ZeroAdmin(SplitterZeroAdmin {}));
+        }
+        if stream_seconds > MAX_STREAM_SECONDS {
+            return Err(Error::StreamTooLong(SplitterStreamTooLong {
+                seconds: stream_seconds,
+                max: MAX_STREAM_SECONDS,
+            }));
+        }
+        self.share_token.set(share_token);
+        self.asset.set(asset);
+        self.stream_seconds.set(U64::from(stream_seconds));
+        self.access._grant_role(ADMIN_ROLE.into(), admin);
+        Ok(())
+    }
+
+    /// Share token hook: called once when the token adopts this splitter.
+    #[selector(name = "onSharesBound")]
+    pub fn on_shares_bound(&mut self, total_supply: U256) -> Result<(), Error> {
+        self.only_share_token()?;
+        if self.bound.get() {
+            return Err(Error::AlreadyBound(SplitterAlreadyBound {}));
+        }
+        self.bound.set(true);
+        self.tracked_supply.set(total_supply);
+        evm::log(SharesBound { shareToken: self.share_token.get(), totalSupply: total_supply });
+        Ok(())
+    }
+
+    /// Share token hook: `amount` shares moved from `from` (zero = mint) to `to` (zero = burn).
+    /// The event of record is the token's `Transfer`; this only keeps the accrual exact.
+    #[selector(name = "onSharesTransfer")]
+    pub fn on_shares_transfer(&mut self, from: Address, to: Address, amount: U256) -> Result<(), Error> {
+        self.only_share_token()?;
+        let acc = self.release_stream().acc;
+        if from.is_zero() {
+            let supply = self.tracked_supply.get().checked_add(amount);
+            self.tracked_supply.set(supply.ok_or(Error::SupplyMismatch(SplitterSupplyMismatch {}))?);
+        } else if self.excluded.get(from) {
+            self.adjust_excluded_supply(amount, false)?;
+        } else {
+            let c = self.correction.get(from);
+            self.correction.setter(from).set(accrual::on_loss(c, acc, amount));
+        }
+        if to.is_zero() {
+            let supply = self.tracked_supply.get().checked_sub(amount);
+            self.tracked_supply.set(supply.ok_or(Error::SupplyMismatch(SplitterSupplyMismatch {}))?);
+        } else if self.excluded.get(to) {
+            self.adjust_excluded_supply(amount, true)?;
+        } else {
+            let c = self.correction.get(to);
+            self.correction.setter(to).set(accrual::on_gain(c, acc, amount));
+        }
+        Ok(())
+    }
+
+    /// Deposits `amount` of the payout token (pulled with `transferFrom`; approve first).
+    /// Anyone may deposit. Not while paused.
+    pub fn deposit(&mut self, amount: U256) -> Result<(), Error> {
+        self.pausable.when_not_paused()?;
+        let asset = self.asset.get();
+        if asset.is_zero() {
+            return Err(Error::WrongAsset(SplitterWrongAsset { asset }));
+        }
+        if amount.is_zero() {
+            return Err(Error::ZeroDeposit(SplitterZeroDeposit {}));
+        }
+        let this = contract::address();
+        let before = self.asset_balance(asset, this)?;
+        self.safe_erc20.safe_transfer_from(asset, msg::sender(), this, amount)?;
+        // Credit what arrived, so fee-on-transfer tokens cannot over-credit.
+        let received = self.asset_balance(asset, this)?.saturating_sub(before);
+        self.credit(msg::sender(), received)
+    }
+
+    /// Deposits the ETH sent with the call. Anyone may deposit. Not while paused.
+    #[payable]
+    pub fn deposit_eth(&mut self) -> Result<(), Error> {
+        self.deposit_native()
+    }
+
+    /// Plain ETH transfers are deposits too, so a mining pool can pay this address directly.
+    #[receive]
+    #[payable]
+    pub fn receive(&mut self) -> Result<(), Vec<u8>> {
+        Ok(self.deposit_native()?)
+    }
+
+    /// What `account` can claim now: its holder revenue plus any payee credit, in the payout
+    /// asset's smallest unit.
+    pub fn claimable(&self, account: Address) -> Result<U256, Error> {
+        let pool = self.pool_at(clock::now());
+        let holder = self.holder_claimable(&pool, account)?;
+        Ok(holder + self.payee_credit.get(account))
+    }
+
+    /// Claims everything the caller is owed, paid to the caller.
+    pub fn claim(&mut self) -> Result<U256, Error> {
+        self.claim_to(msg::sender())
+    }
+
+    /// Claims everything the caller is owed, paid to `recipient`.
+    pub fn claim_to(&mut self, recipient: Address) -> Result<U256, Error> {
+        if recipient.is_zero() {
+            return Err(Error::InvalidRecipient(SplitterInvalidRecipient {}));
+        }
+        let account = msg::sender();
+        let pool = self.release_stream();
+        let holder = self.holder_claimable(&pool, account)?;
+        let credit = self.payee_credit.get(account);
+        let amount = holder + credit;
+        if amount.is_zero() {
+            return Err(Error::NothingToClaim(SplitterNothingToClaim { account }));
+        }
+
+        // Effects.
+        let withdrawn = self.withdrawn.get(account);
+        self.withdrawn.setter(account).set(withdrawn + holder);
+        self.payee_credit.setter(account).set(U256::ZERO);
+        let claimed = self.total_claimed.get();
+        self.total_claimed.set(claimed + amount);
+        evm::log(Claimed { account, recipient, amount });
+
+        // Interaction.
+        self.pay(recipient, amount)?;
+        Ok(amount)
+    }
+
+    /// Replaces the waterfall for future deposits. Admin only. At most 8 payees, each a
+    /// non-zero address with a non-zero cut; cuts sum to at most 10,000 bps.
+    pub fn set_payees(&mut self, accounts: Vec<Address>, bps: Vec<u16>) -> Result<(), Error> {
+        self.access.only_role(ADMIN_ROLE.into())?;
+        if accounts.len() != bps.len() {
+            return Err(Error::PayeesMismatch(SplitterPayeesMismatch {
+                accounts: U256::from(accounts.len()),
+                bps: U256::from(bps.len()),
+            }));
+        }
+        if accounts.len() > MAX_PAYEES {
+            return Err(Error::TooManyPayees(SplitterTooManyPayees { max: U256::from(MAX_PAYEES) }));
+        }
+        let mut total: u32 = 0;
+        for (&account, &cut) in accounts.iter().zip(&bps) {
+            if account.is_zero() || cut == 0 {
+                return Err(Error::InvalidPayee(SplitterInvalidPayee { account, bps: cut }));
+            }
+            total += u32::from(cut);
+        }
+        if total > u32::from(BPS_DENOMINATOR) {
+            return Err(Error::CutsExceedTotal(SplitterCutsExceedTotal { totalBps: U256::from(total) }));
+        }
+
+        while self.payees.len() > accounts.len() {
+            self.payees.erase_last();
+        }
+        for (i, (&account, &cut)) in accounts.iter().zip(&bps).enumerate() {
+            let mut entry = match self.payees.setter(i) {
+                Some(entry) => entry,
+                None => self.payees.grow(),
+            };
+            entry.account.set(account);
+            entry.bps.set(U16::from(cut));
+        }
+        evm::log(PayeesUpdated { accounts, bps });
+        Ok(())
+    }
+
+    /// The current waterfall: payees and their cuts in bps.
+    pub fn payees(&self) -> (Vec<Address>, Vec<u16>) {
+        (0..self.payees.len())
+            .filter_map(|i| self.payees.getter(i))
+            .map(|p| (p.account.get(), p.bps.get().to::<u16>()))
+            .unzip()
+    }
+
+    /// Stops (`excluded` true) or resumes `account` earning on its shares. Admin only.
+    /// Revenue it already earned stays claimable; while excluded, its share of new revenue
+    /// goes to the other holders.
+    pub fn set_excluded(&mut self, account: Address, excluded: bool) -> Result<(), Error> {
+        self.access.only_role(ADMIN_ROLE.into())?;
+        if !self.bound.get() {
+            return Err(Error::NotBound(SplitterNotBound {}));
+        }
+        if self.excluded.get(account) == excluded {
+            return Err(Error::ExclusionUnchanged(SplitterExclusionUnchanged { account, excluded }));
+        }
+        let pool = self.release_stream();
+        let balance = self.share_balance(account)?;
+        let c = self.correction.get(account);
+        // Freeze (or thaw) the accrual so that the balance term turns off (or on) without
+        // changing what the account has earned so far.
+        let c = if excluded {
+            accrual::accrual(pool.acc, c, balance, false)
+        } else {
+            accrual::on_gain(c, pool.acc, balance)
+        };
+        self.correction.setter(account).set(c);
+        self.excluded.setter(account).set(excluded);
+        self.adjust_excluded_supply(balance, excluded)?;
+        evm::log(ExclusionSet { account, excluded });
+        Ok(())
+    }
+
+    /// Whether `account` is excluded from earning.
+    pub fn is_excluded(&self, account: Address) -> bool {
+        self.excluded.get(account)
+    }
+
+    /// The share token this splitter pays.
+    pub fn share_token(&self) -> Address {
+        self.share_token.get()
+    }
+
+    /// The payout asset (zero = ETH).
+    pub fn asset(&self) -> Address {
+        self.asset.get()
+    }
+
+    /// The streaming window in seconds (0 = instant).
+    pub fn stream_window(&self) -> u64 {
+        self.stream_seconds.get().to()
+    }
+
+    /// Whether the share token has adopted this splitter.
+    pub fn bound(&self) -> bool {
+        self.bound.get()
+    }
+
+    /// Shares that earn: supply minus excluded balances.
+    pub fn eligible_supply(&self) -> U256 {
+        self.eligible()
+    }
+
+    /// Ledger totals: deposited, of which to holders, claimed, still streaming (wei, rounded
+    /// down) and carried (magnified remainder not yet divisible, in wei rounded down).
+    pub fn totals(&self) -> (U256, U256, U256, U256, U256) {
+        let pool = self.pool_at(clock::now());
+        (
+            self.total_deposited.get(),
+            self.total_to_holders.get(),
+            self.total_claimed.get(),
+            to_wei_down(pool.unvested),
+            to_wei_down(pool.carry),
+        )
+    }
+
+    /// The raw accumulator state (magnified by 10^39), for audits and off-chain indexers:
+    /// acc, carry, unvested, rate per second, stream end, last release.
+    pub fn accumulator(&self) -> (U256, U256, U256, U256, u64, u64) {
+        let p = self.stored_pool();
+        (p.acc, p.carry, p.unvested, p.rate, p.stream_end, p.last_release)
+    }
+
+    /// `account`'s magnified correction and withdrawn holder revenue, for audits.
+    pub fn account_state(&self, account: Address) -> (U256, U256, U256) {
+        (self.correction.get(account), self.withdrawn.get(account), self.payee_credit.get(account))
+    }
+
+    /// Stops deposits. Admin only. Claims are never paused.
+    pub fn pause(&mut self) -> Result<(), Error> {
+        self.access.only_role(ADMIN_ROLE.into())?;
+        Ok(self.pausable.pause()?)
+    }
+
+    /// Resumes deposits. Admin only.
+    pub fn unpause(&mut self) -> Result<(), Error> {
+        self.access.only_role(ADMIN_ROLE.into())?;
+        Ok(self.pausable.unpause()?)
+    }
+}
+
+impl RevenueSplitter {
+    fn only_share_token(&self) -> Result<(), Error> {
+        let caller = msg::sender();
+        if caller != self.share_token.get() {
+            return Err(Error::UnauthorizedHook(SplitterUnauthorizedHook { caller }));
+        }
+        Ok(())
+    }
+
+    fn eligible(&self) -> U256 {
+        self.tracked_supply.get().saturating_sub(self.excluded_supply.get())
+    }
+
+    fn adjust_excluded_supply(&mut self, amount: U256, add: bool) -> Result<(), Error> {
+        let current = self.excluded_supply.get();
+        let next = if add { current.checked_add(amount) } else { current.checked_sub(amount) };
+        self.excluded_supply.set(next.ok_or(Error::SupplyMismatch(SplitterSupplyMismatch {}))?);
+        Ok(())
+    }
+
+    fn stored_pool(&self) -> Pool {
+        Pool {
+            acc: self.acc.get(),
+            carry: self.carry.get(),
+            unvested: self.unvested.get(),
+            rate: self.stream_rate.get(),
+            stream_end: self.stream_end.get().to(),
+            last_release: self.last_release.get().to(),
+        }
+    }
+
+    fn store_pool(&mut self, pool: &Pool) {
+        self.acc.set(pool.acc);
+        self.carry.set(pool.carry);
+        self.unvested.set(pool.unvested);
+        self.stream_rate.set(pool.rate);
+        self.stream_end.set(U64::from(pool.stream_end));
+        self.last_release.set(U64::from(pool.last_release));
+    }
+
+    /// The pool as it would be after releasing the stream up to `now` (read only).
+    fn pool_at(&self, now: u64) -> Pool {
+        let mut pool = self.stored_pool();
+        pool.release(now, self.eligible());
+        pool
+    }
+
+    /// Releases the stream up to now and stores the result.
+    fn release_stream(&mut self) -> Pool {
+        let pool = self.pool_at(clock::now());
+        self.store_pool(&pool);
+        pool
+    }
+
+    fn share_balance(&self, account: Address) -> Result<U256, Error> {
+        let token = self.share_token.get();
+        IBalanceOf::new(token)
+            .balance_of(Call::new(), account)
+            .map_err(|_| Error::BalanceUnavailable(SplitterBalanceUnavailable { token }))
+    }
+
+    fn asset_balance(&self, asset: Address, account: Address) -> Result<U256, Error> {
+        IBalanceOf::new(asset)
+            .balance_of(Call::new(), account)
+            .map_err(|_| Error::BalanceUnavailable(SplitterBalanceUnavailable { token: asset }))
+    }
+
+    fn holder_claimable(&self, pool: &Pool, account: Address) -> Result<U256, Error> {
+        let excluded = self.excluded.get(account);
+        let balance = if excluded { U256::ZERO } else { self.share_balance(account)? };
+        let accrued = accrual::accrual(pool.acc, self.correction.get(account), balance, excluded);
+        // withdrawn <= floor(accrued / 10^39) always holds: accruals never decrease.
+        Ok(to_wei_down(accrued).saturating_sub(self.withdrawn.get(account)))
+    }
+
+    fn deposit_native(&mut self) -> Result<(), Error> {
+        self.pausable.when_not_paused()?;
+        let asset = self.asset.get();
+        if !asset.is_zero() {
+            return Err(Error::WrongAsset(SplitterWrongAsset { asset }));
+        }
+        let amount = msg::value();
+        if amount.is_zero() {
+            return Err(Error::ZeroDeposit(SplitterZeroDeposit {}));
+        }
+        self.credit(msg::sender(), amount)
+    }
+
+    /// Runs the waterfall over a deposit of `amount` that has already arrived.
+    fn credit(&mut self, from: Address, amount: U256) -> Result<(), Error> {
+        if amount.is_zero() {
+            return Err(Error::ZeroDeposit(SplitterZeroDeposit {}));
+        }
+        let mut to_payees = U256::ZERO;
+        for i in 0..self.payees.len() {
+            let Some(entry) = self.payees.getter(i) else { continue };
+            let (payee, bps) = (entry.account.get(), entry.bps.get().to::<u16>());
+            // amount * bps / 10_000 <= amount, rounded down; the dust goes to holders.
+            let cut = amount.saturating_mul(U256::from(bps)) / U256::from(BPS_DENOMINATOR);
+            if cut.is_zero() {
+                continue;
+            }
+            let credit = self.payee_credit.get(payee);
+            self.payee_credit.setter(payee).set(credit + cut);
+            to_payees += cut;
+            evm::log(PayeeCredited { payee, amount: cut });
+        }
+        let to_holders = amount - to_payees;
+        let holders_total = self.total_to_holders.get() + to_holders;
+        if holders_total >= MAX_TOTAL_TO_HOLDERS {
+            return Err(Error::DepositTooLarge(SplitterDepositTooLarge { amount }));
+        }
+        self.total_to_holders.set(holders_total);
+        let deposited = self.total_deposited.get();
+        self.total_deposited.set(deposited.saturating_add(amount));
+
+        let now = clock::now();
+        let mut pool = self.pool_at(now);
+        pool.deposit(magnify(to_holders), now, self.stream_seconds.get().to(), self.eligible());
+        self.store_pool(&pool);
+
+        evm::log(RevenueDeposited { from, amount, toHolders: to_holders, toPayees: to_payees });
+        Ok(())
+    }
+
+    fn pay(&mut self, recipient: Address, amount: U256) -> Result<(), Error> {
+        let asset = self.asset.get();
+        if asset.is_zero() {
+            stylus_sdk::call::transfer_eth(recipient, amount)
+                .map_err(|_| Error::EthTransferFailed(SplitterEthTransferFailed { recipient }))
+        } else {
+            Ok(self.safe_erc20.safe_transfer(asset, recipient, amount)?)
+        }
+    }
+}
+
+#[public]
+impl IAccessControl for RevenueSplitter {
+    type Error = Error;
+
+    fn has_role(&self, role: B256, account: Address) -> bool {
+        self.access.has_role(role, account)
+    }
+
+    fn only_role(&self, role: B256) -> Result<(), Error> {
+        Ok(self.access.only_role(role)?)
+    }
+
+    fn get_role_admin(&self, role: B256) -> B256 {
+        self.access.get_role_admin(role)
+    }
+
+    fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.access.grant_role(role, account)?)
+    }
+
+    fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.access.revoke_role(role, account)?)
+    }
+
+    fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
+        Ok(self.access.renounce_role(role, confirmation)?)
+    }
+}
+
+#[public]
+impl IPausable for RevenueSplitter {
+    fn paused(&self) -> bool {
+        self.pausable.paused()
+    }
+}
+
+#[public]
+impl IErc165 for RevenueSplitter {
+    fn supports_interface(&self, interface_id: B32) -> bool {
+        interface_id == B32::new(ACCESS_CONTROL_INTERFACE_ID)
+    }
+}
+
+#[cfg(test)]
+mod tests;

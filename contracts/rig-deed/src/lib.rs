@@ -1,0 +1,637 @@
+//! # RigDeed
+//!
+//! One ERC-721 token per physical mining rig or mining right, with the rig's spec on chain:
+//! model, hashrate (GH/s, i.e. TH/s x 1000), wall power (W), hosting site, a hash of its serial
+//! number and its kind, plus a status lifecycle (active, maintenance, offline, retired; retired
+//! is final). `tokenURI` renders all of it as on-chain JSON, so any wallet shows the rig.
+//!
+//! A serial hash can be tokenized once, so a rig cannot be pledged twice. The contract also
+//! keeps, per owner, the summed hashrate and power of the owner's non-retired rigs
+//! ([`RigDeed::backing_of`]): a pool reads its backing in one call, with no loop over deeds.
+//!
+//! Roles: the admin (`DEFAULT_ADMIN_ROLE`) grants roles and pauses; an operator
+//! (`OPERATOR_ROLE`) mints and updates rigs. Pausing stops minting and transfers.
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![allow(clippy::needless_pass_by_value)]
+// The SDK's free functions (`msg::sender`, `evm::log`, ...) are what motsu intercepts in native
+// tests; `self.vm()` is not, so they are used on purpose, as OpenZeppelin does.
+#![allow(deprecated)]
+
+extern crate alloc;
+
+pub mod spec;
+pub mod uri;
+
+use alloc::{string::String, vec::Vec};
+
+use alloy_primitives::{aliases::B32, Address, B256, U256, U64};
+use openzeppelin_stylus::{
+    access::control::{self, AccessControl, IAccessControl},
+    token::erc721::{
+        self,
+        extensions::{enumerable, Erc721Enumerable, IErc721Enumerable, IErc721Metadata},
+        receiver::{IErc721ReceiverInterface, RECEIVER_FN_SELECTOR},
+        Erc721, IErc721,
+    },
+    utils::{
+        introspection::erc165::IErc165,
+        pausable::{self, IPausable, Pausable},
+    },
+};
+use rigshare_common::{forward_errors, ACCESS_CONTROL_INTERFACE_ID, ShortText, ADMIN_ROLE, OPERATOR_ROLE};
+use stylus_sdk::{
+    abi::Bytes,
+    block, evm, msg,
+    prelude::*,
+    call::Call,
+    storage::{StorageMap, StorageU256},
+};
+
+use crate::spec::{Backing, Kind, Rig, Status, TextField};
+
+pub use sol::*;
+mod sol {
+    use alloy_sol_types::sol;
+
+    sol! {
+        /// A rig was tokenized. `hashrateGhs` is in GH/s, `powerWatts` in W.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event RigMinted(uint256 indexed tokenId, address indexed to, bytes32 indexed serialHash, uint8 kind, uint64 hashrateGhs, uint32 powerWatts);
+        /// A rig's status changed.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event RigStatusChanged(uint256 indexed tokenId, uint8 previousStatus, uint8 newStatus);
+        /// A rig was re-measured.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event RigRemeasured(uint256 indexed tokenId, uint64 hashrateGhs, uint32 powerWatts);
+        /// ERC-4906: wallets re-read `tokenURI` of this token.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event MetadataUpdate(uint256 _tokenId);
+    }
+
+    sol! {
+        /// A text is empty or longer than 64 bytes: model (field 0), site (1), name (2) or
+        /// symbol (3).
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error DeedInvalidText(uint8 field, uint256 length);
+        /// Hashrate must be positive.
+        #[derive(Debug)]
+        error DeedZeroHashrate();
+        /// Power must be positive.
+        #[derive(Debug)]
+        error DeedZeroPower();
+        /// The serial hash must not be zero.
+        #[derive(Debug)]
+        error DeedZeroSerial();
+        /// This serial is already tokenized as `tokenId`.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error DeedSerialAlreadyTokenized(bytes32 serialHash, uint256 tokenId);
+        /// Kind is not 0 (equipment) or 1 (mining right).
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error DeedInvalidKind(uint8 kind);
+        /// Status is not 0..=3.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error DeedInvalidStatus(uint8 status);
+        /// The rig is retired; its record is final.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error DeedRetired(uint256 tokenId);
+        /// The rig already has this status.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error DeedStatusUnchanged(uint256 tokenId, uint8 status);
+        /// The admin passed to the constructor is the zero address.
+        #[derive(Debug)]
+        error DeedZeroAdmin();
+        /// A contract receiving a deed by safe transfer reverted; `reason` is its revert data.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error DeedReceiverRejected(address receiver, bytes reason);
+    }
+}
+
+/// Every error RigDeed can return, as Solidity custom errors.
+#[derive(SolidityError, Debug)]
+pub enum Error {
+    /// See [`DeedInvalidText`].
+    InvalidText(DeedInvalidText),
+    /// See [`DeedZeroHashrate`].
+    ZeroHashrate(DeedZeroHashrate),
+    /// See [`DeedZeroPower`].
+    ZeroPower(DeedZeroPower),
+    /// See [`DeedZeroSerial`].
+    ZeroSerial(DeedZeroSerial),
+    /// See [`DeedSerialAlreadyTokenized`].
+    SerialAlreadyTokenized(DeedSerialAlreadyTokenized),
+    /// See [`DeedInvalidKind`].
+    InvalidKind(DeedInvalidKind),
+    /// See [`DeedInvalidStatus`].
+    InvalidStatus(DeedInvalidStatus),
+    /// See [`DeedRetired`].
+    Retired(DeedRetired),
+    /// See [`DeedStatusUnchanged`].
+    StatusUnchanged(DeedStatusUnchanged),
+    /// See [`DeedZeroAdmin`].
+    ZeroAdmin(DeedZeroAdmin),
+    /// See [`DeedReceiverRejected`].
+    ReceiverRejected(DeedReceiverRejected),
+    /// ERC-721: zero address as owner.
+    InvalidOwner(erc721::ERC721InvalidOwner),
+    /// ERC-721: no such token.
+    NonexistentToken(erc721::ERC721NonexistentToken),
+    /// ERC-721: `from` is not the owner.
+    IncorrectOwner(erc721::ERC721IncorrectOwner),
+    /// ERC-721: bad sender.
+    InvalidSender(erc721::ERC721InvalidSender),
+    /// ERC-721: bad receiver.
+    InvalidReceiver(erc721::ERC721InvalidReceiver),
+    /// ERC-721: receiver reverted with a reason (never returned: see `DeedReceiverRejected`).
+    InvalidReceiverWithReason(erc721::InvalidReceiverWithReason),
+    /// ERC-721: caller may not move the token.
+    InsufficientApproval(erc721::ERC721InsufficientApproval),
+    /// ERC-721: bad approver.
+    InvalidApprover(erc721::ERC721InvalidApprover),
+    /// ERC-721: bad operator.
+    InvalidOperator(erc721::ERC721InvalidOperator),
+    /// Enumerable: index past the end.
+    OutOfBoundsIndex(enumerable::ERC721OutOfBoundsIndex),
+    /// Enumerable: batch mint (never used here).
+    EnumerableForbiddenBatchMint(enumerable::ERC721EnumerableForbiddenBatchMint),
+    /// Caller lacks the role.
+    UnauthorizedAccount(control::AccessControlUnauthorizedAccount),
+    /// `renounceRole` for someone else.
+    BadConfirmation(control::AccessControlBadConfirmation),
+    /// Paused.
+    EnforcedPause(pausable::EnforcedPause),
+    /// Not paused.
+    ExpectedPause(pausable::ExpectedPause),
+}
+
+forward_errors!(Error: erc721::Error {
+    InvalidOwner, NonexistentToken, IncorrectOwner, InvalidSender, InvalidReceiver,
+    InvalidReceiverWithReason, InsufficientApproval, InvalidApprover, InvalidOperator,
+});
+forward_errors!(Error: enumerable::Error { OutOfBoundsIndex, EnumerableForbiddenBatchMint });
+forward_errors!(Error: control::Error { UnauthorizedAccount, BadConfirmation });
+forward_errors!(Error: pausable::Error { EnforcedPause, ExpectedPause });
+
+/// ERC-4906 interface id, announced through ERC-165 so wallets listen for `MetadataUpdate`.
+pub const ERC4906_INTERFACE_ID: B32 = B32::new([0x49, 0x06, 0x49, 0x06]);
+
+/// The deed contract. Field order is the storage layout: append only.
+#[entrypoint]
+#[storage]
+pub struct RigDeed {
+    erc721: Erc721,
+    enumerable: Erc721Enumerable,
+    access: AccessControl,
+    pausable: Pausable,
+    name: ShortText,
+    symbol: ShortText,
+    /// Rig record per token id.
+    rigs: StorageMap<U256, Rig>,
+    /// Token id per serial hash (0 = not tokenized; ids start at 1).
+    token_of_serial: StorageMap<B256, StorageU256>,
+    /// Last id minted.
+    last_id: StorageU256,
+    /// Sums over each owner's non-retired rigs.
+    backing: StorageMap<Address, Backing>,
+}
+
+#[public]
+#[implements(IErc721<Error = Error>, IErc721Enumerable<Error = Error>, IErc721Metadata<Error = Error>, IAccessControl<Error = Error>, IPausable, IErc165)]
+impl RigDeed {
+    /// Sets the collection's name and symbol and makes `admin` its admin. The admin is an
+    /// argument because inside a deployment through StylusDeployer `msg.sender` is the deployer.
+    #[constructor]
+    pub fn constructor(&mut self, name: String, symbol: String, admin: Address) -> Result<(), Error> {
+        if admin.is_zero() {
+            return Err(Error::ZeroAdmin(DeedZeroAdmin {}));
+        }
+        check_text(TextField::Name, &name)?;
+        check_text(TextField::Symbol, &symbol)?;
+        self.name.set(&name);
+        self.symbol.set(&symbol);
+        self.access._grant_role(ADMIN_ROLE.into(), admin);
+        Ok(())
+    }
+
+    /// The operator role id, `keccak256("OPERATOR_ROLE")`.
+    #[selector(name = "OPERATOR_ROLE")]
+    pub fn operator_role(&self) -> B256 {
+        OPERATOR_ROLE.into()
+    }
+
+    /// Tokenizes a rig and gives the deed to `to`. Operator only, not while paused.
+    ///
+    /// `hashrate_ghs` is in GH/s (TH/s x 1000), `power_watts` in W, model and site are 1 to
+    /// 64 bytes of UTF-8, `serial_hash` is keccak256 of the serial (never zero, never reused),
+    /// `kind` is 0 (equipment) or 1 (mining right). Returns the new token id.
+    #[allow(clippy::too_many_arguments)]
+    pub fn mint(
+        &mut self,
+        to: Address,
+        model: String,
+        hashrate_ghs: u64,
+        power_watts: u32,
+        site: String,
+        serial_hash: B256,
+        kind: u8,
+    ) -> Result<U256, Error> {
+        self.access.only_role(OPERATOR_ROLE.into())?;
+        self.pausable.when_not_paused()?;
+        check_text(TextField::Model, &model)?;
+        check_text(TextField::Site, &site)?;
+        check_measurement(hashrate_ghs, power_watts)?;
+        if serial_hash.is_zero() {
+            return Err(Error::ZeroSerial(DeedZeroSerial {}));
+        }
+        let existing = self.token_of_serial.get(serial_hash);
+        if !existing.is_zero() {
+            return Err(Error::SerialAlreadyTokenized(DeedSerialAlreadyTokenized {
+                serialHash: serial_hash,
+                tokenId: existing,
+            }));
+        }
+        let kind_value = Kind::from_u8(kind).ok_or(Error::InvalidKind(DeedInvalidKind { kind }))?;
+
+        // Ids start at 1 so that 0 in `token_of_serial` means "none"; 2^256 mints are
+        // unreachable, so the increment cannot overflow.
+        let token_id = self.last_id.get() + U256::from(1);
+        self.last_id.set(token_id);
+        self.token_of_serial.setter(serial_hash).set(token_id);
+        let now = U64::from(block::timestamp());
+        {
+            let mut rig = self.rigs.setter(token_id);
+            rig.model.set(&model);
+            rig.site.set(&site);
+            rig.hashrate_ghs.set(U64::from(hashrate_ghs));
+            rig.power_watts.set(alloy_primitives::U32::from(power_watts));
+            rig.kind.set(alloy_primitives::U8::from(kind_value as u8));
+            rig.status.set(alloy_primitives::U8::from(Status::Active as u8));
+            rig.minted_at.set(now);
+            rig.updated_at.set(now);
+            rig.serial_hash.set(serial_hash);
+        }
+
+        self.erc721._mint(to, token_id)?;
+        self.enumerable._add_token_to_all_tokens_enumeration(token_id);
+        self.enumerable._add_token_to_owner_enumeration(to, token_id, &self.erc721)?;
+        self.backing.setter(to).apply(hashrate_ghs, power_watts, true);
+
+        evm::log(RigMinted {
+            tokenId: token_id,
+            to,
+            serialHash: serial_hash,
+            kind,
+            hashrateGhs: hashrate_ghs,
+            powerWatts: power_watts,
+        });
+        Ok(token_id)
+    }
+
+    /// Moves a rig through its lifecycle. Operator only. Retired is final; setting the
+    /// current status again is refused so that every event marks a real change.
+    pub fn set_status(&mut self, token_id: U256, status: u8) -> Result<(), Error> {
+        self.access.only_role(OPERATOR_ROLE.into())?;
+        let new_status = Status::from_u8(status).ok_or(Error::InvalidStatus(DeedInvalidStatus { status }))?;
+        let owner = self.erc721._require_owned(token_id)?;
+        let previous = self.live_status(token_id)?;
+        if previous == new_status {
+            return Err(Error::StatusUnchanged(DeedStatusUnchanged { tokenId: token_id, status }));
+        }
+
+        let now = U64::from(block::timestamp());
+        let (hashrate, power) = self.measurement(token_id);
+        {
+            let mut rig = self.rigs.setter(token_id);
+            rig.status.set(alloy_primitives::U8::from(status));
+            rig.updated_at.set(now);
+        }
+        if new_status == Status::Retired {
+            self.backing.setter(owner).apply(hashrate, power, false);
+        }
+
+        evm::log(RigStatusChanged {
+            tokenId: token_id,
+            previousStatus: previous as u8,
+            newStatus: status,
+        });
+        evm::log(MetadataUpdate { _tokenId: token_id });
+        Ok(())
+    }
+
+    /// Records a new measurement of a rig's hashrate (GH/s) and power (W). Operator only;
+    /// not for retired rigs.
+    pub fn remeasure(&mut self, token_id: U256, hashrate_ghs: u64, power_watts: u32) -> Result<(), Error> {
+        self.access.only_role(OPERATOR_ROLE.into())?;
+        let owner = self.erc721._require_owned(token_id)?;
+        self.live_status(token_id)?;
+        check_measurement(hashrate_ghs, power_watts)?;
+
+        let (old_hashrate, old_power) = self.measurement(token_id);
+        let now = U64::from(block::timestamp());
+        {
+            let mut rig = self.rigs.setter(token_id);
+            rig.hashrate_ghs.set(U64::from(hashrate_ghs));
+            rig.power_watts.set(alloy_primitives::U32::from(power_watts));
+            rig.updated_at.set(now);
+        }
+        let mut backing = self.backing.setter(owner);
+        backing.apply(old_hashrate, old_power, false);
+        backing.apply(hashrate_ghs, power_watts, true);
+
+        evm::log(RigRemeasured { tokenId: token_id, hashrateGhs: hashrate_ghs, powerWatts: power_watts });
+        evm::log(MetadataUpdate { _tokenId: token_id });
+        Ok(())
+    }
+
+    /// A rig's full record: model, hashrate (GH/s), power (W), site, serial hash, kind,
+    /// status, mint time and last update time (unix seconds).
+    #[allow(clippy::type_complexity)]
+    pub fn rig(&self, token_id: U256) -> Result<(String, u64, u32, String, B256, u8, u8, u64, u64), Error> {
+        self.erc721._require_owned(token_id)?;
+        let rig = self.rigs.getter(token_id);
+        Ok((
+            rig.model.get(),
+            rig.hashrate_ghs.get().to(),
+            rig.power_watts.get().to(),
+            rig.site.get(),
+            rig.serial_hash.get(),
+            rig.kind.get().to(),
+            rig.status.get().to(),
+            rig.minted_at.get().to(),
+            rig.updated_at.get().to(),
+        ))
+    }
+
+    /// Every deed `owner` holds, in enumeration order. Bounded by what one owner holds; for
+    /// very large holders page with `tokenOfOwnerByIndex`.
+    pub fn rigs_of(&self, owner: Address) -> Result<Vec<U256>, Error> {
+        let count = self.erc721.balance_of(owner)?;
+        let mut ids = Vec::with_capacity(count.to::<usize>());
+        let mut i = U256::ZERO;
+        while i < count {
+            ids.push(self.enumerable.token_of_owner_by_index(owner, i)?);
+            i += U256::from(1);
+        }
+        Ok(ids)
+    }
+
+    /// The deed minted for `serial_hash`, or 0 if none.
+    pub fn token_of_serial(&self, serial_hash: B256) -> U256 {
+        self.token_of_serial.get(serial_hash)
+    }
+
+    /// Sum of hashrate (GH/s) and power (W), and the count, of `owner`'s non-retired rigs.
+    pub fn backing_of(&self, owner: Address) -> (U256, U256, U256) {
+        let b = self.backing.getter(owner);
+        (U256::from(b.hashrate_ghs.get()), U256::from(b.power_watts.get()), U256::from(b.rigs.get()))
+    }
+
+    /// Stops minting and transfers. Admin only.
+    pub fn pause(&mut self) -> Result<(), Error> {
+        self.access.only_role(ADMIN_ROLE.into())?;
+        Ok(self.pausable.pause()?)
+    }
+
+    /// Resumes minting and transfers. Admin only.
+    pub fn unpause(&mut self) -> Result<(), Error> {
+        self.access.only_role(ADMIN_ROLE.into())?;
+        Ok(self.pausable.unpause()?)
+    }
+}
+
+impl RigDeed {
+    /// The rig's status, refusing retired rigs.
+    fn live_status(&self, token_id: U256) -> Result<Status, Error> {
+        let raw: u8 = self.rigs.getter(token_id).status.get().to();
+        match Status::from_u8(raw) {
+            Some(Status::Retired) | None => Err(Error::Retired(DeedRetired { tokenId: token_id })),
+            Some(status) => Ok(status),
+        }
+    }
+
+    fn is_retired(&self, token_id: U256) -> bool {
+        self.rigs.getter(token_id).status.get().to::<u8>() == Status::Retired as u8
+    }
+
+    fn measurement(&self, token_id: U256) -> (u64, u32) {
+        let rig = self.rigs.getter(token_id);
+        (rig.hashrate_ghs.get().to(), rig.power_watts.get().to())
+    }
+
+    /// Moves a deed and keeps enumeration and backing sums in step. Callers check pause.
+    fn move_deed(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Error> {
+        self.pausable.when_not_paused()?;
+        let previous_owner = self.erc721.owner_of(token_id)?;
+        self.erc721.transfer_from(from, to, token_id)?;
+        if previous_owner == to {
+            // A transfer to oneself changes no list and no sum (and OpenZeppelin's
+            // enumeration helpers assume the balances moved).
+            return Ok(());
+        }
+        self.enumerable._remove_token_from_owner_enumeration(previous_owner, token_id, &self.erc721)?;
+        self.enumerable._add_token_to_owner_enumeration(to, token_id, &self.erc721)?;
+        if !self.is_retired(token_id) {
+            let (hashrate, power) = self.measurement(token_id);
+            self.backing.setter(previous_owner).apply(hashrate, power, false);
+            self.backing.setter(to).apply(hashrate, power, true);
+        }
+        Ok(())
+    }
+
+    /// A safe transfer: every effect first, then the receiver's `onERC721Received`.
+    fn safe_move_deed(&mut self, from: Address, to: Address, token_id: U256, data: Bytes) -> Result<(), Error> {
+        self.move_deed(from, to, token_id)?;
+        if !to.has_code() {
+            return Ok(());
+        }
+        let operator = msg::sender();
+        let answer = IErc721ReceiverInterface::new(to)
+            .on_erc_721_received(Call::new_in(self), operator, from, token_id, data.0.into());
+        match answer {
+            Ok(selector) if selector == RECEIVER_FN_SELECTOR => Ok(()),
+            // The receiver's own error, passed through whole so callers see why.
+            Err(stylus_sdk::call::Error::Revert(reason)) if !reason.is_empty() => {
+                Err(Error::ReceiverRejected(DeedReceiverRejected { receiver: to, reason: reason.into() }))
+            }
+            _ => Err(Error::InvalidReceiver(erc721::ERC721InvalidReceiver { receiver: to })),
+        }
+    }
+
+    fn view(&self, token_id: U256) -> Result<String, Error> {
+        self.erc721._require_owned(token_id)?;
+        let rig = self.rigs.getter(token_id);
+        let (model, site, collection) = (rig.model.get(), rig.site.get(), self.name.get());
+        let view = uri::TokenView {
+            collection: &collection,
+            token_id: token_id.saturating_to(),
+            model: &model,
+            site: &site,
+            hashrate_ghs: rig.hashrate_ghs.get().to(),
+            power_watts: rig.power_watts.get().to(),
+            kind: Kind::from_u8(rig.kind.get().to()).unwrap_or(Kind::Equipment),
+            status: Status::from_u8(rig.status.get().to()).unwrap_or(Status::Active),
+        };
+        Ok(uri::token_uri(&view))
+    }
+}
+
+fn check_text(field: TextField, text: &str) -> Result<(), Error> {
+    if ShortText::fits(text) {
+        Ok(())
+    } else {
+        Err(Error::InvalidText(DeedInvalidText { field: field as u8, length: U256::from(text.len()) }))
+    }
+}
+
+fn check_measurement(hashrate_ghs: u64, power_watts: u32) -> Result<(), Error> {
+    if hashrate_ghs == 0 {
+        return Err(Error::ZeroHashrate(DeedZeroHashrate {}));
+    }
+    if power_watts == 0 {
+        return Err(Error::ZeroPower(DeedZeroPower {}));
+    }
+    Ok(())
+}
+
+#[public]
+impl IErc721 for RigDeed {
+    type Error = Error;
+
+    fn balance_of(&self, owner: Address) -> Result<U256, Error> {
+        Ok(self.erc721.balance_of(owner)?)
+    }
+
+    fn owner_of(&self, token_id: U256) -> Result<Address, Error> {
+        Ok(self.erc721.owner_of(token_id)?)
+    }
+
+    fn safe_transfer_from(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Error> {
+        self.safe_move_deed(from, to, token_id, Bytes::from(Vec::new()))
+    }
+
+    #[selector(name = "safeTransferFrom")]
+    fn safe_transfer_from_with_data(
+        &mut self,
+        from: Address,
+        to: Address,
+        token_id: U256,
+        data: Bytes,
+    ) -> Result<(), Error> {
+        self.safe_move_deed(from, to, token_id, data)
+    }
+
+    fn transfer_from(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Error> {
+        self.move_deed(from, to, token_id)
+    }
+
+    fn approve(&mut self, to: Address, token_id: U256) -> Result<(), Error> {
+        Ok(self.erc721.approve(to, token_id)?)
+    }
+
+    fn set_approval_for_all(&mut self, to: Address, approved: bool) -> Result<(), Error> {
+        Ok(self.erc721.set_approval_for_all(to, approved)?)
+    }
+
+    fn get_approved(&self, token_id: U256) -> Result<Address, Error> {
+        Ok(self.erc721.get_approved(token_id)?)
+    }
+
+    fn is_approved_for_all(&self, owner: Address, operator: Address) -> bool {
+        self.erc721.is_approved_for_all(owner, operator)
+    }
+}
+
+#[public]
+impl IErc721Enumerable for RigDeed {
+    type Error = Error;
+
+    fn total_supply(&self) -> U256 {
+        self.enumerable.total_supply()
+    }
+
+    fn token_by_index(&self, index: U256) -> Result<U256, Error> {
+        Ok(self.enumerable.token_by_index(index)?)
+    }
+
+    fn token_of_owner_by_index(&self, owner: Address, index: U256) -> Result<U256, Error> {
+        Ok(self.enumerable.token_of_owner_by_index(owner, index)?)
+    }
+}
+
+#[public]
+impl IErc721Metadata for RigDeed {
+    type Error = Error;
+
+    fn name(&self) -> String {
+        self.name.get()
+    }
+
+    fn symbol(&self) -> String {
+        self.symbol.get()
+    }
+
+    #[selector(name = "tokenURI")]
+    fn token_uri(&self, token_id: U256) -> Result<String, Error> {
+        self.view(token_id)
+    }
+}
+
+#[public]
+impl IAccessControl for RigDeed {
+    type Error = Error;
+
+    fn has_role(&self, role: B256, account: Address) -> bool {
+        self.access.has_role(role, account)
+    }
+
+    fn only_role(&self, role: B256) -> Result<(), Error> {
+        Ok(self.access.only_role(role)?)
+    }
+
+    fn get_role_admin(&self, role: B256) -> B256 {
+        self.access.get_role_admin(role)
+    }
+
+    fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.access.grant_role(role, account)?)
+    }
+
+    fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.access.revoke_role(role, account)?)
+    }
+
+    fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
+        Ok(self.access.renounce_role(role, confirmation)?)
+    }
+}
+
+#[public]
+impl IPausable for RigDeed {
+    fn paused(&self) -> bool {
+        self.pausable.paused()
+    }
+}
+
+#[public]
+impl IErc165 for RigDeed {
+    fn supports_interface(&self, interface_id: B32) -> bool {
+        interface_id == ERC4906_INTERFACE_ID
+            || self.erc721.supports_interface(interface_id)
+            || self.enumerable.supports_interface(interface_id)
+            || <Self as IErc721Metadata>::interface_id() == interface_id
+            || interface_id == B32::new(ACCESS_CONTROL_INTERFACE_ID)
+    }
+}
+
+#[cfg(test)]
+mod tests;

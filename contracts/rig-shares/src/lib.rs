@@ -1,0 +1,613 @@
+//! # RigShares
+//!
+//! ERC-20 shares (18 decimals, EIP-2612 permit) of a pool of rig deeds that this contract
+//! holds. The operator deposits deeds of the one configured RigDeed contract by safe transfer;
+//! deeds of any other contract are refused. A holder of the entire supply may burn it and take
+//! every deed out (`redeemAll`).
+//!
+//! Every balance change (transfer, mint, burn) is reported to the pool's revenue splitter in
+//! the same transaction, so revenue already earned stays with the holder who earned it. The
+//! report carries the amounts, not a request to read them back, because Stylus refuses
+//! re-entry: the splitter cannot call this contract while it is mid-transfer.
+//!
+//! Optional compliance mode (admin): only allowlisted accounts may receive shares.
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![allow(clippy::needless_pass_by_value)]
+// The SDK's free functions (`msg::sender`, `evm::log`, ...) are what motsu intercepts in native
+// tests; `self.vm()` is not, so they are used on purpose, as OpenZeppelin does.
+#![allow(deprecated)]
+
+extern crate alloc;
+
+mod domain;
+
+use alloc::{string::String, vec::Vec};
+
+use alloy_primitives::{aliases::B32, Address, FixedBytes, B256, U256, U8};
+use openzeppelin_stylus::{
+    access::control::{self, AccessControl, IAccessControl},
+    token::{
+        erc20::{
+            self,
+            extensions::{metadata::DEFAULT_DECIMALS, permit, Erc20Permit, IErc20Metadata, IErc20Permit},
+            Erc20, IErc20,
+        },
+        erc721::receiver::RECEIVER_FN_SELECTOR,
+    },
+    utils::{
+        introspection::erc165::IErc165,
+        nonces::{INonces, Nonces},
+    },
+};
+use rigshare_common::{forward_errors, ACCESS_CONTROL_INTERFACE_ID, IRigBacking, IShareCheckpoint, ShortText, ADMIN_ROLE, MINTER_ROLE, OPERATOR_ROLE};
+use stylus_sdk::{
+    abi::Bytes,
+    call::Call,
+    contract, evm, msg,
+    prelude::*,
+    storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageVec},
+};
+
+pub use domain::PermitDomain;
+pub use sol::*;
+
+/// ERC-165 id of `IERC721Receiver` (`onERC721Received`'s selector).
+pub const ERC721_RECEIVER_INTERFACE_ID: B32 = RECEIVER_FN_SELECTOR;
+
+/// Most deeds one pool holds; bounds `redeemAll` and `deedIds` gas.
+pub const MAX_POOL_DEEDS: usize = 128;
+
+mod sol {
+    use alloy_sol_types::sol;
+
+    sol! {
+        /// The revenue splitter was set (once).
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event RevenueSplitterSet(address indexed splitter);
+        /// A deed entered the pool.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event DeedDeposited(uint256 indexed tokenId, address indexed from, address indexed operator);
+        /// The sole holder burned every share and took the deeds.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event PoolRedeemed(address indexed holder, address indexed recipient, uint256 shares, uint256 deeds);
+        /// Compliance mode was switched on or off.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event ComplianceModeSet(bool enabled);
+        /// An account was added to or removed from the allowlist.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event AllowlistUpdated(address indexed account, bool allowed);
+    }
+
+    sol! {
+        /// Only deeds of the configured RigDeed contract may enter the pool.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesForeignDeed(address token);
+        /// Only an operator may deposit deeds.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesUnauthorizedDepositor(address operator);
+        /// The pool already holds the maximum number of deeds.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesPoolFull(uint256 max);
+        /// The splitter is set once; this one is already set.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesSplitterAlreadySet(address splitter);
+        /// The splitter must be a contract address.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesInvalidSplitter(address splitter);
+        /// The splitter refused the checkpoint; `reason` is its revert data.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesCheckpointFailed(address splitter, bytes reason);
+        /// `redeemAll` needs the whole supply.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesNotSoleHolder(uint256 balance, uint256 supply);
+        /// A deed could not be sent out of the pool; `reason` is the deed contract's revert data.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesDeedTransferFailed(uint256 tokenId, bytes reason);
+        /// Compliance mode is on and the receiver is not allowlisted.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesReceiverNotAllowed(address account);
+        /// Constructor: the RigDeed address is zero.
+        #[derive(Debug)]
+        error SharesInvalidRigDeed();
+        /// Constructor: the admin is the zero address.
+        #[derive(Debug)]
+        error SharesZeroAdmin();
+        /// Constructor: the name (field 0) or symbol (field 1) is empty or over 64 bytes.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesInvalidText(uint8 field, uint256 length);
+    }
+}
+
+/// Every error RigShares can return, as Solidity custom errors.
+#[derive(SolidityError, Debug)]
+pub enum Error {
+    /// See [`SharesForeignDeed`].
+    ForeignDeed(SharesForeignDeed),
+    /// See [`SharesUnauthorizedDepositor`].
+    UnauthorizedDepositor(SharesUnauthorizedDepositor),
+    /// See [`SharesPoolFull`].
+    PoolFull(SharesPoolFull),
+    /// See [`SharesSplitterAlreadySet`].
+    SplitterAlreadySet(SharesSplitterAlreadySet),
+    /// See [`SharesInvalidSplitter`].
+    InvalidSplitter(SharesInvalidSplitter),
+    /// See [`SharesCheckpointFailed`].
+    CheckpointFailed(SharesCheckpointFailed),
+    /// See [`SharesNotSoleHolder`].
+    NotSoleHolder(SharesNotSoleHolder),
+    /// See [`SharesDeedTransferFailed`].
+    DeedTransferFailed(SharesDeedTransferFailed),
+    /// See [`SharesReceiverNotAllowed`].
+    ReceiverNotAllowed(SharesReceiverNotAllowed),
+    /// See [`SharesInvalidRigDeed`].
+    InvalidRigDeed(SharesInvalidRigDeed),
+    /// See [`SharesZeroAdmin`].
+    ZeroAdmin(SharesZeroAdmin),
+    /// See [`SharesInvalidText`].
+    InvalidText(SharesInvalidText),
+    /// ERC-20: balance too low.
+    InsufficientBalance(erc20::ERC20InsufficientBalance),
+    /// ERC-20: bad sender.
+    InvalidSender(erc20::ERC20InvalidSender),
+    /// ERC-20: bad receiver.
+    InvalidReceiver(erc20::ERC20InvalidReceiver),
+    /// ERC-20: allowance too low.
+    InsufficientAllowance(erc20::ERC20InsufficientAllowance),
+    /// ERC-20: bad spender.
+    InvalidSpender(erc20::ERC20InvalidSpender),
+    /// ERC-20: bad approver.
+    InvalidApprover(erc20::ERC20InvalidApprover),
+    /// EIP-2612: deadline passed.
+    ExpiredSignature(permit::ERC2612ExpiredSignature),
+    /// EIP-2612: signer is not the owner.
+    InvalidSigner(permit::ERC2612InvalidSigner),
+    /// ecrecover: bad signature.
+    InvalidSignature(openzeppelin_stylus::utils::cryptography::ecdsa::ECDSAInvalidSignature),
+    /// ecrecover: malleable `s`.
+    InvalidSignatureS(openzeppelin_stylus::utils::cryptography::ecdsa::ECDSAInvalidSignatureS),
+    /// Caller lacks the role.
+    UnauthorizedAccount(control::AccessControlUnauthorizedAccount),
+    /// `renounceRole` for someone else.
+    BadConfirmation(control::AccessControlBadConfirmation),
+}
+
+forward_errors!(Error: erc20::Error {
+    InsufficientBalance, InvalidSender, InvalidReceiver, InsufficientAllowance, InvalidSpender,
+    InvalidApprover,
+});
+forward_errors!(Error: permit::Error {
+    InsufficientBalance, InvalidSender, InvalidReceiver, InsufficientAllowance, InvalidSpender,
+    InvalidApprover, ExpiredSignature, InvalidSigner, InvalidSignature, InvalidSignatureS,
+});
+forward_errors!(Error: control::Error { UnauthorizedAccount, BadConfirmation });
+
+/// The share token. Field order is the storage layout: append only.
+#[entrypoint]
+#[storage]
+pub struct RigShares {
+    erc20: Erc20,
+    name: ShortText,
+    symbol: ShortText,
+    nonces: Nonces,
+    permit: Erc20Permit<PermitDomain>,
+    access: AccessControl,
+    /// The only deed contract whose tokens the pool accepts.
+    rig_deed: StorageAddress,
+    /// The revenue splitter, set once; zero until then.
+    splitter: StorageAddress,
+    /// Deed ids the pool holds, in deposit order.
+    deeds: StorageVec<StorageU256>,
+    /// Compliance mode: only allowlisted accounts may receive shares.
+    compliance: StorageBool,
+    /// The allowlist.
+    allowed: StorageMap<Address, StorageBool>,
+}
+
+#[public]
+#[implements(IErc20<Error = Error>, IErc20Metadata, IErc20Permit<Error = Error>, INonces, IAccessControl<Error = Error>, IErc165)]
+impl RigShares {
+    /// Mints `initial_supply` to `issuer`, binds the pool to `rig_deed` and makes `admin` its
+    /// admin. The admin is an argument because inside a deployment through StylusDeployer
+    /// `msg.sender` is the deployer.
+    #[constructor]
+    pub fn constructor(
+        &mut self,
+        name: String,
+        symbol: String,
+        initial_supply: U256,
+        issuer: Address,
+        rig_deed: Address,
+        admin: Address,
+    ) -> Result<(), Error> {
+        if rig_deed.is_zero() {
+            return Err(Error::InvalidRigDeed(SharesInvalidRigDeed {}));
+        }
+        if admin.is_zero() {
+            return Err(Error::ZeroAdmin(SharesZeroAdmin {}));
+        }
+        for (field, text) in [(0u8, &name), (1u8, &symbol)] {
+            if !ShortText::fits(text) {
+                return Err(Error::InvalidText(SharesInvalidText { field, length: U256::from(text.len()) }));
+            }
+        }
+        domain::set_name(&name);
+        self.name.set(&name);
+        self.symbol.set(&symbol);
+        self.rig_deed.set(rig_deed);
+        self.access._grant_role(ADMIN_ROLE.into(), admin);
+        self.erc20._mint(issuer, initial_supply)?;
+        Ok(())
+    }
+
+    /// The operator role id, `keccak256("OPERATOR_ROLE")`: deposits deeds.
+    #[selector(name = "OPERATOR_ROLE")]
+    pub fn operator_role(&self) -> B256 {
+        OPERATOR_ROLE.into()
+    }
+
+    /// The minter role id, `keccak256("MINTER_ROLE")`: mints new shares.
+    #[selector(name = "MINTER_ROLE")]
+    pub fn minter_role(&self) -> B256 {
+        MINTER_ROLE.into()
+    }
+
+    /// The RigDeed contract whose deeds back this pool.
+    pub fn rig_deed(&self) -> Address {
+        self.rig_deed.get()
+    }
+
+    /// The revenue splitter (zero until set).
+    pub fn revenue_splitter(&self) -> Address {
+        self.splitter.get()
+    }
+
+    /// Adopts the pool's revenue splitter, once. Admin only. The splitter is told the current
+    /// supply and from then on hears of every balance change.
+    pub fn set_revenue_splitter(&mut self, splitter: Address) -> Result<(), Error> {
+        self.access.only_role(ADMIN_ROLE.into())?;
+        let current = self.splitter.get();
+        if !current.is_zero() {
+            return Err(Error::SplitterAlreadySet(SharesSplitterAlreadySet { splitter: current }));
+        }
+        if !splitter.has_code() {
+            return Err(Error::InvalidSplitter(SharesInvalidSplitter { splitter }));
+        }
+        self.splitter.set(splitter);
+        evm::log(RevenueSplitterSet { splitter });
+        let supply = self.erc20.total_supply();
+        IShareCheckpoint::new(splitter)
+            .on_shares_bound(Call::new_in(self), supply)
+            .map_err(|e| checkpoint_failed(splitter, e))?;
+        Ok(())
+    }
+
+    /// Mints new shares to `to`. Minter only (a primary-sale contract; no one by default).
+    pub fn mint(&mut self, to: Address, amount: U256) -> Result<(), Error> {
+        self.access.only_role(MINTER_ROLE.into())?;
+        self.check_receiver(to)?;
+        self.erc20._mint(to, amount)?;
+        self.checkpoint(Address::ZERO, to, amount)
+    }
+
+    /// Burns `amount` of the caller's shares.
+    pub fn burn(&mut self, amount: U256) -> Result<(), Error> {
+        let account = msg::sender();
+        self.erc20._burn(account, amount)?;
+        self.checkpoint(account, Address::ZERO, amount)
+    }
+
+    /// Burns `amount` of `account`'s shares against the caller's allowance.
+    pub fn burn_from(&mut self, account: Address, amount: U256) -> Result<(), Error> {
+        self.erc20._spend_allowance(account, msg::sender(), amount)?;
+        self.erc20._burn(account, amount)?;
+        self.checkpoint(account, Address::ZERO, amount)
+    }
+
+    /// ERC-721 receiver: accepts a deed into the pool when it comes from the configured
+    /// RigDeed contract and the account moving it is an operator.
+    #[selector(name = "onERC721Received")]
+    pub fn on_erc721_received(
+        &mut self,
+        operator: Address,
+        from: Address,
+        token_id: U256,
+        _data: Bytes,
+    ) -> Result<B32, Error> {
+        let token = msg::sender();
+        if token != self.rig_deed.get() {
+            return Err(Error::ForeignDeed(SharesForeignDeed { token }));
+        }
+        if !self.access.has_role(OPERATOR_ROLE.into(), operator) {
+            return Err(Error::UnauthorizedDepositor(SharesUnauthorizedDepositor { operator }));
+        }
+        if self.deeds.len() >= MAX_POOL_DEEDS {
+            return Err(Error::PoolFull(SharesPoolFull { max: U256::from(MAX_POOL_DEEDS) }));
+        }
+        self.deeds.push(token_id);
+        evm::log(DeedDeposited { tokenId: token_id, from, operator });
+        Ok(RECEIVER_FN_SELECTOR)
+    }
+
+    /// Deed ids held by the pool, in deposit order.
+    pub fn deed_ids(&self) -> Vec<U256> {
+        (0..self.deeds.len()).filter_map(|i| self.deeds.get(i)).collect()
+    }
+
+    /// Number of deeds held by the pool.
+    pub fn deed_count(&self) -> U256 {
+        U256::from(self.deeds.len())
+    }
+
+    /// Summed hashrate (GH/s) and power (W), and the count, of the pool's non-retired rigs.
+    pub fn backing(&self) -> Result<(U256, U256, U256), Error> {
+        let deed = IRigBacking::new(self.rig_deed.get());
+        deed.backing_of(Call::new(), contract::address())
+            .map_err(|e| Error::CheckpointFailed(SharesCheckpointFailed {
+                splitter: self.rig_deed.get(),
+                reason: revert_data(e).into(),
+            }))
+    }
+
+    /// Burns the caller's shares, which must be the entire supply, and sends every deed to
+    /// `recipient`.
+    pub fn redeem_all(&mut self, recipient: Address) -> Result<(), Error> {
+        let holder = msg::sender();
+        let supply = self.erc20.total_supply();
+        let balance = self.erc20.balance_of(holder);
+        if supply.is_zero() || balance != supply {
+            return Err(Error::NotSoleHolder(SharesNotSoleHolder { balance, supply }));
+        }
+        if recipient.is_zero() {
+            return Err(Error::InvalidReceiver(erc20::ERC20InvalidReceiver { receiver: recipient }));
+        }
+
+        // Effects: burn, empty the pool's list, report to the splitter.
+        self.erc20._burn(holder, supply)?;
+        let ids = self.deed_ids();
+        while self.deeds.pop().is_some() {}
+        evm::log(PoolRedeemed {
+            holder,
+            recipient,
+            shares: supply,
+            deeds: U256::from(ids.len()),
+        });
+        self.checkpoint(holder, Address::ZERO, supply)?;
+
+        // Interactions: hand the deeds over.
+        let deed = IRigBacking::new(self.rig_deed.get());
+        let pool = contract::address();
+        for token_id in ids {
+            deed.safe_transfer_from(Call::new_in(self), pool, recipient, token_id).map_err(|e| {
+                Error::DeedTransferFailed(SharesDeedTransferFailed {
+                    tokenId: token_id,
+                    reason: revert_data(e).into(),
+                })
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Whether compliance mode is on.
+    pub fn compliance_mode(&self) -> bool {
+        self.compliance.get()
+    }
+
+    /// Switches compliance mode. Admin only.
+    pub fn set_compliance_mode(&mut self, enabled: bool) -> Result<(), Error> {
+        self.access.only_role(ADMIN_ROLE.into())?;
+        self.compliance.set(enabled);
+        evm::log(ComplianceModeSet { enabled });
+        Ok(())
+    }
+
+    /// Whether `account` is allowlisted.
+    pub fn is_allowed(&self, account: Address) -> bool {
+        self.allowed.get(account)
+    }
+
+    /// Adds `account` to, or removes it from, the allowlist. Admin only.
+    pub fn set_allowed(&mut self, account: Address, allowed: bool) -> Result<(), Error> {
+        self.access.only_role(ADMIN_ROLE.into())?;
+        self.allowed.setter(account).set(allowed);
+        evm::log(AllowlistUpdated { account, allowed });
+        Ok(())
+    }
+
+    /// EIP-5267: the EIP-712 domain that `permit` signatures are checked against.
+    #[selector(name = "eip712Domain")]
+    #[allow(clippy::type_complexity)]
+    pub fn eip712_domain(&self) -> (FixedBytes<1>, String, String, U256, Address, B256, Vec<U256>) {
+        let (fields, name, version, chain_id, verifying_contract, salt, extensions) =
+            domain::describe(self.name.get());
+        (
+            FixedBytes::from(fields),
+            name,
+            version,
+            chain_id,
+            verifying_contract,
+            B256::from(salt),
+            extensions,
+        )
+    }
+}
+
+impl RigShares {
+    /// Refuses a receiver outside the allowlist while compliance mode is on.
+    fn check_receiver(&self, to: Address) -> Result<(), Error> {
+        if self.compliance.get() && !self.allowed.get(to) {
+            return Err(Error::ReceiverNotAllowed(SharesReceiverNotAllowed { account: to }));
+        }
+        Ok(())
+    }
+
+    /// Reports a balance change to the splitter, if one is set.
+    fn checkpoint(&mut self, from: Address, to: Address, amount: U256) -> Result<(), Error> {
+        let splitter = self.splitter.get();
+        if splitter.is_zero() {
+            return Ok(());
+        }
+        IShareCheckpoint::new(splitter)
+            .on_shares_transfer(Call::new_in(self), from, to, amount)
+            .map_err(|e| checkpoint_failed(splitter, e))?;
+        Ok(())
+    }
+
+    /// A transfer with the compliance check and the splitter report.
+    fn transfer_checked(&mut self, from: Address, to: Address, amount: U256) -> Result<(), Error> {
+        if from.is_zero() {
+            return Err(Error::InvalidSender(erc20::ERC20InvalidSender { sender: from }));
+        }
+        if to.is_zero() {
+            return Err(Error::InvalidReceiver(erc20::ERC20InvalidReceiver { receiver: to }));
+        }
+        self.check_receiver(to)?;
+        self.erc20._update(from, to, amount)?;
+        self.checkpoint(from, to, amount)
+    }
+}
+
+fn revert_data(e: stylus_sdk::call::Error) -> Vec<u8> {
+    match e {
+        stylus_sdk::call::Error::Revert(data) => data,
+        stylus_sdk::call::Error::AbiDecodingFailed(_) => Vec::new(),
+    }
+}
+
+fn checkpoint_failed(splitter: Address, e: stylus_sdk::call::Error) -> Error {
+    Error::CheckpointFailed(SharesCheckpointFailed { splitter, reason: revert_data(e).into() })
+}
+
+#[public]
+impl IErc20 for RigShares {
+    type Error = Error;
+
+    fn total_supply(&self) -> U256 {
+        self.erc20.total_supply()
+    }
+
+    fn balance_of(&self, account: Address) -> U256 {
+        self.erc20.balance_of(account)
+    }
+
+    fn transfer(&mut self, to: Address, value: U256) -> Result<bool, Error> {
+        self.transfer_checked(msg::sender(), to, value)?;
+        Ok(true)
+    }
+
+    fn allowance(&self, owner: Address, spender: Address) -> U256 {
+        self.erc20.allowance(owner, spender)
+    }
+
+    fn approve(&mut self, spender: Address, value: U256) -> Result<bool, Error> {
+        Ok(self.erc20.approve(spender, value)?)
+    }
+
+    fn transfer_from(&mut self, from: Address, to: Address, value: U256) -> Result<bool, Error> {
+        self.erc20._spend_allowance(from, msg::sender(), value)?;
+        self.transfer_checked(from, to, value)?;
+        Ok(true)
+    }
+}
+
+#[public]
+impl IErc20Metadata for RigShares {
+    fn name(&self) -> String {
+        self.name.get()
+    }
+
+    fn symbol(&self) -> String {
+        self.symbol.get()
+    }
+
+    fn decimals(&self) -> U8 {
+        DEFAULT_DECIMALS
+    }
+}
+
+#[public]
+impl INonces for RigShares {
+    fn nonces(&self, owner: Address) -> U256 {
+        self.nonces.nonces(owner)
+    }
+}
+
+#[public]
+impl IErc20Permit for RigShares {
+    type Error = Error;
+
+    #[selector(name = "DOMAIN_SEPARATOR")]
+    fn domain_separator(&self) -> B256 {
+        self.permit.domain_separator()
+    }
+
+    fn permit(
+        &mut self,
+        owner: Address,
+        spender: Address,
+        value: U256,
+        deadline: U256,
+        v: u8,
+        r: B256,
+        s: B256,
+    ) -> Result<(), Error> {
+        Ok(self.permit.permit(owner, spender, value, deadline, v, r, s, &mut self.erc20, &mut self.nonces)?)
+    }
+}
+
+#[public]
+impl IAccessControl for RigShares {
+    type Error = Error;
+
+    fn has_role(&self, role: B256, account: Address) -> bool {
+        self.access.has_role(role, account)
+    }
+
+    fn only_role(&self, role: B256) -> Result<(), Error> {
+        Ok(self.access.only_role(role)?)
+    }
+
+    fn get_role_admin(&self, role: B256) -> B256 {
+        self.access.get_role_admin(role)
+    }
+
+    fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.access.grant_role(role, account)?)
+    }
+
+    fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.access.revoke_role(role, account)?)
+    }
+
+    fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
+        Ok(self.access.renounce_role(role, confirmation)?)
+    }
+}
+
+#[public]
+impl IErc165 for RigShares {
+    fn supports_interface(&self, interface_id: B32) -> bool {
+        self.erc20.supports_interface(interface_id)
+            || <Self as IErc20Metadata>::interface_id() == interface_id
+            || interface_id == B32::new(ACCESS_CONTROL_INTERFACE_ID)
+            || <Self as IErc20Permit>::interface_id() == interface_id
+            || interface_id == ERC721_RECEIVER_INTERFACE_ID
+    }
+}
+
+#[cfg(test)]
+mod tests;
