@@ -45,6 +45,7 @@ stylus_sdk::prelude::sol_interface! {
     /// The pool backing the share token reads from the deed contract.
     interface IRigBacking {
         function backingOf(address owner) external view returns (uint256 hashrate_ghs, uint256 power_watts, uint256 rigs);
+        function ownerOf(uint256 token_id) external view returns (address);
         function safeTransferFrom(address from, address to, uint256 token_id) external;
     }
 }
@@ -64,5 +65,43 @@ macro_rules! forward_errors {
                 }
             }
         };
+    };
+}
+
+/// Implements OpenZeppelin's `IAccessControl` for a contract whose `access` field is an
+/// `AccessControl`, forwarding every call and converting errors into `$error`. One body for all
+/// three contracts; the `#[public]` impl it expands to is listed in the contract's
+/// `#[implements(...)]`.
+#[macro_export]
+macro_rules! public_access_control {
+    ($contract:ty, $error:ty) => {
+        #[::stylus_sdk::prelude::public]
+        impl ::openzeppelin_stylus::access::control::IAccessControl for $contract {
+            type Error = $error;
+
+            fn has_role(&self, role: ::alloy_primitives::B256, account: ::alloy_primitives::Address) -> bool {
+                self.access.has_role(role, account)
+            }
+
+            fn only_role(&self, role: ::alloy_primitives::B256) -> Result<(), $error> {
+                Ok(self.access.only_role(role)?)
+            }
+
+            fn get_role_admin(&self, role: ::alloy_primitives::B256) -> ::alloy_primitives::B256 {
+                self.access.get_role_admin(role)
+            }
+
+            fn grant_role(&mut self, role: ::alloy_primitives::B256, account: ::alloy_primitives::Address) -> Result<(), $error> {
+                Ok(self.access.grant_role(role, account)?)
+            }
+
+            fn revoke_role(&mut self, role: ::alloy_primitives::B256, account: ::alloy_primitives::Address) -> Result<(), $error> {
+                Ok(self.access.revoke_role(role, account)?)
+            }
+
+            fn renounce_role(&mut self, role: ::alloy_primitives::B256, confirmation: ::alloy_primitives::Address) -> Result<(), $error> {
+                Ok(self.access.renounce_role(role, confirmation)?)
+            }
+        }
     };
 }

@@ -33,7 +33,7 @@ mod clock;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{aliases::B32, Address, B256, U16, U256, U64};
+use alloy_primitives::{aliases::B32, Address, U16, U256, U64};
 use openzeppelin_stylus::{
     access::control::{self, AccessControl, IAccessControl},
     token::erc20::utils::safe_erc20::{self, ISafeErc20, SafeErc20},
@@ -704,34 +704,7 @@ impl RevenueSplitter {
     }
 }
 
-#[public]
-impl IAccessControl for RevenueSplitter {
-    type Error = Error;
-
-    fn has_role(&self, role: B256, account: Address) -> bool {
-        self.access.has_role(role, account)
-    }
-
-    fn only_role(&self, role: B256) -> Result<(), Error> {
-        Ok(self.access.only_role(role)?)
-    }
-
-    fn get_role_admin(&self, role: B256) -> B256 {
-        self.access.get_role_admin(role)
-    }
-
-    fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.access.grant_role(role, account)?)
-    }
-
-    fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.access.revoke_role(role, account)?)
-    }
-
-    fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
-        Ok(self.access.renounce_role(role, confirmation)?)
-    }
-}
+rigshare_common::public_access_control!(RevenueSplitter, Error);
 
 #[public]
 impl IPausable for RevenueSplitter {
@@ -749,3 +722,21 @@ impl IErc165 for RevenueSplitter {
 
 #[cfg(test)]
 mod tests;
+
+/// Every event this contract can emit, as human-readable Solidity declarations, for
+/// `rigshare abi` (export-abi prints functions and errors but no events). Its own events, then
+/// OpenZeppelin's: AccessControl (no `RoleAdminChanged`: no role admin is ever set) and
+/// Pausable. Keep in step with the `sol!` block above.
+#[cfg(feature = "export-abi")]
+pub const ABI_EVENTS: &[&str] = &[
+    "event SharesBound(address indexed shareToken, uint256 totalSupply)",
+    "event RevenueDeposited(address indexed from, uint256 amount, uint256 toHolders, uint256 toPayees)",
+    "event PayeeCredited(address indexed payee, uint256 amount)",
+    "event Claimed(address indexed account, address indexed recipient, uint256 amount)",
+    "event PayeesUpdated(address[] accounts, uint16[] bps)",
+    "event ExclusionSet(address indexed account, bool excluded)",
+    "event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)",
+    "event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)",
+    "event Paused(address account)",
+    "event Unpaused(address account)",
+];

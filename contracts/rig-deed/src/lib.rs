@@ -586,34 +586,7 @@ impl IErc721Metadata for RigDeed {
     }
 }
 
-#[public]
-impl IAccessControl for RigDeed {
-    type Error = Error;
-
-    fn has_role(&self, role: B256, account: Address) -> bool {
-        self.access.has_role(role, account)
-    }
-
-    fn only_role(&self, role: B256) -> Result<(), Error> {
-        Ok(self.access.only_role(role)?)
-    }
-
-    fn get_role_admin(&self, role: B256) -> B256 {
-        self.access.get_role_admin(role)
-    }
-
-    fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.access.grant_role(role, account)?)
-    }
-
-    fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.access.revoke_role(role, account)?)
-    }
-
-    fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
-        Ok(self.access.renounce_role(role, confirmation)?)
-    }
-}
+rigshare_common::public_access_control!(RigDeed, Error);
 
 #[public]
 impl IPausable for RigDeed {
@@ -635,3 +608,22 @@ impl IErc165 for RigDeed {
 
 #[cfg(test)]
 mod tests;
+
+/// Every event this contract can emit, as human-readable Solidity declarations, for
+/// `rigshare abi` (export-abi prints functions and errors but no events). Its own events, then
+/// OpenZeppelin's: ERC-721, AccessControl (no `RoleAdminChanged`: no role admin is ever set)
+/// and Pausable. Keep in step with the `sol!` block above.
+#[cfg(feature = "export-abi")]
+pub const ABI_EVENTS: &[&str] = &[
+    "event RigMinted(uint256 indexed tokenId, address indexed to, bytes32 indexed serialHash, uint8 kind, uint64 hashrateGhs, uint32 powerWatts)",
+    "event RigStatusChanged(uint256 indexed tokenId, uint8 previousStatus, uint8 newStatus)",
+    "event RigRemeasured(uint256 indexed tokenId, uint64 hashrateGhs, uint32 powerWatts)",
+    "event MetadataUpdate(uint256 _tokenId)",
+    "event Transfer(address indexed from, address indexed to, uint256 indexed tokenId)",
+    "event Approval(address indexed owner, address indexed approved, uint256 indexed tokenId)",
+    "event ApprovalForAll(address indexed owner, address indexed operator, bool approved)",
+    "event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)",
+    "event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)",
+    "event Paused(address account)",
+    "event Unpaused(address account)",
+];

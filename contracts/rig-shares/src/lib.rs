@@ -120,9 +120,20 @@ mod sol {
         #[derive(Debug)]
         #[allow(missing_docs)]
         error SharesReceiverNotAllowed(address account);
-        /// Constructor: the RigDeed address is zero.
+        /// Constructor: the RigDeed address is not a contract.
         #[derive(Debug)]
         error SharesInvalidRigDeed();
+        /// The deed contract could not be read; `reason` is its revert data.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesBackingUnavailable(address deed, bytes reason);
+        /// `adoptDeed`: the pool does not own this deed, or already lists it.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesDeedNotAdoptable(uint256 tokenId);
+        /// Burning the last shares while the pool holds deeds would strand them: use `redeemAll`.
+        #[derive(Debug)]
+        error SharesUseRedeemAll();
         /// Constructor: the admin is the zero address.
         #[derive(Debug)]
         error SharesZeroAdmin();
@@ -156,6 +167,12 @@ pub enum Error {
     ReceiverNotAllowed(SharesReceiverNotAllowed),
     /// See [`SharesInvalidRigDeed`].
     InvalidRigDeed(SharesInvalidRigDeed),
+    /// See [`SharesBackingUnavailable`].
+    BackingUnavailable(SharesBackingUnavailable),
+    /// See [`SharesDeedNotAdoptable`].
+    DeedNotAdoptable(SharesDeedNotAdoptable),
+    /// See [`SharesUseRedeemAll`].
+    UseRedeemAll(SharesUseRedeemAll),
     /// See [`SharesZeroAdmin`].
     ZeroAdmin(SharesZeroAdmin),
     /// See [`SharesInvalidText`].
@@ -216,6 +233,8 @@ pub struct RigShares {
     compliance: StorageBool,
     /// The allowlist.
     allowed: StorageMap<Address, StorageBool>,
+    /// Whether a deed id is in `deeds`.
+    listed: StorageMap<U256, StorageBool>,
 }
 
 #[public]
@@ -234,7 +253,7 @@ impl RigShares {
         rig_deed: Address,
         admin: Address,
     ) -> Result<(), Error> {
-        if rig_deed.is_zero() {
+        if !rig_deed.has_code() {
             return Err(Error::InvalidRigDeed(SharesInvalidRigDeed {}));
         }
         if admin.is_zero() {
@@ -307,12 +326,14 @@ impl RigShares {
     /// Burns `amount` of the caller's shares.
     pub fn burn(&mut self, amount: U256) -> Result<(), Error> {
         let account = msg::sender();
+        self.check_not_stranding(amount)?;
         self.erc20._burn(account, amount)?;
         self.checkpoint(account, Address::ZERO, amount)
     }
 
     /// Burns `amount` of `account`'s shares against the caller's allowance.
     pub fn burn_from(&mut self, account: Address, amount: U256) -> Result<(), Error> {
+        self.check_not_stranding(amount)?;
         self.erc20._spend_allowance(account, msg::sender(), amount)?;
         self.erc20._burn(account, amount)?;
         self.checkpoint(account, Address::ZERO, amount)
@@ -335,12 +356,29 @@ impl RigShares {
         if !self.access.has_role(OPERATOR_ROLE.into(), operator) {
             return Err(Error::UnauthorizedDepositor(SharesUnauthorizedDepositor { operator }));
         }
-        if self.deeds.len() >= MAX_POOL_DEEDS {
-            return Err(Error::PoolFull(SharesPoolFull { max: U256::from(MAX_POOL_DEEDS) }));
-        }
-        self.deeds.push(token_id);
+        self.list_deed(token_id)?;
         evm::log(DeedDeposited { tokenId: token_id, from, operator });
         Ok(RECEIVER_FN_SELECTOR)
+    }
+
+    /// Lists a deed the pool owns but did not receive through `safeTransferFrom` (sent with a
+    /// plain `transferFrom`), so that it counts in `deedIds` and leaves with `redeemAll`.
+    /// Operator only.
+    pub fn adopt_deed(&mut self, token_id: U256) -> Result<(), Error> {
+        let operator = msg::sender();
+        if !self.access.has_role(OPERATOR_ROLE.into(), operator) {
+            return Err(Error::UnauthorizedDepositor(SharesUnauthorizedDepositor { operator }));
+        }
+        let deed = self.rig_deed.get();
+        let owner = IRigBacking::new(deed)
+            .owner_of(Call::new(), token_id)
+            .map_err(|e| backing_unavailable(deed, e))?;
+        if owner != contract::address() || self.listed.get(token_id) {
+            return Err(Error::DeedNotAdoptable(SharesDeedNotAdoptable { tokenId: token_id }));
+        }
+        self.list_deed(token_id)?;
+        evm::log(DeedDeposited { tokenId: token_id, from: Address::ZERO, operator });
+        Ok(())
     }
 
     /// Deed ids held by the pool, in deposit order.
@@ -355,12 +393,10 @@ impl RigShares {
 
     /// Summed hashrate (GH/s) and power (W), and the count, of the pool's non-retired rigs.
     pub fn backing(&self) -> Result<(U256, U256, U256), Error> {
-        let deed = IRigBacking::new(self.rig_deed.get());
-        deed.backing_of(Call::new(), contract::address())
-            .map_err(|e| Error::CheckpointFailed(SharesCheckpointFailed {
-                splitter: self.rig_deed.get(),
-                reason: revert_data(e).into(),
-            }))
+        let deed = self.rig_deed.get();
+        IRigBacking::new(deed)
+            .backing_of(Call::new(), contract::address())
+            .map_err(|e| backing_unavailable(deed, e))
     }
 
     /// Burns the caller's shares, which must be the entire supply, and sends every deed to
@@ -379,7 +415,9 @@ impl RigShares {
         // Effects: burn, empty the pool's list, report to the splitter.
         self.erc20._burn(holder, supply)?;
         let ids = self.deed_ids();
-        while self.deeds.pop().is_some() {}
+        while let Some(id) = self.deeds.pop() {
+            self.listed.setter(id).set(false);
+        }
         evm::log(PoolRedeemed {
             holder,
             recipient,
@@ -447,6 +485,25 @@ impl RigShares {
 }
 
 impl RigShares {
+    /// Appends a deed to the pool's list.
+    fn list_deed(&mut self, token_id: U256) -> Result<(), Error> {
+        if self.deeds.len() >= MAX_POOL_DEEDS {
+            return Err(Error::PoolFull(SharesPoolFull { max: U256::from(MAX_POOL_DEEDS) }));
+        }
+        self.deeds.push(token_id);
+        self.listed.setter(token_id).set(true);
+        Ok(())
+    }
+
+    /// Refuses a burn of the entire supply while deeds back it: only `redeemAll` may take
+    /// the last shares, and it hands the deeds over.
+    fn check_not_stranding(&self, amount: U256) -> Result<(), Error> {
+        if self.deeds.len() > 0 && !amount.is_zero() && amount >= self.erc20.total_supply() {
+            return Err(Error::UseRedeemAll(SharesUseRedeemAll {}));
+        }
+        Ok(())
+    }
+
     /// Refuses a receiver outside the allowlist while compliance mode is on.
     fn check_receiver(&self, to: Address) -> Result<(), Error> {
         if self.compliance.get() && !self.allowed.get(to) {
@@ -486,6 +543,10 @@ fn revert_data(e: stylus_sdk::call::Error) -> Vec<u8> {
         stylus_sdk::call::Error::Revert(data) => data,
         stylus_sdk::call::Error::AbiDecodingFailed(_) => Vec::new(),
     }
+}
+
+fn backing_unavailable(deed: Address, e: stylus_sdk::call::Error) -> Error {
+    Error::BackingUnavailable(SharesBackingUnavailable { deed, reason: revert_data(e).into() })
 }
 
 fn checkpoint_failed(splitter: Address, e: stylus_sdk::call::Error) -> Error {
@@ -569,34 +630,7 @@ impl IErc20Permit for RigShares {
     }
 }
 
-#[public]
-impl IAccessControl for RigShares {
-    type Error = Error;
-
-    fn has_role(&self, role: B256, account: Address) -> bool {
-        self.access.has_role(role, account)
-    }
-
-    fn only_role(&self, role: B256) -> Result<(), Error> {
-        Ok(self.access.only_role(role)?)
-    }
-
-    fn get_role_admin(&self, role: B256) -> B256 {
-        self.access.get_role_admin(role)
-    }
-
-    fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.access.grant_role(role, account)?)
-    }
-
-    fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.access.revoke_role(role, account)?)
-    }
-
-    fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
-        Ok(self.access.renounce_role(role, confirmation)?)
-    }
-}
+rigshare_common::public_access_control!(RigShares, Error);
 
 #[public]
 impl IErc165 for RigShares {
@@ -611,3 +645,20 @@ impl IErc165 for RigShares {
 
 #[cfg(test)]
 mod tests;
+
+/// Every event this contract can emit, as human-readable Solidity declarations, for
+/// `rigshare abi` (export-abi prints functions and errors but no events). Its own events, then
+/// OpenZeppelin's: ERC-20 (permit emits `Approval`) and AccessControl (no `RoleAdminChanged`:
+/// no role admin is ever set). Keep in step with the `sol!` block above.
+#[cfg(feature = "export-abi")]
+pub const ABI_EVENTS: &[&str] = &[
+    "event RevenueSplitterSet(address indexed splitter)",
+    "event DeedDeposited(uint256 indexed tokenId, address indexed from, address indexed operator)",
+    "event PoolRedeemed(address indexed holder, address indexed recipient, uint256 shares, uint256 deeds)",
+    "event ComplianceModeSet(bool enabled)",
+    "event AllowlistUpdated(address indexed account, bool allowed)",
+    "event Transfer(address indexed from, address indexed to, uint256 value)",
+    "event Approval(address indexed owner, address indexed spender, uint256 value)",
+    "event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)",
+    "event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)",
+];

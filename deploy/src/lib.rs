@@ -1,0 +1,12 @@
+//! rigshare's deployment tooling: build the contracts to Stylus WASM reproducibly, check them
+//! as Nitro would at activation, report their size against the code limit, and generate their
+//! ABI. The `rigshare` binary is a thin command line over [`commands`].
+
+pub mod abi;
+pub mod build;
+pub mod code;
+pub mod commands;
+pub mod normalise;
+pub mod report;
+pub mod validate;
+pub mod workspace;
