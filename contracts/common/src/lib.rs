@@ -105,3 +105,28 @@ macro_rules! public_access_control {
         }
     };
 }
+
+/// The body of each contract's `src/main.rs`: a binary that exists only to print the ABI
+/// (`--features export-abi`) and is an empty stub otherwise, as in OpenZeppelin's examples.
+/// `<bin> events` prints the crate's `ABI_EVENTS`, one per line (export-abi leaves events
+/// out); anything else goes to the SDK's printer (`<bin>`, `<bin> constructor`).
+#[macro_export]
+macro_rules! export_abi_main {
+    ($contract_crate:ident) => {
+        #[cfg(not(any(test, feature = "export-abi")))]
+        #[no_mangle]
+        pub extern "C" fn main() {}
+
+        #[cfg(feature = "export-abi")]
+        fn main() {
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            if args.len() == 1 && args[0] == "events" {
+                for event in $contract_crate::ABI_EVENTS {
+                    println!("{event}");
+                }
+                return;
+            }
+            $contract_crate::print_from_args();
+        }
+    };
+}

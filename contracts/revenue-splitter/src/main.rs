@@ -1,21 +1,5 @@
-//! The `revenue-splitter` binary exists only to print the contract's ABI (`--features export-abi`); in a
-//! wasm build it is an empty stub, as in OpenZeppelin's examples. `rigshare abi` runs it.
+//! Prints the contract's ABI with `--features export-abi` (`rigshare abi` runs it); an empty
+//! stub in every other build.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 
-#[cfg(not(any(test, feature = "export-abi")))]
-#[no_mangle]
-pub extern "C" fn main() {}
-
-/// `revenue-splitter events` prints [`revenue_splitter::ABI_EVENTS`], one per line (export-abi leaves events out);
-/// anything else goes to the SDK's printer (`revenue-splitter` for the interface, `revenue-splitter constructor`).
-#[cfg(feature = "export-abi")]
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.len() == 1 && args[0] == "events" {
-        for event in revenue_splitter::ABI_EVENTS {
-            println!("{event}");
-        }
-        return;
-    }
-    revenue_splitter::print_from_args();
-}
+rigshare_common::export_abi_main!(revenue_splitter);

@@ -148,7 +148,7 @@ fn run(s: &Scenario) -> Result<(), TestCaseError> {
 
     shares
         .sender(admin)
-        .constructor("P".into(), "P".into(), supply, admin, Address::repeat_byte(0xde), admin)
+        .constructor("P".into(), "P".into(), supply, admin, splitter.address(), admin)
         .motsu_unwrap();
     shares.sender(admin).grant_role(MINTER_ROLE.into(), admin).motsu_unwrap();
     splitter.sender(admin).constructor(shares.address(), asset, s.window, admin).motsu_unwrap();
