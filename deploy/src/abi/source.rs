@@ -571,19 +571,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn trait_impls_written_by_a_macro_are_found() {
+    /// `SRC` with its `IErc165` block replaced by `replacement`.
+    fn with_erc165_block(replacement: &str) -> String {
         let block_start = SRC
             .find("        #[public]\n        impl IErc165 for Token")
             .unwrap();
         let block_end = SRC
             .find("        #[public]\n        impl INotRouted")
             .unwrap();
-        let src = format!(
-            "{}{}{}",
-            &SRC[..block_start],
+        format!("{}{}{}", &SRC[..block_start], replacement, &SRC[block_end..])
+    }
+
+    #[test]
+    fn trait_impls_written_by_a_macro_are_found() {
+        let src = with_erc165_block(
             "macro_rules! erc165 { ($c:ty) => { #[stylus_sdk::prelude::public] impl IErc165 for $c { fn supports_interface(&self, interface_id: B32) -> bool { todo!() } } }; }\n erc165!(Token);\n",
-            &SRC[block_end..]
         );
         let direct = scan_str(SRC, "Token").unwrap();
         assert_eq!(scan_str(&src, "Token").unwrap(), direct);
@@ -591,17 +593,7 @@ mod tests {
 
     #[test]
     fn a_missing_block_names_the_macros_not_expanded() {
-        let block_start = SRC
-            .find("        #[public]\n        impl IErc165 for Token")
-            .unwrap();
-        let block_end = SRC
-            .find("        #[public]\n        impl INotRouted")
-            .unwrap();
-        let src = format!(
-            "{}other_crate::erc165!(Token);\n{}",
-            &SRC[..block_start],
-            &SRC[block_end..]
-        );
+        let src = with_erc165_block("other_crate::erc165!(Token);\n");
         let err = format!("{:#}", scan_str(&src, "Token").unwrap_err());
         assert!(
             err.contains("erc165! is not a workspace macro_rules!"),
