@@ -52,7 +52,7 @@ mod tests {
             r#"(module
                  (type $t (func))
                  (table 1 funcref)
-                 (memory (export "memory") 1)
+                 (memory (export "memory") 1 1) ;; fixed size: no pay_for_memory_grow needed
                  (func (export "user_entrypoint") (param i32) (result i32)
                    (call_indirect (type $t) (i32.const 0))
                    (i32.const 0))

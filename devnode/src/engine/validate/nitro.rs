@@ -1,24 +1,47 @@
 //! What Nitro provides and allows: the host functions it links into `vm_hooks` and the counts
-//! it enforces at activation (OffchainLabs/nitro, `crates/stylus/src/native.rs` and
-//! `crates/prover/src/binary.rs`).
+//! it enforces at activation (OffchainLabs/nitro, `crates/wasm-libraries/forward/lib.rs`,
+//! `crates/prover/src/binary.rs` and `crates/prover/src/programs/`).
 
 use wasmparser::ValType::{self, I32, I64};
 
-/// Activation limits (Nitro's `parse_user`).
+/// Activation limits (Nitro's `parse_user`, `CompileConfig::version` and `StylusParams`).
 pub mod limits {
     pub const MEMORIES: usize = 1;
+    /// `heap_bound` of Stylus versions 1 and 2: the most pages a module may start with.
     pub const INITIAL_PAGES: u64 = 128;
+    /// `StylusParams.PageLimit`: pages open in a transaction (the callee gets what is left).
+    pub const PAGE_LIMIT: u16 = 128;
     pub const DATA_SEGMENTS: usize = 128;
     pub const ELEMENT_SEGMENTS: usize = 128;
+    /// Summed over element segments, in bytes of their encoding (Nitro sums `range.len()`).
     pub const ELEMENT_ENTRIES: u64 = 4096;
-    pub const EXPORTS: usize = 1024;
     pub const FUNCTIONS: usize = 4096;
+    /// Counted after instrumentation, which adds [`ADDED_GLOBALS`].
     pub const GLOBALS: usize = 32_768;
+    /// Globals the ink meter, dynamic meter and depth checker add.
+    pub const ADDED_GLOBALS: usize = 4;
     pub const LOCALS_PER_FUNCTION: u64 = 348;
+    /// Counted after instrumentation (meter, dynamic meter, depth checker, heap bound).
     pub const OPERATORS_PER_FUNCTION: usize = 65_536;
+    /// Enforced from ArbOS 32 (`ARBOS_VERSION_STYLUS_CHARGING_FIXES`).
     pub const IMPORTS: usize = 513;
     pub const TABLE_ENTRIES: u64 = 4096;
+    /// Longest module name (from the name section).
     pub const NAME_LEN: usize = 512;
+    /// The depth checker's largest frame, in words (`max_frame_size`).
+    pub const FRAME_WORDS: u32 = 10 * 1024;
+    /// The depth checker's most values live at once in a frame (`max_frame_contention`).
+    pub const FRAME_CONTENTION: u32 = 4096;
+}
+
+/// ArbOS versions where activation rules changed (`arbutil::evm`).
+pub mod arbos {
+    /// The import limit starts to apply.
+    pub const STYLUS_CHARGING_FIXES: u64 = 32;
+    /// Multi-value is refused from here on.
+    pub const STYLUS_NO_MULTI_VALUE: u64 = 60;
+    /// The version this node models.
+    pub const LATEST: u64 = STYLUS_NO_MULTI_VALUE;
 }
 
 /// Every host function Nitro links into `vm_hooks`, with its exact wasm signature.

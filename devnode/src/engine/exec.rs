@@ -1,0 +1,355 @@
+//! Call frames: value transfer, dispatch to precompiles or Stylus programs, the reentrancy
+//! count, creation of Stylus contracts, and the journal checkpoint that makes a failed frame
+//! leave no trace.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
+
+use super::{
+    code, precompiles, pricing,
+    program::{self, Runtime},
+    state::State,
+};
+
+/// Nitro's (and Ethereum's) call depth limit: geth refuses a frame once `depth > 1024`.
+pub const MAX_CALL_DEPTH: usize = 1024;
+/// EIP-170 as Arbitrum configures it: stored code up to 24 KiB, init code twice that.
+pub const MAX_CODE_SIZE: usize = 24_576;
+pub const MAX_INIT_CODE_SIZE: usize = 2 * MAX_CODE_SIZE;
+
+/// The block a transaction executes in, as the host functions report it.
+#[derive(Debug, Clone)]
+pub struct BlockEnv {
+    pub number: u64,
+    /// What `block_number` returns on Arbitrum: the L1 block estimate.
+    pub l1_number: u64,
+    pub timestamp: u64,
+    pub coinbase: Address,
+    pub basefee: U256,
+    pub gas_limit: u64,
+    pub chain_id: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TxEnv {
+    pub origin: Address,
+    pub gas_price: U256,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallKind {
+    Call,
+    DelegateCall,
+    StaticCall,
+}
+
+/// One call frame's inputs.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub kind: CallKind,
+    pub caller: Address,
+    /// Whose code runs.
+    pub code_address: Address,
+    /// Whose storage and balance the code acts on (differs under DELEGATECALL).
+    pub acting: Address,
+    pub value: U256,
+    /// Moved with the call; zero under DELEGATECALL, whose `value` is only reported.
+    pub transfers_value: bool,
+    pub input: Bytes,
+    pub gas: u64,
+    pub is_static: bool,
+}
+
+/// Why a frame failed without a revert of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    OutOfGas,
+    /// A trap or a host function refusing its input: Nitro's `userFailure`.
+    Trap(String),
+    ProgramNotActivated,
+    ProgramExpired,
+    EvmNotSupported,
+    CallDepth,
+    InsufficientBalance,
+    WriteProtection,
+    ContractCollision,
+    CodeTooLarge,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::OutOfGas => f.write_str("out of gas"),
+            Failure::Trap(reason) => write!(f, "program failure: {reason}"),
+            Failure::ProgramNotActivated => f.write_str("ProgramNotActivated"),
+            Failure::ProgramExpired => f.write_str("ProgramExpired"),
+            Failure::EvmNotSupported => f.write_str(
+                "EVM bytecode execution is not supported by the rigshare dev node: only Stylus \
+                 programs, precompiles and plain transfers run here",
+            ),
+            Failure::CallDepth => f.write_str("max call depth exceeded"),
+            Failure::InsufficientBalance => f.write_str("insufficient balance for transfer"),
+            Failure::WriteProtection => f.write_str("write protection"),
+            Failure::ContractCollision => f.write_str("contract address collision"),
+            Failure::CodeTooLarge => f.write_str("max code size exceeded"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Revert,
+    Failure(Failure),
+}
+
+#[derive(Debug, Clone)]
+pub struct CallResult {
+    pub outcome: Outcome,
+    pub output: Bytes,
+    pub gas_left: u64,
+}
+
+impl CallResult {
+    pub fn success(output: impl Into<Bytes>, gas_left: u64) -> Self {
+        Self { outcome: Outcome::Success, output: output.into(), gas_left }
+    }
+
+    pub fn revert(output: impl Into<Bytes>, gas_left: u64) -> Self {
+        Self { outcome: Outcome::Revert, output: output.into(), gas_left }
+    }
+
+    /// Failures that keep the frame's unused gas (geth returns it for these).
+    pub fn fail_keep_gas(failure: Failure, gas_left: u64) -> Self {
+        Self { outcome: Outcome::Failure(failure), output: Bytes::new(), gas_left }
+    }
+
+    /// Failures that consume the whole frame's gas.
+    pub fn fail(failure: Failure) -> Self {
+        Self::fail_keep_gas(failure, 0)
+    }
+
+    pub fn is_success(&self) -> bool {
+        self.outcome == Outcome::Success
+    }
+}
+
+/// The result of creating a contract.
+#[derive(Debug, Clone)]
+pub struct CreateResult {
+    pub address: Option<Address>,
+    pub result: CallResult,
+}
+
+/// Everything one transaction executes against.
+pub struct Evm {
+    pub state: State,
+    pub block: BlockEnv,
+    pub tx: TxEnv,
+    pub params: pricing::StylusParams,
+    pub runtime: Arc<Runtime>,
+    /// Code hashes called recently in this block (ArbOS's recent-wasms cache): their calls
+    /// pay the cached init price.
+    pub recent_wasms: Vec<B256>,
+    pub data_pricer: pricing::DataPricer,
+    depth: usize,
+    /// Open non-delegate frames per acting address (ArbOS's `Programs` count).
+    open_frames: HashMap<Address, u32>,
+}
+
+impl Evm {
+    pub fn new(
+        state: State,
+        block: BlockEnv,
+        tx: TxEnv,
+        params: pricing::StylusParams,
+        runtime: Arc<Runtime>,
+        recent_wasms: Vec<B256>,
+        data_pricer: pricing::DataPricer,
+    ) -> Self {
+        Self {
+            state,
+            block,
+            tx,
+            params,
+            runtime,
+            recent_wasms,
+            data_pricer,
+            depth: 0,
+            open_frames: HashMap::new(),
+        }
+    }
+
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Runs one call frame. Its effects stay only if it succeeds.
+    pub fn call(&mut self, msg: Message) -> CallResult {
+        if self.depth > MAX_CALL_DEPTH {
+            return CallResult::fail_keep_gas(Failure::CallDepth, msg.gas);
+        }
+        if msg.is_static && msg.transfers_value && !msg.value.is_zero() {
+            return CallResult::fail_keep_gas(Failure::WriteProtection, msg.gas);
+        }
+        let checkpoint = self.state.checkpoint();
+        self.state.warm_account(msg.code_address);
+        if msg.transfers_value
+            && !self.state.transfer(msg.caller, msg.acting, msg.value)
+        {
+            return CallResult::fail_keep_gas(Failure::InsufficientBalance, msg.gas);
+        }
+        if msg.transfers_value {
+            self.state.touch(msg.acting);
+        }
+
+        self.depth += 1;
+        let counted = msg.kind != CallKind::DelegateCall;
+        if counted {
+            *self.open_frames.entry(msg.acting).or_default() += 1;
+        }
+        let result = self.dispatch(&msg);
+        if counted {
+            if let Some(count) = self.open_frames.get_mut(&msg.acting) {
+                *count -= 1;
+            }
+        }
+        self.depth -= 1;
+
+        if !result.is_success() {
+            self.state.revert_to(checkpoint);
+        }
+        result
+    }
+
+    fn dispatch(&mut self, msg: &Message) -> CallResult {
+        if let Some(result) = precompiles::run(self, msg) {
+            return result;
+        }
+        let code = self.state.code(&msg.code_address);
+        if code.is_empty() {
+            return CallResult::success(Bytes::new(), msg.gas);
+        }
+        if !code::is_stylus_code(&code) {
+            return CallResult::fail(Failure::EvmNotSupported);
+        }
+        let code_hash = keccak256(&code);
+        let reentrant = self.open_frames.get(&msg.acting).copied().unwrap_or(0) > 1;
+        program::call_program(self, msg, code_hash, &code, reentrant)
+    }
+
+    /// CREATE or CREATE2 of Stylus deployment init code, from a transaction or a program.
+    /// `salt` selects CREATE2. The caller has already paid the base cost.
+    pub fn create(
+        &mut self,
+        caller: Address,
+        init_code: &[u8],
+        value: U256,
+        gas: u64,
+        salt: Option<B256>,
+    ) -> CreateResult {
+        let failed = |failure, gas_left| CreateResult {
+            address: None,
+            result: CallResult::fail_keep_gas(failure, gas_left),
+        };
+        if self.depth > MAX_CALL_DEPTH {
+            return failed(Failure::CallDepth, gas);
+        }
+        if self.state.balance(&caller) < value {
+            return failed(Failure::InsufficientBalance, gas);
+        }
+        let nonce = self.state.nonce(&caller);
+        if nonce == u64::MAX {
+            return failed(Failure::Trap("nonce overflow".into()), gas);
+        }
+        let address = match salt {
+            None => caller.create(nonce),
+            Some(salt) => caller.create2(salt, keccak256(init_code)),
+        };
+        // The creator's nonce moves even if the creation fails (EIP-161 and geth).
+        self.state.set_nonce(caller, nonce + 1);
+        self.state.warm_account(address);
+
+        let checkpoint = self.state.checkpoint();
+        let collides = self.state.account(&address).is_some_and(|a| {
+            a.nonce != 0 || !a.code.is_empty() || !self.state.persistent().storage.get(&address).is_none_or(|s| s.is_empty())
+        });
+        if collides {
+            return CreateResult {
+                address: None,
+                result: CallResult::fail(Failure::ContractCollision),
+            };
+        }
+        self.state.touch(address);
+        self.state.set_nonce(address, 1);
+        if !self.state.transfer(caller, address, value) {
+            self.state.revert_to(checkpoint);
+            return failed(Failure::InsufficientBalance, gas);
+        }
+
+        let outcome = run_init_code(init_code, gas);
+        match outcome {
+            Ok((runtime_code, gas_left)) => {
+                if runtime_code.len() > MAX_CODE_SIZE {
+                    self.state.revert_to(checkpoint);
+                    return CreateResult { address: None, result: CallResult::fail(Failure::CodeTooLarge) };
+                }
+                let deposit = 200 * runtime_code.len() as u64;
+                let Some(gas_left) = gas_left.checked_sub(deposit) else {
+                    self.state.revert_to(checkpoint);
+                    return CreateResult { address: None, result: CallResult::fail(Failure::OutOfGas) };
+                };
+                self.state.set_code(address, Bytes::copy_from_slice(runtime_code));
+                CreateResult { address: Some(address), result: CallResult::success(Bytes::new(), gas_left) }
+            }
+            Err(result) => {
+                self.state.revert_to(checkpoint);
+                CreateResult { address: None, result }
+            }
+        }
+    }
+}
+
+/// Executes init code. Only the standard Stylus deployment prefix is understood; its EVM cost
+/// is computed exactly (PUSH32, DUP1, PUSH1, PUSH1, CODECOPY, PUSH1, RETURN and the memory
+/// expansion) so gas matches a real chain.
+fn run_init_code(init_code: &[u8], gas: u64) -> Result<(&[u8], u64), CallResult> {
+    if init_code.is_empty() {
+        return Ok((&[], gas));
+    }
+    let Some(runtime) = code::parse_deployment_init_code(init_code) else {
+        return Err(CallResult::fail(Failure::EvmNotSupported));
+    };
+    let len = runtime.len() as u64;
+    let words = len.div_ceil(32);
+    let memory = 3 * words + words * words / 512;
+    // PUSH32 3, DUP1 3, PUSH1 3, PUSH1 3, CODECOPY 3 + 3/word, PUSH1 3, RETURN 0.
+    let cost = 3 * 6 + 3 * words + memory;
+    match gas.checked_sub(cost) {
+        Some(left) => Ok((runtime, left)),
+        None => Err(CallResult::fail(Failure::OutOfGas)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_code_cost_is_the_evm_cost_of_the_standard_prefix() {
+        let runtime = vec![0xEF, 0xF0, 0x00, 0x00, 1, 2, 3];
+        let init = code::init_code(&runtime);
+        let (out, left) = run_init_code(&init, 1_000).unwrap();
+        assert_eq!(out, &runtime[..]);
+        // one word: 18 + 3 + (3 + 0)
+        assert_eq!(1_000 - left, 24);
+    }
+
+    #[test]
+    fn other_init_code_is_refused_as_evm() {
+        let result = run_init_code(&[0x60, 0x00], 1_000).unwrap_err();
+        assert_eq!(result.outcome, Outcome::Failure(Failure::EvmNotSupported));
+    }
+}

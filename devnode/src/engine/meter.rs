@@ -1,0 +1,311 @@
+//! Ink metering, injected into the module the way Nitro does it.
+//!
+//! Nitro does not count instructions at run time: at activation it rewrites every function so
+//! that each basic block first checks and subtracts its whole cost from a global
+//! (`crates/prover/src/programs/meter.rs`), and `memory.fill`/`memory.copy` additionally pay
+//! per byte (`dynamic.rs`); when the memory can grow, every `memory.grow` is preceded by a
+//! call to `vm_hooks.pay_for_memory_grow` (`heap.rs`). Doing the same here makes the ink a
+//! call uses independent of the wasm runtime that executes it, and equal to Nitro's for the
+//! same opcode table.
+//!
+//! The rewritten module exports three extra globals, which the host reads and writes:
+//! [`INK_LEFT`] (i64), [`INK_STATUS`] (i32, 1 once out of ink) and a scratch i32.
+
+use wasm_encoder::{
+    reencode::{Reencode, RoundtripReencoder},
+    BlockType, CodeSection, ConstExpr, ExportKind, ExportSection, Function, GlobalSection,
+    GlobalType, Instruction, Module, ValType,
+};
+use wasmparser::{Operator, Parser, Payload, TypeRef};
+
+use super::pricing;
+
+pub const INK_LEFT: &str = "stylus_ink_left";
+pub const INK_STATUS: &str = "stylus_ink_status";
+const SCRATCH: &str = "stylus_scratch";
+/// The import Nitro's heap bound calls before `memory.grow`.
+const PAY_FOR_MEMORY_GROW: &str = "pay_for_memory_grow";
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot instrument module: {0}")]
+pub struct MeterError(String);
+
+impl<E: std::fmt::Display> From<wasm_encoder::reencode::Error<E>> for MeterError {
+    fn from(error: wasm_encoder::reencode::Error<E>) -> Self {
+        Self(error.to_string())
+    }
+}
+
+impl From<wasmparser::BinaryReaderError> for MeterError {
+    fn from(error: wasmparser::BinaryReaderError) -> Self {
+        Self(error.to_string())
+    }
+}
+
+/// Section ids in the order a module must have them, for inserting the ones we add.
+fn section_rank(id: u8) -> u8 {
+    match id {
+        1..=5 => id,
+        13 => 6, // tag
+        6 => 7,  // global
+        7 => 8,  // export
+        8 => 9,  // start
+        9 => 10, // element
+        12 => 11, // data count
+        10 => 12, // code
+        11 => 13, // data
+        _ => 0,
+    }
+}
+
+/// Rewrites a validated Stylus module with Nitro's static and dynamic ink meters.
+pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
+    let mut re = RoundtripReencoder;
+    let mut out = Module::new();
+    let mut types: Vec<(usize, usize)> = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut globals_total = 0u32;
+    let mut globals_done = false;
+    let mut exports_done = false;
+    let mut code = CodeSection::new();
+    let mut code_left = 0u32;
+    let mut defined_func = 0usize;
+    let mut imported_funcs = 0usize;
+    // Nitro's heap bound (heap.rs): when the memory can grow (max != min), every `memory.grow`
+    // is preceded by a call to the `vm_hooks.pay_for_memory_grow` import.
+    let mut pay_import: Option<u32> = None;
+    let mut memory_can_grow = false;
+
+    let add_globals = |out: &mut Module, section: Option<GlobalSection>, first: u32| {
+        let mut section = section.unwrap_or_default();
+        let mutable = |val_type| GlobalType { val_type, mutable: true, shared: false };
+        section.global(mutable(ValType::I64), &ConstExpr::i64_const(0));
+        section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
+        section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
+        out.section(&section);
+        first
+    };
+    let add_exports = |out: &mut Module, section: Option<ExportSection>, ink: u32| {
+        let mut section = section.unwrap_or_default();
+        section.export(INK_LEFT, ExportKind::Global, ink);
+        section.export(INK_STATUS, ExportKind::Global, ink + 1);
+        section.export(SCRATCH, ExportKind::Global, ink + 2);
+        out.section(&section);
+    };
+
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload?;
+        // Our globals and exports must exist before any later section is written.
+        if let Some((id, _)) = payload.as_section() {
+            let rank = section_rank(id);
+            if !globals_done && rank > 7 {
+                add_globals(&mut out, None, globals_total);
+                globals_done = true;
+            }
+            if !exports_done && rank > 8 {
+                add_exports(&mut out, None, globals_total);
+                exports_done = true;
+            }
+        }
+        match payload {
+            Payload::TypeSection(reader) => {
+                for group in reader.clone().into_iter_err_on_gc_types() {
+                    let ty = group?;
+                    types.push((ty.params().len(), ty.results().len()));
+                }
+                let mut section = wasm_encoder::TypeSection::new();
+                re.parse_type_section(&mut section, reader)?;
+                out.section(&section);
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.clone().into_imports() {
+                    let import = import?;
+                    match import.ty {
+                        TypeRef::Func(ty) => {
+                            if import.module == "vm_hooks" && import.name == PAY_FOR_MEMORY_GROW {
+                                pay_import = Some(imported_funcs as u32);
+                            }
+                            func_types.push(ty);
+                            imported_funcs += 1;
+                        }
+                        TypeRef::Global(_) => globals_total += 1,
+                        _ => {}
+                    }
+                }
+                let mut section = wasm_encoder::ImportSection::new();
+                re.parse_import_section(&mut section, reader)?;
+                out.section(&section);
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader.clone() {
+                    func_types.push(ty?);
+                }
+                let mut section = wasm_encoder::FunctionSection::new();
+                re.parse_function_section(&mut section, reader)?;
+                out.section(&section);
+            }
+            Payload::TableSection(reader) => {
+                let mut section = wasm_encoder::TableSection::new();
+                re.parse_table_section(&mut section, reader)?;
+                out.section(&section);
+            }
+            Payload::MemorySection(reader) => {
+                for memory in reader.clone() {
+                    let memory = memory?;
+                    memory_can_grow |= memory.maximum != Some(memory.initial);
+                }
+                let mut section = wasm_encoder::MemorySection::new();
+                re.parse_memory_section(&mut section, reader)?;
+                out.section(&section);
+            }
+            Payload::GlobalSection(reader) => {
+                let mut section = GlobalSection::new();
+                globals_total += reader.count();
+                re.parse_global_section(&mut section, reader)?;
+                add_globals(&mut out, Some(section), globals_total);
+                globals_done = true;
+            }
+            Payload::ExportSection(reader) => {
+                let mut section = ExportSection::new();
+                re.parse_export_section(&mut section, reader)?;
+                add_exports(&mut out, Some(section), globals_total);
+                exports_done = true;
+            }
+            Payload::StartSection { func, .. } => {
+                out.section(&wasm_encoder::StartSection { function_index: func });
+            }
+            Payload::ElementSection(reader) => {
+                let mut section = wasm_encoder::ElementSection::new();
+                re.parse_element_section(&mut section, reader)?;
+                out.section(&section);
+            }
+            Payload::DataCountSection { count, .. } => {
+                out.section(&wasm_encoder::DataCountSection { count });
+            }
+            Payload::CodeSectionStart { count, .. } => code_left = count,
+            Payload::CodeSectionEntry(body) => {
+                let sig = |ty: u32| types.get(ty as usize).copied().unwrap_or((0, 0));
+                let func_sig = |func: u32| {
+                    func_types.get(func as usize).map(|ty| sig(*ty)).unwrap_or((0, 0))
+                };
+                let _ = (defined_func, imported_funcs);
+                let pay = if memory_can_grow { pay_import } else { None };
+                let function = meter_function(&mut re, &body, globals_total, pay, &sig, &func_sig)?;
+                code.function(&function);
+                defined_func += 1;
+                code_left -= 1;
+                if code_left == 0 {
+                    out.section(&code);
+                }
+            }
+            Payload::DataSection(reader) => {
+                let mut section = wasm_encoder::DataSection::new();
+                re.parse_data_section(&mut section, reader)?;
+                out.section(&section);
+            }
+            // Names and other custom sections do not reach Nitro's runtime either.
+            Payload::CustomSection(_) | Payload::Version { .. } | Payload::End(_) => {}
+            other => {
+                return Err(MeterError(format!("unsupported section {:?}", other.as_section())))
+            }
+        }
+    }
+    if !globals_done {
+        add_globals(&mut out, None, globals_total);
+    }
+    if !exports_done {
+        add_exports(&mut out, None, globals_total);
+    }
+    Ok(out.finish())
+}
+
+fn meter_function(
+    re: &mut RoundtripReencoder,
+    body: &wasmparser::FunctionBody<'_>,
+    ink: u32,
+    pay_for_memory_grow: Option<u32>,
+    sig: &dyn Fn(u32) -> (usize, usize),
+    func_sig: &dyn Fn(u32) -> (usize, usize),
+) -> Result<Function, MeterError> {
+    let status = ink + 1;
+    let scratch = ink + 2;
+    let mut function = re.new_function_with_parsed_locals(body)?;
+    let mut block: Vec<Operator<'_>> = Vec::new();
+    let mut block_cost = 0u64;
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        let op = reader.read()?;
+        let end = pricing::ends_basic_block(&op);
+        block_cost = block_cost.saturating_add(pricing::opcode_ink(&op, sig, func_sig));
+        block.push(op);
+        if end {
+            let cost = block_cost.saturating_add(pricing::INK_HEADER_COST) as i64;
+            for instruction in [
+                Instruction::GlobalGet(ink),
+                Instruction::I64Const(cost),
+                Instruction::I64LtU,
+                Instruction::If(BlockType::Empty),
+                Instruction::I32Const(1),
+                Instruction::GlobalSet(status),
+                Instruction::Unreachable,
+                Instruction::End,
+                Instruction::GlobalGet(ink),
+                Instruction::I64Const(cost),
+                Instruction::I64Sub,
+                Instruction::GlobalSet(ink),
+            ] {
+                function.instruction(&instruction);
+            }
+            for op in block.drain(..) {
+                let per_byte = match op {
+                    Operator::MemoryFill { .. } => Some(pricing::MEMORY_FILL_INK_PER_BYTE),
+                    Operator::MemoryCopy { .. } => Some(pricing::MEMORY_COPY_INK_PER_BYTE),
+                    _ => None,
+                };
+                if let Some(per_byte) = per_byte {
+                    for instruction in dynamic_charge(ink, status, scratch, per_byte as i64) {
+                        function.instruction(&instruction);
+                    }
+                }
+                // heap.rs `FuncHeapBound::feed`: the pages are paid for before every grow; the
+                // inserted ops are not ink-metered (the ink meter ran before this middleware).
+                if let (Operator::MemoryGrow { .. }, Some(pay)) = (&op, pay_for_memory_grow) {
+                    for instruction in [
+                        Instruction::GlobalSet(scratch),
+                        Instruction::GlobalGet(scratch),
+                        Instruction::GlobalGet(scratch),
+                        Instruction::Call(pay),
+                    ] {
+                        function.instruction(&instruction);
+                    }
+                }
+                function.instruction(&re.instruction(op)?);
+            }
+            block_cost = 0;
+        }
+    }
+    Ok(function)
+}
+
+/// `dynamic.rs`'s charge for a byte count on top of the stack, leaving the stack unchanged.
+fn dynamic_charge(ink: u32, status: u32, scratch: u32, per_byte: i64) -> [Instruction<'static>; 17] {
+    [
+        Instruction::GlobalSet(scratch),
+        Instruction::GlobalGet(ink),
+        Instruction::GlobalGet(ink),
+        Instruction::GlobalGet(scratch),
+        Instruction::I64ExtendI32U,
+        Instruction::I64Const(per_byte),
+        Instruction::I64Mul,
+        Instruction::I64Sub,
+        Instruction::GlobalSet(ink),
+        Instruction::GlobalGet(ink),
+        Instruction::I64LtU,
+        Instruction::If(BlockType::Empty),
+        Instruction::I32Const(1),
+        Instruction::GlobalSet(status),
+        Instruction::Unreachable,
+        Instruction::End,
+        Instruction::GlobalGet(scratch),
+    ]
+}

@@ -1,0 +1,18 @@
+//! The execution engine: world state, Stylus code and activation, ink metering, host
+//! functions, precompiles and transactions. No networking here; `rpc` wraps it.
+
+pub mod types;
+pub mod pricing;
+pub mod code;
+pub mod validate;
+pub mod state;
+pub mod meter;
+pub mod exec;
+mod evm_api;
+pub mod host;
+pub mod program;
+pub mod precompiles;
+pub mod tx;
+pub mod testing;
+pub mod chain;
+pub mod dump;

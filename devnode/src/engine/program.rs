@@ -1,0 +1,226 @@
+//! Running an activated Stylus program: the call's up-front price (memory footprint and init
+//! gas, as `CallProgram` in `arbos/programs/programs.go`), instantiation of the metered module,
+//! `user_entrypoint`, and the mapping of how it stopped onto a call result.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use alloy_primitives::{Bytes, B256};
+use wasmi::{Config, Engine, Linker, Module, Val};
+
+use super::{
+    code,
+    exec::{CallResult, Evm, Failure, Message},
+    host::{self, HostEnv, HostStop},
+    meter, precompiles, pricing,
+};
+
+/// Compiled programs by code hash, and the engine and linker that run them.
+pub struct Runtime {
+    engine: Engine,
+    linker: Linker<HostEnv>,
+    modules: Mutex<HashMap<B256, Module>>,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime").finish_non_exhaustive()
+    }
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Runtime {
+    pub fn new() -> Self {
+        let mut config = Config::default();
+        // The meter, not wasmi, bounds the work; these only keep a runaway recursion from
+        // exhausting the host's memory (Nitro's depth checker has the same role).
+        config.set_max_recursion_depth(16_384);
+        config.wasm_multi_value(true).wasm_bulk_memory(true).wasm_sign_extension(true);
+        let engine = Engine::new(&config);
+        let mut linker = Linker::new(&engine);
+        host::link(&mut linker).expect("host functions have distinct names");
+        Self { engine, linker, modules: Mutex::new(HashMap::new()) }
+    }
+
+    /// Instruments and compiles an already validated module, keeping it for later calls.
+    pub fn compile(&self, code_hash: B256, wasm: &[u8]) -> Result<Module, String> {
+        if let Some(module) = self.modules.lock().expect("module cache").get(&code_hash) {
+            return Ok(module.clone());
+        }
+        let metered = meter::instrument(wasm).map_err(|e| e.to_string())?;
+        let module = Module::new(&self.engine, &metered).map_err(|e| e.to_string())?;
+        self.modules.lock().expect("module cache").insert(code_hash, module.clone());
+        Ok(module)
+    }
+
+    /// The compiled module for stored code (decompressing it when state was loaded from disk).
+    fn module_for(&self, code_hash: B256, stored: &[u8]) -> Result<Module, String> {
+        if let Some(module) = self.modules.lock().expect("module cache").get(&code_hash) {
+            return Ok(module.clone());
+        }
+        let wasm = code::decode_stylus_code(stored, code::MAX_WASM_SIZE).map_err(|e| e.to_string())?;
+        self.compile(code_hash, &wasm)
+    }
+}
+
+/// ArbOS's recent-wasms cache: true when `code_hash` was called recently in this block.
+fn recent_wasms_hit(recent: &mut Vec<B256>, code_hash: B256, capacity: usize) -> bool {
+    if let Some(position) = recent.iter().position(|h| *h == code_hash) {
+        let hash = recent.remove(position);
+        recent.push(hash);
+        return true;
+    }
+    recent.push(code_hash);
+    if recent.len() > capacity {
+        recent.remove(0);
+    }
+    false
+}
+
+pub(crate) fn call_program(
+    evm: &mut Evm,
+    msg: &Message,
+    code_hash: B256,
+    stored_code: &[u8],
+    reentrant: bool,
+) -> CallResult {
+    let Some(record) = evm.state.program(&code_hash).copied() else {
+        return CallResult::fail(Failure::ProgramNotActivated);
+    };
+    let params = evm.params.clone();
+    if record.version != params.version {
+        return CallResult::fail(Failure::ProgramNotActivated);
+    }
+    let age = evm.block.timestamp.saturating_sub(record.activated_at);
+    if age > pricing::days_to_seconds(params.expiry_days) {
+        return CallResult::fail(Failure::ProgramExpired);
+    }
+
+    // Memory footprint and program init, paid before the first instruction.
+    let (open, ever) = evm.state.stylus_pages();
+    let mut cost = params.memory_model().gas_cost(record.footprint, open, ever);
+    // ArbOS 60 made a hit in the block's recent-programs cache count as cached; before it
+    // only programs cached through the CacheManager (none on the dev node) were.
+    let cached = precompiles::ARBOS_VERSION >= pricing::arbos::V60
+        && recent_wasms_hit(&mut evm.recent_wasms, code_hash, params.block_cache_size as usize);
+    cost = cost.saturating_add(pricing::cached_gas(&params, record.cached_cost));
+    if !cached {
+        cost = cost.saturating_add(pricing::init_gas(&params, record.init_cost));
+    }
+    let Some(gas) = msg.gas.checked_sub(cost) else {
+        return CallResult::fail(Failure::OutOfGas);
+    };
+    evm.state.add_stylus_pages(record.footprint);
+
+    let result = run(evm, msg, code_hash, stored_code, reentrant, gas);
+    evm.state.set_stylus_pages_open(open);
+
+    // Return data costs at least what the EVM would charge for it (ArbOS StylusFixes).
+    let CallResult { outcome, output, gas_left } = result;
+    if !output.is_empty() {
+        let evm_cost = pricing::evm_memory_cost(output.len() as u64);
+        if msg.gas < evm_cost {
+            return CallResult::fail(Failure::OutOfGas);
+        }
+        let gas_left = gas_left.min(msg.gas - evm_cost);
+        return CallResult { outcome, output, gas_left };
+    }
+    CallResult { outcome, output, gas_left }
+}
+
+fn run(
+    evm: &mut Evm,
+    msg: &Message,
+    code_hash: B256,
+    stored_code: &[u8],
+    reentrant: bool,
+    gas: u64,
+) -> CallResult {
+    let runtime = evm.runtime.clone();
+    let ink_price = evm.params.ink_price;
+    let module = match runtime.module_for(code_hash, stored_code) {
+        Ok(module) => module,
+        Err(reason) => return CallResult::fail(Failure::Trap(reason)),
+    };
+    let max_memory = evm.params.page_limit as usize * 65_536;
+    let env = HostEnv::new(evm, msg.clone(), reentrant, max_memory);
+    let mut store = wasmi::Store::new(&runtime.engine, env);
+    store.limiter(|env| &mut env.limits);
+
+    let instance = match runtime.linker.instantiate_and_start(&mut store, &module) {
+        Ok(instance) => instance,
+        Err(error) => return CallResult::fail(Failure::Trap(error.to_string())),
+    };
+    let ink = instance.get_global(&store, meter::INK_LEFT);
+    let status = instance.get_global(&store, meter::INK_STATUS);
+    let memory = instance.get_memory(&store, "memory");
+    let (Some(ink), Some(status)) = (ink, status) else {
+        return CallResult::fail(Failure::Trap("module is not metered".into()));
+    };
+    {
+        let env = store.data_mut();
+        env.ink = Some(ink);
+        env.status = Some(status);
+        env.memory = memory;
+    }
+    let start_ink = pricing::gas_to_ink(gas, evm.params.ink_price);
+    if ink.set(&mut store, Val::I64(start_ink as i64)).is_err() {
+        return CallResult::fail(Failure::Trap("ink global is immutable".into()));
+    }
+    let entry = match instance.get_typed_func::<i32, i32>(&store, "user_entrypoint") {
+        Ok(entry) => entry,
+        Err(error) => return CallResult::fail(Failure::Trap(error.to_string())),
+    };
+    let outcome = entry.call(&mut store, msg.input.len() as i32);
+
+    let out_of_ink = matches!(status.get(&store), Val::I32(s) if s != 0);
+    let ink_left = match ink.get(&store) {
+        Val::I64(ink) => ink as u64,
+        _ => 0,
+    };
+    let gas_left = pricing::ink_to_gas(ink_left, ink_price);
+    let outs = Bytes::from(std::mem::take(&mut store.data_mut().outs));
+    if out_of_ink {
+        return CallResult::fail(Failure::OutOfGas);
+    }
+    match outcome {
+        Ok(0) => CallResult::success(outs, gas_left),
+        Ok(_) => CallResult::revert(outs, gas_left),
+        Err(error) => {
+            if let Some(status) = error.i32_exit_status() {
+                return match status {
+                    0 => CallResult::success(outs, gas_left),
+                    _ => CallResult::revert(outs, gas_left),
+                };
+            }
+            match error.downcast_ref::<HostStop>() {
+                Some(HostStop::OutOfInk) => CallResult::fail(Failure::OutOfGas),
+                Some(HostStop::Failure(reason)) => {
+                    CallResult::fail_keep_gas(Failure::Trap(reason.clone()), gas_left)
+                }
+                None => CallResult::fail_keep_gas(Failure::Trap(error.to_string()), gas_left),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_wasms_is_a_bounded_lru() {
+        let mut recent = Vec::new();
+        let h = |n: u8| B256::with_last_byte(n);
+        assert!(!recent_wasms_hit(&mut recent, h(1), 2));
+        assert!(recent_wasms_hit(&mut recent, h(1), 2));
+        assert!(!recent_wasms_hit(&mut recent, h(2), 2));
+        assert!(!recent_wasms_hit(&mut recent, h(3), 2));
+        assert!(!recent_wasms_hit(&mut recent, h(1), 2), "1 was evicted");
+    }
+}

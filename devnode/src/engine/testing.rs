@@ -1,0 +1,113 @@
+//! A bench for running hand-made programs without transactions: put a wasm module at an
+//! address, activate it through ArbWasm as Nitro would, and call it with a chosen gas.
+//! Used by the engine's own tests and benchmarks; public so downstream tests can use it too.
+
+use std::sync::Arc;
+
+use alloy_primitives::{address, Address, Bytes, B256, U256};
+use alloy_sol_types::SolCall;
+
+use super::{
+    code,
+    exec::{BlockEnv, CallKind, CallResult, Evm, Message, TxEnv},
+    precompiles::{ArbWasm, ARB_WASM},
+    pricing::{DataPricer, StylusParams},
+    program::Runtime,
+    state::State,
+};
+
+/// Who calls in a [`Bench`]; funded with plenty of ETH.
+pub const CALLER: Address = address!("00000000000000000000000000000000000ca11e");
+
+pub struct Bench {
+    pub evm: Evm,
+}
+
+impl Default for Bench {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Bench {
+    pub fn new() -> Self {
+        let mut state = State::default();
+        state.set_balance(CALLER, U256::from(10u128.pow(24)));
+        state.end_tx();
+        let block = BlockEnv {
+            number: 1,
+            l1_number: 1,
+            timestamp: 1_700_000_000,
+            coinbase: Address::ZERO,
+            basefee: U256::from(100_000_000u64),
+            gas_limit: 1 << 50,
+            chain_id: 412_346,
+        };
+        let tx = TxEnv { origin: CALLER, gas_price: U256::from(100_000_000u64) };
+        let evm = Evm::new(
+            state,
+            block,
+            tx,
+            StylusParams::default(),
+            Arc::new(Runtime::new()),
+            Vec::new(),
+            DataPricer::default(),
+        );
+        Self { evm }
+    }
+
+    /// Stores `wasm` as Stylus code at `at` without activating it.
+    pub fn install(&mut self, at: Address, wasm: &[u8]) {
+        self.evm.state.set_code(at, code::stored_code(wasm).into());
+        self.evm.state.end_tx();
+    }
+
+    /// Stores and activates `wasm` at `at`; panics with the reason if activation fails.
+    pub fn deploy(&mut self, at: Address, wasm: &[u8]) {
+        self.install(at, wasm);
+        let result = self.activate(at);
+        assert!(result.is_success(), "activation failed: {:?} {:?}", result.outcome, revert_reason(&result.output));
+        self.evm.state.end_tx();
+    }
+
+    /// Calls ArbWasm.activateProgram(at) with ample value.
+    pub fn activate(&mut self, at: Address) -> CallResult {
+        let input = ArbWasm::activateProgramCall { program: at }.abi_encode();
+        self.call_with(CALLER, ARB_WASM, U256::from(10u128.pow(18)), input.into(), 100_000_000)
+    }
+
+    /// A plain CALL from [`CALLER`].
+    pub fn call(&mut self, to: Address, input: impl Into<Bytes>, gas: u64) -> CallResult {
+        self.call_with(CALLER, to, U256::ZERO, input.into(), gas)
+    }
+
+    pub fn call_with(&mut self, from: Address, to: Address, value: U256, input: Bytes, gas: u64) -> CallResult {
+        self.evm.state.warm_account(from);
+        self.evm.call(Message {
+            kind: CallKind::Call,
+            caller: from,
+            code_address: to,
+            acting: to,
+            value,
+            transfers_value: true,
+            input,
+            gas,
+            is_static: false,
+        })
+    }
+
+    /// Ends the "transaction": keeps its effects, clears warm sets, transient storage and logs.
+    pub fn commit(&mut self) -> Vec<super::types::Log> {
+        self.evm.state.end_tx()
+    }
+
+    pub fn storage(&self, at: Address, key: B256) -> B256 {
+        self.evm.state.storage(&at, &key)
+    }
+}
+
+/// `Error(string)`'s message, if `output` is one.
+pub fn revert_reason(output: &[u8]) -> Option<String> {
+    use alloy_sol_types::SolError;
+    alloy_sol_types::Revert::abi_decode(output, true).ok().map(|r| r.reason)
+}

@@ -1,0 +1,179 @@
+//! The compiled rigshare contracts on the dev node's engine: deployed through StylusDeployer,
+//! activated under Nitro's rules, and driven with signed transactions.
+
+use alloy_primitives::{keccak256, Address, Bytes, U256};
+use alloy_sol_types::{SolCall, SolError, SolEvent};
+use devnode::engine::{
+    chain::CallRequest,
+    precompiles::{ArbWasm, ARB_WASM},
+};
+use rigshare_e2e::*;
+
+struct System {
+    chain: Chain,
+    deed: Address,
+    shares: Address,
+    splitter: Address,
+}
+
+const SUPPLY: u128 = 1_000_000 * ETH;
+
+fn system() -> System {
+    let mut chain = Chain::new();
+    let admin = chain.dev_address();
+    let deed = chain.deploy("rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), admin));
+    let shares = chain.deploy(
+        "rig-shares",
+        ("Pool Shares".to_string(), "POOL".to_string(), U256::from(SUPPLY), admin, deed, admin),
+    );
+    let splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, admin));
+    let dev = chain.dev.clone();
+    chain.exec(&dev, shares, RigShares::setRevenueSplitterCall { splitter });
+    System { chain, deed, shares, splitter }
+}
+
+#[test]
+fn deploys_wires_and_splits_revenue_end_to_end() {
+    let System { mut chain, deed, shares, splitter } = system();
+    let dev = chain.dev.clone();
+    let admin = chain.dev_address();
+    let alice = account(1);
+    let alice_address = address_of(&alice);
+    chain.fund(alice_address, U256::from(ETH));
+
+    // The deployed code is what was built, and ArbWasm knows it.
+    assert_eq!(chain.engine.state().code(&shares).to_vec(), stored_code("rig-shares"));
+    let version = chain.view(ARB_WASM, ArbWasm::programVersionCall { program: shares }).version;
+    assert_eq!(version, chain.engine.params().version);
+
+    // An operator tokenizes a rig.
+    let operator_role = keccak256("OPERATOR_ROLE");
+    chain.exec(&dev, deed, RigDeed::grantRoleCall { role: operator_role, account: admin });
+    let mint = chain.exec(
+        &dev,
+        deed,
+        RigDeed::mintCall {
+            to: admin,
+            model: "Antminer S21".into(),
+            hashrate_ghs: 200_000,
+            power_watts: 3_500,
+            site: "Kemi, FI".into(),
+            serial_hash: keccak256("S21-0001"),
+            kind: 0,
+        },
+    );
+    assert!(mint.gas_used > 21_000);
+    assert!(mint.logs.iter().any(|log| log.address == deed));
+    assert_eq!(chain.view(deed, RigDeed::ownerOfCall { token_id: U256::from(1) })._0, admin);
+    let uri = chain.view(deed, RigDeed::tokenURICall { token_id: U256::from(1) })._0;
+    assert!(uri.starts_with("data:application/json;base64,"), "{uri}");
+
+    // Half the shares move to Alice: the token reports it to the splitter in the same call.
+    let transfer = chain.exec(
+        &dev,
+        shares,
+        RigShares::transferCall { to: alice_address, value: U256::from(SUPPLY / 2) },
+    );
+    let transfer_topic = keccak256("Transfer(address,address,uint256)");
+    assert!(transfer.logs.iter().any(|l| l.address == shares && l.topics[0] == transfer_topic));
+    assert_eq!(
+        chain.view(shares, RigShares::balanceOfCall { account: alice_address })._0,
+        U256::from(SUPPLY / 2)
+    );
+
+    // One ETH of revenue: each holder can claim half, exactly.
+    chain.exec_value(&dev, splitter, U256::from(ETH), RevenueSplitter::depositEthCall {});
+    let claimable = chain.view(splitter, RevenueSplitter::claimableCall { account: alice_address })._0;
+    assert_eq!(claimable, U256::from(ETH / 2));
+    let before = chain.balance(alice_address);
+    let claim = chain.exec(&alice, splitter, RevenueSplitter::claimCall {});
+    let fee = U256::from(claim.gas_used) * U256::from(claim.effective_gas_price);
+    assert_eq!(chain.balance(alice_address), before + U256::from(ETH / 2) - fee);
+    assert_eq!(chain.balance(splitter), U256::from(ETH / 2));
+}
+
+#[test]
+fn a_custom_error_comes_back_as_revert_data_and_changes_nothing() {
+    let System { mut chain, shares, .. } = system();
+    let nobody = account(9);
+    chain.fund(address_of(&nobody), U256::from(ETH));
+    let before = chain.engine.dump_state();
+    let call = RigShares::transferCall { to: chain.dev_address(), value: U256::from(1) };
+    let output = chain.engine.call(&CallRequest {
+        from: address_of(&nobody),
+        to: Some(shares),
+        input: call.abi_encode().into(),
+        ..CallRequest::default()
+    });
+    assert!(!output.success());
+    let expected = RigShares::ERC20InsufficientBalance {
+        _0: address_of(&nobody),
+        _1: U256::ZERO,
+        _2: U256::from(1),
+    };
+    assert_eq!(output.result.output.to_vec(), expected.abi_encode());
+    assert_eq!(chain.engine.dump_state(), before, "eth_call leaves no trace");
+
+    let receipt = chain.send_with_gas(&nobody, Some(shares), U256::ZERO, call.abi_encode().into(), 500_000);
+    assert!(!receipt.status);
+    assert_eq!(receipt.output.to_vec(), expected.abi_encode());
+    assert!(receipt.logs.is_empty());
+}
+
+#[test]
+fn calling_code_that_is_not_activated_fails_and_uses_all_gas() {
+    let mut chain = Chain::new();
+    let dev = chain.dev.clone();
+    // Plain CREATE of the Stylus init code: deployed, but never activated.
+    let init = devnode::engine::code::init_code(&stored_code("revenue-splitter"));
+    let receipt = chain.send(&dev, None, U256::ZERO, init.into());
+    assert!(receipt.status);
+    let program = receipt.contract_address.expect("created");
+
+    let call = RevenueSplitter::totalsCall {};
+    let receipt = chain.send_with_gas(&dev, Some(program), U256::ZERO, call.abi_encode().into(), 300_000);
+    assert!(!receipt.status);
+    assert_eq!(receipt.gas_used, 300_000, "not activated consumes all gas");
+    assert!(receipt.output.is_empty());
+
+    // ArbWasm says why, with Nitro's error.
+    let output = chain.engine.call(&CallRequest {
+        to: Some(ARB_WASM),
+        input: ArbWasm::programVersionCall { program }.abi_encode().into(),
+        ..CallRequest::default()
+    });
+    assert_eq!(output.result.output.to_vec(), ArbWasm::ProgramNotActivated {}.abi_encode());
+
+    // Activating it with too little value is refused with the fee wanted.
+    let activate = ArbWasm::activateProgramCall { program };
+    let output = chain.engine.call(&CallRequest {
+        from: chain.dev_address(),
+        to: Some(ARB_WASM),
+        input: activate.abi_encode().into(),
+        ..CallRequest::default()
+    });
+    let error = ArbWasm::ProgramInsufficientValue::abi_decode(&output.result.output, true)
+        .expect("ProgramInsufficientValue");
+    assert_eq!(error.have, U256::ZERO);
+    assert!(error.want > U256::ZERO);
+
+    // Paying it activates; the excess comes back; a second activation is up to date.
+    let before = chain.balance(chain.dev_address());
+    let receipt = chain.exec_value(&dev, ARB_WASM, U256::from(ETH), activate.clone());
+    let event = receipt.logs.iter().find(|l| l.address == ARB_WASM).expect("ProgramActivated");
+    assert_eq!(event.topics[0], ArbWasm::ProgramActivated::SIGNATURE_HASH);
+    let gas_cost = U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price);
+    assert_eq!(chain.balance(chain.dev_address()), before - gas_cost - error.want);
+    let again = chain.send_with_gas(&dev, Some(ARB_WASM), U256::ZERO, activate.abi_encode().into(), 5_000_000);
+    assert_eq!(again.output.to_vec(), ArbWasm::ProgramUpToDate {}.abi_encode());
+}
+
+#[test]
+fn evm_bytecode_is_refused_with_a_clear_reason() {
+    let mut chain = Chain::new();
+    let dev = chain.dev.clone();
+    // PUSH1 0 PUSH1 0 RETURN: ordinary EVM init code.
+    let receipt = chain.send_with_gas(&dev, None, U256::ZERO, Bytes::from_static(&[0x60, 0, 0x60, 0, 0xf3]), 100_000);
+    assert!(!receipt.status);
+    assert!(receipt.failure.unwrap().contains("EVM bytecode execution is not supported"));
+}

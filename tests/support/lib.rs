@@ -1,0 +1,200 @@
+//! Shared setup for the end-to-end tests: the compiled contracts, a funded dev chain, signed
+//! transactions, deployment through StylusDeployer, and the ABIs from abi/.
+
+use std::sync::OnceLock;
+
+use alloy_primitives::{Address, Bytes, U256};
+use alloy_sol_types::{sol, SolCall, SolValue};
+use devnode::engine::{
+    chain::{CallRequest, ChainConfig, Engine, Receipt},
+    precompiles::{StylusDeployer, STYLUS_DEPLOYER},
+    tx::{self, SignedTx, TxKind, TxRequest},
+};
+use k256::ecdsa::SigningKey;
+use rigshare_deploy::workspace::Workspace;
+
+sol!(
+    #[sol(all_derives)]
+    RigDeed,
+    "../abi/RigDeed.json"
+);
+sol!(
+    #[sol(all_derives)]
+    RigShares,
+    "../abi/RigShares.json"
+);
+sol!(
+    #[sol(all_derives)]
+    RevenueSplitter,
+    "../abi/RevenueSplitter.json"
+);
+
+/// Selector of `stylus_constructor()`: how SDK 0.9 contracts receive constructor arguments.
+pub const CONSTRUCTOR_SELECTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
+
+/// Nitro's dev-node key, prefunded on every dev chain.
+pub const DEV_KEY: &str = "b6b15c8cb491557369f3c7d2c287b053eb229daa9c22138887752191c9520659";
+
+pub const ETH: u128 = 1_000_000_000_000_000_000;
+
+/// The stored code (`EF F0 00 00` + brotli) of a rigshare contract, built once per test run
+/// with the same reproducible build as `rigshare build`.
+pub fn stored_code(package: &str) -> Vec<u8> {
+    static BUILT: OnceLock<std::path::PathBuf> = OnceLock::new();
+    let out = BUILT.get_or_init(|| {
+        let ws = Workspace::of_this_crate().expect("cargo metadata");
+        rigshare_deploy::commands::build(&ws).expect("building the contracts");
+        ws.out_dir()
+    });
+    std::fs::read(out.join(format!("{package}.code"))).expect("built code")
+}
+
+pub fn key(hex_key: &str) -> SigningKey {
+    let bytes: [u8; 32] = alloy_primitives::hex::decode(hex_key).unwrap().try_into().unwrap();
+    SigningKey::from_bytes(&bytes.into()).unwrap()
+}
+
+/// A deterministic extra account, funded by [`Chain::fund`].
+pub fn account(n: u8) -> SigningKey {
+    let mut bytes = [0x11u8; 32];
+    bytes[31] = n;
+    SigningKey::from_bytes(&bytes.into()).unwrap()
+}
+
+pub fn address_of(key: &SigningKey) -> Address {
+    tx::address_of(key)
+}
+
+/// A dev chain with the dev key funded, and helpers to drive it with signed transactions.
+pub struct Chain {
+    pub engine: Engine,
+    pub dev: SigningKey,
+}
+
+impl Default for Chain {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Chain {
+    pub fn new() -> Self {
+        let dev = key(DEV_KEY);
+        let engine = Engine::new(
+            ChainConfig::default(),
+            &[(address_of(&dev), U256::from(1_000_000u64) * U256::from(ETH))],
+        );
+        Self { engine, dev }
+    }
+
+    pub fn dev_address(&self) -> Address {
+        address_of(&self.dev)
+    }
+
+    pub fn fund(&mut self, to: Address, wei: U256) {
+        let dev = self.dev.clone();
+        let receipt = self.send(&dev, Some(to), wei, Bytes::new());
+        assert!(receipt.status, "funding failed");
+    }
+
+    /// Signs an EIP-1559 transaction with an estimated gas limit and executes it.
+    pub fn send(&mut self, from: &SigningKey, to: Option<Address>, value: U256, input: Bytes) -> Receipt {
+        let sender = address_of(from);
+        let request = CallRequest { from: sender, to, value, input: input.clone(), ..CallRequest::default() };
+        let gas = match self.engine.estimate_gas(&request) {
+            Ok(gas) => gas,
+            // Send it anyway so the receipt records the failure.
+            Err(_) => 10_000_000,
+        };
+        self.send_with_gas(from, to, value, input, gas)
+    }
+
+    pub fn send_with_gas(
+        &mut self,
+        from: &SigningKey,
+        to: Option<Address>,
+        value: U256,
+        input: Bytes,
+        gas: u64,
+    ) -> Receipt {
+        let sender = address_of(from);
+        let request = TxRequest::Eip1559(tx::Eip1559Tx {
+            chain_id: self.engine.config().chain_id,
+            nonce: self.engine.state().nonce(&sender),
+            max_priority_fee_per_gas: 0,
+            max_fee_per_gas: 2 * self.engine.config().base_fee,
+            gas_limit: gas,
+            to: to.map_or(TxKind::Create, TxKind::Call),
+            value,
+            input,
+            access_list: Vec::new(),
+        });
+        let signed = SignedTx::sign(request, from);
+        let raw = signed.encode();
+        self.engine.send_raw_transaction(&raw).expect("transaction accepted")
+    }
+
+    /// Deploys, activates and constructs a contract through StylusDeployer in one transaction.
+    pub fn deploy<A>(&mut self, package: &str, constructor_args: A) -> Address
+    where
+        A: SolValue,
+        for<'a> <A::SolType as alloy_sol_types::SolType>::Token<'a>: alloy_sol_types::abi::TokenSeq<'a>,
+    {
+        let stored = stored_code(package);
+        let init_code = devnode::engine::code::init_code(&stored);
+        let mut init_data = CONSTRUCTOR_SELECTOR.to_vec();
+        init_data.extend(constructor_args.abi_encode_params());
+        let call = StylusDeployer::deployCall {
+            bytecode: init_code.into(),
+            initData: init_data.into(),
+            initValue: U256::ZERO,
+            salt: Default::default(),
+        };
+        let dev = self.dev.clone();
+        // The data fee is well under 0.1 ETH; the deployer refunds the rest.
+        let fee_budget = U256::from(ETH / 10);
+        let receipt = self.send(&dev, Some(STYLUS_DEPLOYER), fee_budget, call.abi_encode().into());
+        assert!(receipt.status, "deploying {package} failed: {:?}", receipt.failure);
+        let deployed = receipt
+            .logs
+            .iter()
+            .find(|log| log.address == STYLUS_DEPLOYER)
+            .expect("ContractDeployed");
+        Address::from_slice(&deployed.data[12..32])
+    }
+
+    /// Executes a transaction calling `to` and asserts that it succeeded.
+    pub fn exec(&mut self, from: &SigningKey, to: Address, call: impl SolCall) -> Receipt {
+        self.exec_value(from, to, U256::ZERO, call)
+    }
+
+    pub fn exec_value(&mut self, from: &SigningKey, to: Address, value: U256, call: impl SolCall) -> Receipt {
+        let receipt = self.send(from, Some(to), value, call.abi_encode().into());
+        assert!(receipt.status, "{} failed: {:?} {}", C::SIGNATURE_OF(&call), receipt.failure, receipt.output);
+        receipt
+    }
+
+    /// A read-only call, decoded.
+    pub fn view<T: SolCall>(&mut self, to: Address, call: T) -> T::Return {
+        let output = self.engine.call(&CallRequest {
+            from: Address::ZERO,
+            to: Some(to),
+            input: call.abi_encode().into(),
+            ..CallRequest::default()
+        });
+        assert!(output.success(), "{} reverted: {:?} {}", T::SIGNATURE, output.result.outcome, output.result.output);
+        T::abi_decode_returns(&output.result.output, true).expect("decodable return")
+    }
+
+    pub fn balance(&self, address: Address) -> U256 {
+        self.engine.state().balance(&address)
+    }
+}
+
+/// Lets `exec` name the call in its failure message.
+#[allow(non_snake_case)]
+mod C {
+    pub fn SIGNATURE_OF<T: alloy_sol_types::SolCall>(_: &T) -> &'static str {
+        T::SIGNATURE
+    }
+}
