@@ -8,5 +8,6 @@ pub mod code;
 pub mod commands;
 pub mod normalise;
 pub mod report;
+pub mod up;
 pub mod validate;
 pub mod workspace;

@@ -11,7 +11,7 @@ use devnode::{
     engine::{
         code,
         precompiles::{ArbWasm, STYLUS_DEPLOYER},
-        tx::{Eip1559Tx, SignedTx, TxKind, TxRequest},
+        tx::TxKind,
     },
     rpc::{self, server, NodeConfig, RunningNode},
 };
@@ -54,20 +54,7 @@ fn error(node: &RunningNode, method: &str, params: Value) -> Value {
 }
 
 fn sign(node: &RunningNode, account: usize, to: TxKind, value: U256, input: Vec<u8>, gas: u64, nonce: u64) -> String {
-    let tx = SignedTx::sign(
-        TxRequest::Eip1559(Eip1559Tx {
-            chain_id: 412_346,
-            nonce,
-            max_priority_fee_per_gas: 0,
-            max_fee_per_gas: 1_000_000_000,
-            gas_limit: gas,
-            to,
-            value,
-            input: input.into(),
-            access_list: Vec::new(),
-        }),
-        &node.accounts[account].key,
-    );
+    let tx = devnode::engine::testing::signed_tx(&node.accounts[account].key, nonce, to, value, input, gas);
     hex::encode_prefixed(tx.encode())
 }
 

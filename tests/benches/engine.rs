@@ -53,6 +53,13 @@ struct TransferRun {
     seal: Duration,
 }
 
+/// Executes a call with a fixed, ample gas limit (not `Chain::exec`'s exact estimate, which a
+/// splitter-wired transfer can outgrow when the next block's timestamp differs).
+fn exec(chain: &mut Chain, from: &SigningKey, to: Address, call: impl SolCall) {
+    let receipt = chain.send_with_gas(from, Some(to), U256::ZERO, call.abi_encode().into(), 2_000_000);
+    assert!(receipt.status, "setup call failed: {:?}", receipt.failure);
+}
+
 fn transfer_run(with_splitter: bool, txs: usize) -> TransferRun {
     let mut chain = Chain::new();
     let dev = chain.dev.clone();
@@ -64,7 +71,7 @@ fn transfer_run(with_splitter: bool, txs: usize) -> TransferRun {
     );
     if with_splitter {
         let splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, admin));
-        chain.exec(&dev, shares, RigShares::setRevenueSplitterCall { splitter });
+        exec(&mut chain, &dev, shares, RigShares::setRevenueSplitterCall { splitter });
     }
 
     // Several funded holders, each sending 1 unit to the next one round-robin.
@@ -72,7 +79,7 @@ fn transfer_run(with_splitter: bool, txs: usize) -> TransferRun {
     let addresses: Vec<Address> = keys.iter().map(address_of).collect();
     for to in &addresses {
         chain.fund(*to, U256::from(10 * ETH));
-        chain.exec(&dev, shares, RigShares::transferCall { to: *to, value: U256::from(SUPPLY / 100) });
+        exec(&mut chain, &dev, shares, RigShares::transferCall { to: *to, value: U256::from(SUPPLY / 100) });
     }
     let transfer = |i: usize| RigShares::transferCall {
         to: addresses[(i + 1) % addresses.len()],
@@ -226,7 +233,8 @@ fn main() {
         ["rig-deed", "rig-shares", "revenue-splitter"].into_iter().map(|p| activation(p, reps)).collect();
 
     println!();
-    println!("### rigshare dev node engine (release build, one thread)");
+    let profile = if cfg!(debug_assertions) { "debug build" } else { "release build" };
+    println!("### rigshare dev node engine ({profile}, one thread)");
     println!();
     println!("| Benchmark | Result |");
     println!("|---|---|");

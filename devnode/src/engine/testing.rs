@@ -111,3 +111,27 @@ pub fn revert_reason(output: &[u8]) -> Option<String> {
     use alloy_sol_types::SolError;
     alloy_sol_types::Revert::abi_decode(output, true).ok().map(|r| r.reason)
 }
+
+/// An EIP-1559 transaction for the dev chain (chain id 412346, 1 gwei fee cap, no tip), signed:
+/// what tests and benchmarks send to a node.
+pub fn signed_tx(
+    key: &k256::ecdsa::SigningKey,
+    nonce: u64,
+    to: super::tx::TxKind,
+    value: U256,
+    input: Vec<u8>,
+    gas_limit: u64,
+) -> super::tx::SignedTx {
+    let request = super::tx::TxRequest::Eip1559(super::tx::Eip1559Tx {
+        chain_id: 412_346,
+        nonce,
+        max_priority_fee_per_gas: 0,
+        max_fee_per_gas: 1_000_000_000,
+        gas_limit,
+        to,
+        value,
+        input: input.into(),
+        access_list: Vec::new(),
+    });
+    super::tx::SignedTx::sign(request, key)
+}

@@ -1,0 +1,90 @@
+//! Where `up` deploys: the embedded dev node, a named network, or any RPC URL.
+
+use anyhow::{bail, Result};
+
+/// A network `--network` can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Named {
+    pub name: &'static str,
+    pub chain_id: u64,
+    pub rpc_url: &'static str,
+}
+
+pub const NETWORKS: &[Named] = &[
+    Named { name: "devnode", chain_id: 412_346, rpc_url: "http://127.0.0.1:8547" },
+    Named { name: "arbitrum-sepolia", chain_id: 421_614, rpc_url: "https://sepolia-rollup.arbitrum.io/rpc" },
+];
+
+/// The port the embedded node tries first: Nitro's dev node's, so wallets set up for it work.
+pub const EMBEDDED_PORT: u16 = 8547;
+
+/// The resolved target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Start a dev node in this process (no `--network`, no `--rpc-url`).
+    Embedded,
+    /// Talk to `url`; refuse to send when `expect_chain_id` is set and differs.
+    Remote { url: String, network: Option<Named> },
+}
+
+pub fn lookup(name: &str) -> Result<Named> {
+    match NETWORKS.iter().find(|n| n.name == name) {
+        Some(n) => Ok(*n),
+        None => {
+            let known: Vec<_> = NETWORKS.iter().map(|n| n.name).collect();
+            bail!("unknown network '{name}'; use one of {} or --rpc-url URL", known.join(", "))
+        }
+    }
+}
+
+pub fn resolve(network: Option<&str>, rpc_url: Option<&str>) -> Result<Target> {
+    let named = network.map(lookup).transpose()?;
+    Ok(match (named, rpc_url) {
+        (None, None) => Target::Embedded,
+        (named, Some(url)) => Target::Remote { url: url.to_owned(), network: named },
+        (Some(n), None) => Target::Remote { url: n.rpc_url.to_owned(), network: Some(n) },
+    })
+}
+
+/// The one-line refusal when the endpoint is on another chain than the named network.
+pub fn check_chain(network: Option<Named>, url: &str, found: u64) -> Result<()> {
+    if let Some(n) = network {
+        if n.chain_id != found {
+            bail!(
+                "{url} is on chain id {found}, but network {} is chain id {}; nothing was sent (fix --rpc-url or --network)",
+                n.name,
+                n.chain_id
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A private key from `--private-key` or `PRIVATE_KEY`, without `0x`; never echoed.
+pub fn private_key(flag: Option<String>) -> Option<String> {
+    flag.or_else(|| std::env::var("PRIVATE_KEY").ok())
+        .map(|k| k.trim().trim_start_matches("0x").to_owned())
+        .filter(|k| !k.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_targets() {
+        assert_eq!(resolve(None, None).unwrap(), Target::Embedded);
+        let Target::Remote { url, network } = resolve(Some("arbitrum-sepolia"), None).unwrap() else { panic!() };
+        assert_eq!((url.as_str(), network.unwrap().chain_id), ("https://sepolia-rollup.arbitrum.io/rpc", 421_614));
+        let Target::Remote { url, network } = resolve(None, Some("http://x")).unwrap() else { panic!() };
+        assert_eq!((url.as_str(), network), ("http://x", None));
+        assert!(resolve(Some("mainnet"), None).unwrap_err().to_string().contains("unknown network 'mainnet'"));
+    }
+
+    #[test]
+    fn wrong_chain_names_both_ids() {
+        let err = check_chain(Some(lookup("arbitrum-sepolia").unwrap()), "http://x", 412_346).unwrap_err().to_string();
+        assert!(err.contains("412346") && err.contains("421614"), "{err}");
+        check_chain(None, "http://x", 1).unwrap();
+    }
+}

@@ -1,0 +1,136 @@
+//! `rigshare up` as a process against dev nodes this test spawns (the embedded one dies with
+//! the process): deploy and wiring checked on chain, idempotence, resume, wrong chain, dry run.
+
+use std::{path::Path, process::Command, sync::Once};
+
+use devnode::rpc::{self, NodeConfig, RunningNode};
+use serde_json::Value;
+
+fn built() {
+    static BUILD: Once = Once::new();
+    BUILD.call_once(|| {
+        let ws = rigshare_deploy::workspace::Workspace::of_this_crate().unwrap();
+        rigshare_deploy::commands::build(&ws).expect("building the contracts");
+    });
+}
+
+fn key(node: &RunningNode) -> String {
+    ethers::utils::hex::encode(node.accounts[0].key.to_bytes())
+}
+
+/// Runs `rigshare up --no-build <args>` and returns (success, stdout, stderr).
+fn up(args: &[&str]) -> (bool, String, String) {
+    built();
+    let out = Command::new(env!("CARGO_BIN_EXE_rigshare"))
+        .arg("up")
+        .arg("--no-build")
+        .args(args)
+        .env_remove("PRIVATE_KEY")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.success(), text(&out.stdout), text(&out.stderr))
+}
+
+fn up_json(node: &RunningNode, dir: &Path) -> Value {
+    let key = key(node);
+    let (ok, stdout, stderr) =
+        up(&["--rpc-url", &node.url, "--private-key", &key, "--no-serve", "--json", "--deployments-dir", dir.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("rigshare-up-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn nonce(node: &RunningNode) -> u64 {
+    let address = alloy_primitives::Address::from_private_key(&node.accounts[0].key);
+    node.node.handle("eth_getTransactionCount", &serde_json::json!([address.to_string(), "latest"]))
+        .map(|v| u64::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap())
+        .unwrap()
+}
+
+fn call(node: &RunningNode, to: &str, data: Vec<u8>) -> Vec<u8> {
+    let out = node
+        .node
+        .handle("eth_call", &serde_json::json!([{ "to": to, "data": format!("0x{}", ethers::utils::hex::encode(data)) }, "latest"]))
+        .unwrap();
+    ethers::utils::hex::decode(out.as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn deploys_wires_and_is_idempotent() {
+    let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
+    let dir = temp_dir("idem");
+    let first = up_json(&node, &dir);
+    let contracts = first["contracts"].as_array().unwrap();
+    assert_eq!(contracts.len(), 3);
+    assert!(contracts.iter().all(|c| c["status"] == "deployed"));
+    assert_eq!(first["transactions_sent"], 6);
+    let addr = |i: usize| contracts[i]["address"].as_str().unwrap().to_owned();
+    let (deed, shares, splitter) = (addr(0), addr(1), addr(2));
+
+    // On chain: RigShares -> splitter, and OPERATOR_ROLE for the deployer on both tokens.
+    let sel = |s: &str| ethers::utils::id(s).to_vec();
+    let wired = call(&node, &shares, sel("revenueSplitter()"));
+    assert_eq!(ethers::utils::hex::encode(&wired[12..]), splitter.trim_start_matches("0x"));
+    let me = ethers::abi::Address::from_slice(alloy_primitives::Address::from_private_key(&node.accounts[0].key).as_slice());
+    for token in [&deed, &shares] {
+        let mut data = sel("hasRole(bytes32,address)");
+        data.extend(ethers::abi::encode(&[
+            ethers::abi::Token::FixedBytes(ethers::utils::keccak256("OPERATOR_ROLE").to_vec()),
+            ethers::abi::Token::Address(me),
+        ]));
+        assert_eq!(call(&node, token, data)[31], 1, "operator role on {token}");
+    }
+    let file: Value = serde_json::from_slice(&std::fs::read(dir.join("412346.json")).unwrap()).unwrap();
+    assert_eq!(file["contracts"]["RigDeed"]["address"], deed.as_str());
+    assert_eq!(file["wiring"].as_object().unwrap().len(), 3);
+
+    // Second run: nothing sent.
+    let before = nonce(&node);
+    let second = up_json(&node, &dir);
+    assert_eq!(nonce(&node), before);
+    assert_eq!(second["transactions_sent"], 0);
+    assert!(second["contracts"].as_array().unwrap().iter().all(|c| c["status"] == "existing"));
+
+    // Resume: a file with only RigDeed done finishes the rest without redeploying RigDeed.
+    let mut partial = file.clone();
+    let contracts = partial["contracts"].as_object_mut().unwrap();
+    contracts.remove("RigShares");
+    contracts.remove("RevenueSplitter");
+    partial["wiring"] = serde_json::json!({});
+    std::fs::write(dir.join("412346.json"), serde_json::to_vec(&partial).unwrap()).unwrap();
+    let third = up_json(&node, &dir);
+    let c = third["contracts"].as_array().unwrap();
+    assert_eq!((c[0]["status"].as_str(), c[0]["address"].as_str()), (Some("existing"), Some(deed.as_str())));
+    assert_eq!((c[1]["status"].as_str(), c[2]["status"].as_str()), (Some("deployed"), Some("deployed")));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn refuses_wrong_chain_and_dry_run_sends_nothing() {
+    let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
+    let key = key(&node);
+    let dir = temp_dir("dry");
+    let (ok, _, stderr) = up(&["--network", "arbitrum-sepolia", "--rpc-url", &node.url, "--private-key", &key, "--no-serve"]);
+    assert!(!ok);
+    let line = stderr.lines().last().unwrap();
+    assert!(line.starts_with("rigshare: error: ") && line.contains("412346") && line.contains("421614"), "{stderr}");
+    assert!(!stderr.contains(&key), "the key is never printed");
+
+    let before = nonce(&node);
+    let (ok, stdout, stderr) =
+        up(&["--rpc-url", &node.url, "--private-key", &key, "--dry-run", "--json", "--deployments-dir", dir.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    let plan: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(plan["steps"].as_array().unwrap().len(), 6);
+    assert!(plan["steps"][0]["gas"].as_u64().unwrap() > 0);
+    assert_ne!(plan["steps"][0]["data_fee_eth"], "0.000000000000000000");
+    assert_eq!(nonce(&node), before);
+    assert!(!dir.exists(), "a dry run writes nothing");
+}
