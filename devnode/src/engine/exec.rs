@@ -235,7 +235,9 @@ impl Evm {
         if !code::is_stylus_code(&code) {
             return CallResult::fail(Failure::EvmNotSupported);
         }
-        let code_hash = keccak256(&code);
+        // The account keeps its code's hash (set with the code, recomputed on load): hashing
+        // ~20 KB of stored code on every call cost more than many transfers' execution.
+        let code_hash = self.state.account(&msg.code_address).map_or_else(|| keccak256(&code), |a| a.code_hash);
         let reentrant = self.open_frames.get(&msg.acting).copied().unwrap_or(0) > 1;
         program::call_program(self, msg, code_hash, &code, reentrant)
     }
