@@ -106,11 +106,7 @@ impl Bench {
     }
 }
 
-/// `Error(string)`'s message, if `output` is one.
-pub fn revert_reason(output: &[u8]) -> Option<String> {
-    use alloy_sol_types::SolError;
-    alloy_sol_types::Revert::abi_decode(output, true).ok().map(|r| r.reason)
-}
+pub use super::types::revert_reason;
 
 /// An EIP-1559 transaction for the dev chain (chain id 412346, 1 gwei fee cap, no tip), signed:
 /// what tests and benchmarks send to a node.

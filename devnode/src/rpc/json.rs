@@ -47,7 +47,7 @@ impl RpcError {
     /// geth's revert: code 3, the revert data hex-encoded in `data`.
     pub fn reverted(data: &[u8]) -> Self {
         let mut message = "execution reverted".to_string();
-        if let Some(reason) = crate::engine::testing::revert_reason(data) {
+        if let Some(reason) = crate::engine::types::revert_reason(data) {
             message = format!("execution reverted: {reason}");
         }
         Self { code: 3, message, data: Some(Value::String(hex::encode_prefixed(data))) }
