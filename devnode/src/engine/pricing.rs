@@ -711,6 +711,18 @@ pub enum ActivationCostError {
 /// ```
 /// each term floored separately, all saturating.
 pub fn activation_costs(facts: &ActivationFacts, stylus_version: u16) -> Result<ActivationCosts, ActivationCostError> {
+    let (init, cached_init, asm_estimate) = predicted_costs(facts, stylus_version);
+    Ok(ActivationCosts {
+        init_cost: init.try_into().map_err(|_| ActivationCostError::InitCostTooHigh)?,
+        cached_init_cost: cached_init.try_into().map_err(|_| ActivationCostError::CachedCostTooHigh)?,
+        asm_estimate: asm_estimate.try_into().map_err(|_| ActivationCostError::AsmEstimateTooLarge)?,
+        footprint: facts.footprint,
+    })
+}
+
+/// [`activation_costs`] before the range checks: (init cost, cached init cost, asm estimate),
+/// each still a u64, for callers that report each overflow themselves.
+pub fn predicted_costs(facts: &ActivationFacts, stylus_version: u16) -> (u64, u64, u64) {
     let funcs = facts.funcs;
     let globals = facts.globals;
     let wasm_len = facts.wasm_len;
@@ -739,12 +751,7 @@ pub fn activation_costs(facts: &ActivationFacts, stylus_version: u16) -> Result<
     init = init.saturating_add(type_len.saturating_mul(1059) / 1000);
     init = init.saturating_add(wasm_len.saturating_mul(1286) / 10_000);
 
-    Ok(ActivationCosts {
-        init_cost: init.try_into().map_err(|_| ActivationCostError::InitCostTooHigh)?,
-        cached_init_cost: cached_init.try_into().map_err(|_| ActivationCostError::CachedCostTooHigh)?,
-        asm_estimate: asm_estimate.try_into().map_err(|_| ActivationCostError::AsmEstimateTooLarge)?,
-        footprint,
-    })
+    (init, cached_init, asm_estimate)
 }
 
 /// `asmEstimateKb` as stored (programs.go): `ceil(asm_estimate / 1024)`; activation fails if it

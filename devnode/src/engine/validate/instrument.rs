@@ -4,6 +4,7 @@
 //! meter and dynamic meter have inserted their code (`crates/prover/src/programs/`).
 
 use wasmparser::{BlockType, FuncType, Operator};
+use crate::engine::pricing::ends_basic_block;
 
 /// Operators the ink meter puts before every basic block.
 const METER_HEADER: usize = 12;
@@ -47,23 +48,6 @@ impl Types<'_> {
             .get(index as usize)
             .ok_or_else(|| format!("missing type for signature {index}"))
     }
-}
-
-/// Whether the ink meter closes a basic block at `op` (`OperatorInfo::ends_basic_block`).
-fn ends_basic_block(op: &Operator) -> bool {
-    use Operator::*;
-    matches!(
-        op,
-        End | Else
-            | Return
-            | Loop { .. }
-            | Br { .. }
-            | BrTable { .. }
-            | BrIf { .. }
-            | If { .. }
-            | Call { .. }
-            | CallIndirect { .. }
-    )
 }
 
 /// The ink meter's header: check and deduct the block's cost.

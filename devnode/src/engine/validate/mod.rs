@@ -971,35 +971,18 @@ impl Scan {
 
     /// Nitro's `instrument` cost predictions: (init cost, cached init cost, asm estimate).
     fn costs(&self, wasm_len: usize) -> (u64, u64, u64) {
-        let funcs = u64::from(self.next_code);
-        let globals = (self.globals + limits::ADDED_GLOBALS) as u64;
-        let wasm_len = wasm_len as u64;
-        let data_len = self.data_range_bytes + self.element_range_bytes;
-        let type_len = self.type_len;
-        let footprint = self.memory.map_or(0, |(initial, _)| initial as u16);
-
-        let mut asm: u64 = 512_000;
-        asm = asm.saturating_add(funcs.saturating_mul(996_829) / 1000);
-        asm = asm.saturating_add(type_len.saturating_mul(11_416) / 1000);
-        asm = asm.saturating_add(wasm_len.saturating_mul(62_628) / 10_000);
-
-        let mut cached: u64 = 0;
-        cached = cached.saturating_add(funcs.saturating_mul(13_420) / 100_000);
-        cached = cached.saturating_add(type_len.saturating_mul(89) / 100_000);
-        cached = cached.saturating_add(wasm_len.saturating_mul(122) / 100_000);
-        cached = cached.saturating_add(globals.saturating_mul(1628) / 1000);
-        cached = cached.saturating_add(data_len.saturating_mul(75_244) / 100_000);
-        cached = cached.saturating_add(u64::from(footprint) * 5);
-
-        let mut init: u64 = if self.params.stylus_version == 1 {
-            cached
-        } else {
-            0
+        let facts = super::pricing::ActivationFacts {
+            wasm_len: wasm_len as u64,
+            funcs: u64::from(self.next_code),
+            type_len: self.type_len,
+            globals: (self.globals + limits::ADDED_GLOBALS) as u64,
+            data_range_len: self.data_range_bytes,
+            data_payload_len: self.data_bytes,
+            elem_range_len: self.element_range_bytes,
+            footprint: self.memory.map_or(0, |(initial, _)| initial as u16),
+            instrumented_ops: self.instrumented_ops,
         };
-        init = init.saturating_add(funcs.saturating_mul(8252) / 1000);
-        init = init.saturating_add(type_len.saturating_mul(1059) / 1000);
-        init = init.saturating_add(wasm_len.saturating_mul(1286) / 10_000);
-        (init, cached, asm)
+        super::pricing::predicted_costs(&facts, self.params.stylus_version)
     }
 
     /// `Module::activate`'s charges, converted from microseconds to gas as Nitro does.
