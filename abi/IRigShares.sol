@@ -22,6 +22,7 @@ interface IRigShares {
     error SharesCheckpointFailed(address, bytes);
     error SharesDeedNotAdoptable(uint256);
     error SharesDeedTransferFailed(uint256, bytes);
+    error SharesDuplicateSplitter(address);
     error SharesForeignDeed(address);
     error SharesInvalidRigDeed();
     error SharesInvalidSplitter(address);
@@ -30,6 +31,7 @@ interface IRigShares {
     error SharesPoolFull(uint256);
     error SharesReceiverNotAllowed(address);
     error SharesSplitterAlreadySet(address);
+    error SharesTooManySplitters(uint256);
     error SharesUnauthorizedDepositor(address);
     error SharesUseRedeemAll();
     error SharesZeroAdmin();
@@ -47,6 +49,7 @@ interface IRigShares {
     function DOMAIN_SEPARATOR() external view returns (bytes32);
     function MINTER_ROLE() external view returns (bytes32);
     function OPERATOR_ROLE() external view returns (bytes32);
+    function addRevenueSplitter(address splitter) external;
     function adoptDeed(uint256 token_id) external;
     function allowance(address owner, address spender) external view returns (uint256);
     function approve(address spender, uint256 value) external returns (bool);
@@ -72,6 +75,7 @@ interface IRigShares {
     function redeemAll(address recipient) external;
     function renounceRole(bytes32 role, address confirmation) external;
     function revenueSplitter() external view returns (address);
+    function revenueSplitters() external view returns (address[] memory);
     function revokeRole(bytes32 role, address account) external;
     function rigDeed() external view returns (address);
     function setAllowed(address account, bool allowed) external;

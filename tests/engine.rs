@@ -177,3 +177,49 @@ fn evm_bytecode_is_refused_with_a_clear_reason() {
     assert!(!receipt.status);
     assert!(receipt.failure.unwrap().contains("EVM bytecode execution is not supported"));
 }
+
+/// Functions with several return values holding strings or arrays are encoded as Solidity
+/// encodes them (stylus-sdk 0.9 alone adds a leading offset word; see rigshare_common's
+/// `Outputs`): alloy's strict decoder reads them, and the raw bytes start with the first head.
+#[test]
+fn multi_value_returns_decode_with_a_standard_abi_decoder() {
+    let System { mut chain, deed, shares, splitter } = system();
+    let dev = chain.dev.clone();
+    let admin = chain.dev_address();
+    chain.exec(&dev, deed, RigDeed::grantRoleCall { role: keccak256("OPERATOR_ROLE"), account: admin });
+    chain.exec(
+        &dev,
+        deed,
+        RigDeed::mintCall {
+            to: admin,
+            model: "Whatsminer M60S".into(),
+            hashrate_ghs: 186_000,
+            power_watts: 3_422,
+            site: "Kemi, FI".into(),
+            serial_hash: keccak256("M60S-7"),
+            kind: 1,
+        },
+    );
+    let rig = chain.view(deed, RigDeed::rigCall { token_id: U256::from(1) });
+    assert_eq!((rig._0.as_str(), rig._1, rig._2, rig._3.as_str(), rig._5), ("Whatsminer M60S", 186_000, 3_422, "Kemi, FI", 1));
+    let raw = |chain: &mut Chain, to: Address, input: Vec<u8>| {
+        let out = chain.engine.call(&CallRequest { to: Some(to), input: input.into(), ..CallRequest::default() });
+        assert!(out.success());
+        out.result.output.to_vec()
+    };
+    // Head of `rig`: the offset of `model` is 9 words, not 32 (a wrapped tuple).
+    let head = raw(&mut chain, deed, RigDeed::rigCall { token_id: U256::from(1) }.abi_encode());
+    assert_eq!(U256::from_be_slice(&head[..32]), U256::from(9 * 32));
+
+    let (hosting, operator) = (Address::with_last_byte(0xa1), Address::with_last_byte(0xa2));
+    chain.exec(&dev, splitter, RevenueSplitter::setPayeesCall { accounts: vec![hosting, operator], bps: vec![1_000, 500] });
+    let payees = chain.view(splitter, RevenueSplitter::payeesCall {});
+    assert_eq!((payees._0, payees._1), (vec![hosting, operator], vec![1_000, 500]));
+    let head = raw(&mut chain, splitter, RevenueSplitter::payeesCall {}.abi_encode());
+    assert_eq!(U256::from_be_slice(&head[..32]), U256::from(2 * 32));
+
+    let domain = chain.view(shares, RigShares::eip712DomainCall {});
+    assert_eq!((domain._1.as_str(), domain._2.as_str(), domain._4), ("Pool Shares", "1", shares));
+    assert_eq!(domain._3, U256::from(chain.engine.config().chain_id));
+    assert_eq!(domain._0.0, [0x0f]);
+}

@@ -45,11 +45,7 @@ fn system(with_splitter: bool) -> System {
     let mut chain = Chain::new();
     let dev = chain.dev.clone();
     let admin = chain.dev_address();
-    let deed = chain.deploy("rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), admin));
-    let shares = chain.deploy(
-        "rig-shares",
-        ("Pool Shares".to_string(), "POOL".to_string(), U256::from(SUPPLY), admin, deed, admin),
-    );
+    let (deed, shares) = chain.deploy_pool(U256::from(SUPPLY));
     let splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, admin));
     if with_splitter {
         exec(&mut chain, &dev, shares, U256::ZERO, RigShares::setRevenueSplitterCall { splitter });

@@ -102,6 +102,7 @@ pub fn build(ws: &Workspace) -> Result<Vec<Built>> {
 
 /// Builds `contracts` (see [`build`]).
 pub fn build_contracts(ws: &Workspace, contracts: &[Contract]) -> Result<Vec<Built>> {
+    crate::toolchain::ensure(ws)?;
     let mut cmd = cargo();
     cmd.current_dir(&ws.root).args(CARGO_ARGS);
     for c in contracts {
@@ -191,6 +192,6 @@ mod tests {
     fn one_invocation_names_every_contract() {
         let line = describe_command(CONTRACTS);
         assert!(line.starts_with("cargo build --release --target wasm32-unknown-unknown --lib -Z build-std=std,panic_abort"));
-        assert!(line.ends_with("-p rig-deed -p rig-shares -p revenue-splitter"));
+        assert!(line.ends_with("-p rig-deed -p rig-shares -p revenue-splitter -p demo-token"));
     }
 }

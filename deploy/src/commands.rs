@@ -13,6 +13,30 @@ use crate::{
 /// `target/rigshare/<package>.{wasm,code}`, print the size table (stdout) and fail if a
 /// contract is over a limit.
 pub fn build(ws: &Workspace) -> Result<Vec<report::Size>> {
+    build_reporting(ws, &mut std::io::stdout())
+}
+
+/// [`build`] as a step of another command (`up`, `demo`, `pool create`, the tests): the size
+/// table goes to stderr with the progress, so that command's stdout stays its own (pure JSON
+/// with `--json`).
+pub fn build_as_step(ws: &Workspace) -> Result<Vec<report::Size>> {
+    build_reporting(ws, &mut std::io::stderr())
+}
+
+/// [`build_as_step`] once per process (test suites that all need the built code call this
+/// from every test); panics if the build fails, naming why.
+pub fn build_once() -> std::path::PathBuf {
+    static BUILT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let ws = Workspace::of_this_crate().expect("cargo metadata");
+            build_as_step(&ws).unwrap_or_else(|e| panic!("building the contracts: {e:#}"));
+            ws.out_dir()
+        })
+        .clone()
+}
+
+fn build_reporting(ws: &Workspace, table: &mut dyn std::io::Write) -> Result<Vec<report::Size>> {
     step(
         1,
         format!(
@@ -55,7 +79,7 @@ pub fn build(ws: &Workspace) -> Result<Vec<report::Size>> {
     }
 
     step(4, "sizes".into());
-    print!("{}", report::table(&sizes));
+    write!(table, "{}", report::table(&sizes)).context("printing the size table")?;
     report::check(&sizes)?;
     Ok(sizes)
 }

@@ -1,12 +1,12 @@
 //! `rigshare`: the command line over the `rigshare_deploy` library.
 
 use clap::{Parser, Subcommand};
-use rigshare_deploy::{commands, up, workspace::Workspace};
+use rigshare_deploy::{commands, demo, ops, up, workspace::Workspace};
 
 #[derive(Parser)]
 #[command(
     name = "rigshare",
-    about = "Build, check and describe rigshare's Stylus contracts"
+    about = "Build, deploy and operate rigshare's Stylus contracts"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -51,6 +51,58 @@ enum Command {
         /// Directory for <chain-id>.json (default: deployments/ in the workspace).
         #[arg(long)]
         deployments_dir: Option<std::path::PathBuf>,
+        /// A fixed cut of every revenue deposit, `[label=]ADDRESS:BPS` (e.g.
+        /// hosting=0xabc…:1000 for 10%); repeat for each payee. Without it the splitter's
+        /// payees are left as they are.
+        #[arg(long = "payee", value_name = "[LABEL=]ADDRESS:BPS")]
+        payees: Vec<up::wiring::Payee>,
+    },
+    /// Rig deeds: mint one, change a rig's status. Talks to --network/--rpc-url, else to the
+    /// node `rigshare up` serves at http://127.0.0.1:8547.
+    Rig {
+        #[command(flatten)]
+        connect: ops::Connect,
+        #[command(subcommand)]
+        command: ops::RigCommand,
+    },
+    /// Pools: create one, put deeds in, transfer shares.
+    Pool {
+        #[command(flatten)]
+        connect: ops::Connect,
+        #[command(subcommand)]
+        command: ops::PoolCommand,
+    },
+    /// Revenue: deposit it, see what is claimable, claim.
+    Revenue {
+        #[command(flatten)]
+        connect: ops::Connect,
+        #[command(subcommand)]
+        command: ops::RevenueCommand,
+    },
+    /// Payees (hosting, operator fee, ...) credited before holders on every deposit.
+    Payees {
+        #[command(flatten)]
+        connect: ops::Connect,
+        #[command(subcommand)]
+        command: ops::PayeesCommand,
+    },
+    /// Every pool: its rigs, backing hashrate, splitters, payees and holders' claimable revenue.
+    Status {
+        #[command(flatten)]
+        connect: ops::Connect,
+        /// Only this pool.
+        #[arg(long)]
+        pool: Option<usize>,
+    },
+    /// The whole story on an embedded dev node: three rigs pooled, investors, a month of ETH
+    /// and token revenue with a mid-month sale, fees, claims, and the ledger that adds up.
+    Demo {
+        /// Print the ledger as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Use the code already in target/rigshare/ without building.
+        #[arg(long)]
+        no_build: bool,
     },
 }
 
@@ -68,9 +120,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build => commands::build(&ws).map(drop),
         Command::Abi { check } => commands::abi(&ws, check),
-        Command::Up { network, rpc_url, private_key, no_serve, dry_run, json, no_build, deployments_dir } => {
-            let options = up::Options { network, rpc_url, private_key, no_serve, dry_run, json, no_build, deployments_dir };
+        Command::Up { network, rpc_url, private_key, no_serve, dry_run, json, no_build, deployments_dir, payees } => {
+            let options =
+                up::Options { network, rpc_url, private_key, no_serve, dry_run, json, no_build, deployments_dir, payees, quiet: false };
             up::run(&ws, options)
         }
+        Command::Rig { connect, command } => ops::run(&ws, &connect, ops::Op::Rig(command)),
+        Command::Pool { connect, command } => ops::run(&ws, &connect, ops::Op::Pool(command)),
+        Command::Revenue { connect, command } => ops::run(&ws, &connect, ops::Op::Revenue(command)),
+        Command::Payees { connect, command } => ops::run(&ws, &connect, ops::Op::Payees(command)),
+        Command::Status { connect, pool } => ops::run(&ws, &connect, ops::Op::Status { pool }),
+        Command::Demo { json, no_build } => demo::run(&ws, demo::Options { json, no_build }),
     }
 }

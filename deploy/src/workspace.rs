@@ -29,21 +29,33 @@ impl Contract {
     }
 }
 
-/// Every contract, in deployment order.
-pub const CONTRACTS: &[Contract] = &[
-    Contract {
-        package: "rig-deed",
-        name: "RigDeed",
-    },
-    Contract {
-        package: "rig-shares",
-        name: "RigShares",
-    },
-    Contract {
-        package: "revenue-splitter",
-        name: "RevenueSplitter",
-    },
-];
+/// The system `rigshare up` deploys and wires, in deployment order.
+pub const SYSTEM_CONTRACTS: &[Contract] = &[RIG_DEED, RIG_SHARES, REVENUE_SPLITTER];
+
+/// Every contract crate `rigshare build` and `rigshare abi` handle: the system, then the demo
+/// token (built, sized and given an ABI, never deployed by `up`).
+pub const CONTRACTS: &[Contract] = &[RIG_DEED, RIG_SHARES, REVENUE_SPLITTER, DEMO_TOKEN];
+
+const RIG_DEED: Contract = Contract {
+    package: "rig-deed",
+    name: "RigDeed",
+};
+
+const RIG_SHARES: Contract = Contract {
+    package: "rig-shares",
+    name: "RigShares",
+};
+
+const REVENUE_SPLITTER: Contract = Contract {
+    package: "revenue-splitter",
+    name: "RevenueSplitter",
+};
+
+/// An 8-decimal (or any-decimal) ERC-20 standing in for WBTC on dev chains and in the demo.
+const DEMO_TOKEN: Contract = Contract {
+    package: "demo-token",
+    name: "DemoToken",
+};
 
 /// The workspace as Cargo sees it.
 #[derive(Debug, Clone)]
@@ -123,4 +135,18 @@ fn cargo_home() -> Result<PathBuf> {
     }
     let home = std::env::var_os("HOME").context("neither CARGO_HOME nor HOME is set")?;
     Ok(PathBuf::from(home).join(".cargo"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn up_deploys_the_system_and_not_the_demo_token() {
+        assert_eq!(&CONTRACTS[..SYSTEM_CONTRACTS.len()], SYSTEM_CONTRACTS);
+        let names: Vec<&str> = SYSTEM_CONTRACTS.iter().map(|c| c.name).collect();
+        assert_eq!(names, ["RigDeed", "RigShares", "RevenueSplitter"]);
+        assert!(CONTRACTS.contains(&DEMO_TOKEN));
+        assert!(!SYSTEM_CONTRACTS.contains(&DEMO_TOKEN));
+    }
 }

@@ -1,36 +1,20 @@
 //! `rigshare up` as a process against dev nodes this test spawns (the embedded one dies with
 //! the process): deploy and wiring checked on chain, idempotence, resume, wrong chain, dry run.
 
-use std::{path::Path, process::Command, sync::Once};
+mod common;
+
+use std::path::Path;
 
 use devnode::rpc::{self, NodeConfig, RunningNode};
 use serde_json::Value;
 
-fn built() {
-    static BUILD: Once = Once::new();
-    BUILD.call_once(|| {
-        let ws = rigshare_deploy::workspace::Workspace::of_this_crate().unwrap();
-        rigshare_deploy::commands::build(&ws).expect("building the contracts");
-    });
-}
-
 fn key(node: &RunningNode) -> String {
-    ethers::utils::hex::encode(node.accounts[0].key.to_bytes())
+    common::key(node, 0)
 }
 
 /// Runs `rigshare up --no-build <args>` and returns (success, stdout, stderr).
 fn up(args: &[&str]) -> (bool, String, String) {
-    built();
-    let out = Command::new(env!("CARGO_BIN_EXE_rigshare"))
-        .arg("up")
-        .arg("--no-build")
-        .args(args)
-        .env_remove("PRIVATE_KEY")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (out.status.success(), text(&out.stdout), text(&out.stderr))
+    common::rigshare(&[&["up", "--no-build"], args].concat())
 }
 
 fn up_json(node: &RunningNode, dir: &Path) -> Value {
@@ -133,4 +117,17 @@ fn refuses_wrong_chain_and_dry_run_sends_nothing() {
     assert_ne!(plan["steps"][0]["data_fee_eth"], "0.000000000000000000");
     assert_eq!(nonce(&node), before);
     assert!(!dir.exists(), "a dry run writes nothing");
+}
+
+/// The Sepolia path up to the network boundary: an https endpoint is dialled (TLS is built in),
+/// and a dead one ends in one line naming the URL, before anything is built or sent.
+#[test]
+fn an_https_endpoint_is_dialled_and_a_dead_one_is_named() {
+    let key = "0101010101010101010101010101010101010101010101010101010101010101";
+    let (ok, _, stderr) = up(&["--network", "arbitrum-sepolia", "--rpc-url", "https://127.0.0.1:9", "--private-key", key, "--dry-run"]);
+    assert!(!ok);
+    let line = stderr.lines().last().unwrap();
+    assert!(line.starts_with("rigshare: error: cannot reach the RPC at https://127.0.0.1:9"), "{stderr}");
+    assert!(!line.contains("scheme"), "https is supported: {line}");
+    assert!(!stderr.contains(key), "the key is never printed");
 }

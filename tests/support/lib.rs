@@ -1,7 +1,7 @@
 //! Shared setup for the end-to-end tests: the compiled contracts, a funded dev chain, signed
 //! transactions, deployment through StylusDeployer, and the ABIs from abi/.
 
-use std::sync::OnceLock;
+pub mod gas;
 
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{sol, SolCall, SolValue};
@@ -11,7 +11,6 @@ use devnode::engine::{
     tx::{self, SignedTx, TxKind, TxRequest},
 };
 use k256::ecdsa::SigningKey;
-use rigshare_deploy::workspace::Workspace;
 
 sol!(
     #[sol(all_derives)]
@@ -28,6 +27,11 @@ sol!(
     RevenueSplitter,
     "../abi/RevenueSplitter.json"
 );
+sol!(
+    #[sol(all_derives)]
+    DemoToken,
+    "../abi/DemoToken.json"
+);
 
 /// Selector of `stylus_constructor()`: how SDK 0.9 contracts receive constructor arguments.
 pub const CONSTRUCTOR_SELECTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
@@ -40,12 +44,7 @@ pub const ETH: u128 = 1_000_000_000_000_000_000;
 /// The stored code (`EF F0 00 00` + brotli) of a rigshare contract, built once per test run
 /// with the same reproducible build as `rigshare build`.
 pub fn stored_code(package: &str) -> Vec<u8> {
-    static BUILT: OnceLock<std::path::PathBuf> = OnceLock::new();
-    let out = BUILT.get_or_init(|| {
-        let ws = Workspace::of_this_crate().expect("cargo metadata");
-        rigshare_deploy::commands::build(&ws).expect("building the contracts");
-        ws.out_dir()
-    });
+    let out = rigshare_deploy::commands::build_once();
     std::fs::read(out.join(format!("{package}.code"))).expect("built code")
 }
 
@@ -163,6 +162,19 @@ impl Chain {
             .find(|log| log.address == STYLUS_DEPLOYER)
             .expect("ContractDeployed");
         Address::from_slice(&deployed.data[12..32])
+    }
+
+    /// Deploys a RigDeed collection ("Rig Deed", "RIG") and a RigShares pool ("Pool Shares",
+    /// "POOL") over it with `supply` (in the smallest unit) minted to the dev account, which
+    /// admins both. Returns (deed, shares).
+    pub fn deploy_pool(&mut self, supply: U256) -> (Address, Address) {
+        let admin = self.dev_address();
+        let deed = self.deploy("rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), admin));
+        let shares = self.deploy(
+            "rig-shares",
+            ("Pool Shares".to_string(), "POOL".to_string(), supply, admin, deed, admin),
+        );
+        (deed, shares)
     }
 
     /// Executes a transaction calling `to` and asserts that it succeeded.

@@ -5,11 +5,13 @@
 
 extern crate alloc;
 
+mod outputs;
 mod short_text;
 
 #[allow(unused_imports)]
 use alloc::{vec, vec::Vec};
 
+pub use outputs::{outputs, try_outputs, Outputs, TryOutputs};
 pub use short_text::ShortText;
 
 /// Role that mints and updates rig deeds, and deposits deeds into a pool.

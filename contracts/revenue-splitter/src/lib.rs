@@ -42,7 +42,7 @@ use openzeppelin_stylus::{
         pausable::{self, IPausable, Pausable},
     },
 };
-use rigshare_common::{forward_errors, ACCESS_CONTROL_INTERFACE_ID, IBalanceOf, ADMIN_ROLE};
+use rigshare_common::{forward_errors, outputs, Outputs, ACCESS_CONTROL_INTERFACE_ID, IBalanceOf, ADMIN_ROLE};
 use stylus_sdk::{
     call::Call,
     contract, evm, msg,
@@ -465,11 +465,13 @@ impl RevenueSplitter {
     }
 
     /// The current waterfall: payees and their cuts in bps.
-    pub fn payees(&self) -> (Vec<Address>, Vec<u16>) {
-        (0..self.payees.len())
-            .filter_map(|i| self.payees.getter(i))
-            .map(|p| (p.account.get(), p.bps.get().to::<u16>()))
-            .unzip()
+    pub fn payees(&self) -> Outputs<(Vec<Address>, Vec<u16>)> {
+        outputs(
+            (0..self.payees.len())
+                .filter_map(|i| self.payees.getter(i))
+                .map(|p| (p.account.get(), p.bps.get().to::<u16>()))
+                .unzip(),
+        )
     }
 
     /// Stops (`excluded` true) or resumes `account` earning on its shares. Admin only.

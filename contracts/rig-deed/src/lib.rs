@@ -38,7 +38,9 @@ use openzeppelin_stylus::{
         pausable::{self, IPausable, Pausable},
     },
 };
-use rigshare_common::{forward_errors, ACCESS_CONTROL_INTERFACE_ID, ShortText, ADMIN_ROLE, OPERATOR_ROLE};
+use rigshare_common::{
+    forward_errors, try_outputs, TryOutputs, ACCESS_CONTROL_INTERFACE_ID, ShortText, ADMIN_ROLE, OPERATOR_ROLE,
+};
 use stylus_sdk::{
     abi::Bytes,
     block, evm, msg,
@@ -356,20 +358,8 @@ impl RigDeed {
     /// A rig's full record: model, hashrate (GH/s), power (W), site, serial hash, kind,
     /// status, mint time and last update time (unix seconds).
     #[allow(clippy::type_complexity)]
-    pub fn rig(&self, token_id: U256) -> Result<(String, u64, u32, String, B256, u8, u8, u64, u64), Error> {
-        self.erc721._require_owned(token_id)?;
-        let rig = self.rigs.getter(token_id);
-        Ok((
-            rig.model.get(),
-            rig.hashrate_ghs.get().to(),
-            rig.power_watts.get().to(),
-            rig.site.get(),
-            rig.serial_hash.get(),
-            rig.kind.get().to(),
-            rig.status.get().to(),
-            rig.minted_at.get().to(),
-            rig.updated_at.get().to(),
-        ))
+    pub fn rig(&self, token_id: U256) -> TryOutputs<(String, u64, u32, String, B256, u8, u8, u64, u64), Error> {
+        try_outputs(self.rig_record(token_id))
     }
 
     /// Every deed `owner` holds, in enumeration order. Bounded by what one owner holds; for
@@ -410,6 +400,24 @@ impl RigDeed {
 }
 
 impl RigDeed {
+    /// `rig` as a `Result`, for the contract's own use and `rig`.
+    #[allow(clippy::type_complexity)]
+    fn rig_record(&self, token_id: U256) -> Result<(String, u64, u32, String, B256, u8, u8, u64, u64), Error> {
+        self.erc721._require_owned(token_id)?;
+        let rig = self.rigs.getter(token_id);
+        Ok((
+            rig.model.get(),
+            rig.hashrate_ghs.get().to(),
+            rig.power_watts.get().to(),
+            rig.site.get(),
+            rig.serial_hash.get(),
+            rig.kind.get().to(),
+            rig.status.get().to(),
+            rig.minted_at.get().to(),
+            rig.updated_at.get().to(),
+        ))
+    }
+
     /// The rig's status, refusing retired rigs.
     fn live_status(&self, token_id: U256) -> Result<Status, Error> {
         let raw: u8 = self.rigs.getter(token_id).status.get().to();

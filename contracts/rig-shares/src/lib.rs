@@ -5,8 +5,11 @@
 //! deeds of any other contract are refused. A holder of the entire supply may burn it and take
 //! every deed out (`redeemAll`).
 //!
-//! Every balance change (transfer, mint, burn) is reported to the pool's revenue splitter in
-//! the same transaction, so revenue already earned stays with the holder who earned it. The
+//! Every balance change (transfer, mint, burn) is reported to each of the pool's revenue
+//! splitters in the same transaction, so revenue already earned stays with the holder who
+//! earned it. A splitter pays out one asset, so a pool paid in ETH and in an ERC-20 (WBTC)
+//! has one splitter per asset: at most [`MAX_SPLITTERS`], adopted one by one and never
+//! removed (a splitter that stopped hearing of transfers would pay the wrong holders). The
 //! report carries the amounts, not a request to read them back, because Stylus refuses
 //! re-entry: the splitter cannot call this contract while it is mid-transfer.
 //!
@@ -39,7 +42,7 @@ use openzeppelin_stylus::{
         nonces::{INonces, Nonces},
     },
 };
-use rigshare_common::{forward_errors, ACCESS_CONTROL_INTERFACE_ID, IRigBacking, IShareCheckpoint, ShortText, ADMIN_ROLE, MINTER_ROLE, OPERATOR_ROLE};
+use rigshare_common::{forward_errors, outputs, Outputs, ACCESS_CONTROL_INTERFACE_ID, IRigBacking, IShareCheckpoint, ShortText, ADMIN_ROLE, MINTER_ROLE, OPERATOR_ROLE};
 use stylus_sdk::{
     abi::Bytes,
     call::Call,
@@ -57,11 +60,16 @@ pub const ERC721_RECEIVER_INTERFACE_ID: B32 = RECEIVER_FN_SELECTOR;
 /// Most deeds one pool holds; bounds `redeemAll` and `deedIds` gas.
 pub const MAX_POOL_DEEDS: usize = 128;
 
+/// Most revenue splitters one pool reports to (one per payout asset), the first included;
+/// bounds the calls every transfer makes.
+pub const MAX_SPLITTERS: usize = 4;
+
 mod sol {
     use alloy_sol_types::sol;
 
     sol! {
-        /// The revenue splitter was set (once).
+        /// A revenue splitter was adopted: the first (`setRevenueSplitter`, or
+        /// `addRevenueSplitter` while there is none) or a further one (`addRevenueSplitter`).
         #[derive(Debug)]
         #[allow(missing_docs)]
         event RevenueSplitterSet(address indexed splitter);
@@ -104,6 +112,14 @@ mod sol {
         #[derive(Debug)]
         #[allow(missing_docs)]
         error SharesInvalidSplitter(address splitter);
+        /// `addRevenueSplitter`: this splitter is already adopted.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesDuplicateSplitter(address splitter);
+        /// `addRevenueSplitter`: the pool already reports to `max` splitters.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesTooManySplitters(uint256 max);
         /// The splitter refused the checkpoint; `reason` is its revert data.
         #[derive(Debug)]
         #[allow(missing_docs)]
@@ -157,6 +173,10 @@ pub enum Error {
     SplitterAlreadySet(SharesSplitterAlreadySet),
     /// See [`SharesInvalidSplitter`].
     InvalidSplitter(SharesInvalidSplitter),
+    /// See [`SharesDuplicateSplitter`].
+    DuplicateSplitter(SharesDuplicateSplitter),
+    /// See [`SharesTooManySplitters`].
+    TooManySplitters(SharesTooManySplitters),
     /// See [`SharesCheckpointFailed`].
     CheckpointFailed(SharesCheckpointFailed),
     /// See [`SharesNotSoleHolder`].
@@ -225,7 +245,7 @@ pub struct RigShares {
     access: AccessControl,
     /// The only deed contract whose tokens the pool accepts.
     rig_deed: StorageAddress,
-    /// The revenue splitter, set once; zero until then.
+    /// The first revenue splitter, set once; zero until then.
     splitter: StorageAddress,
     /// Deed ids the pool holds, in deposit order.
     deeds: StorageVec<StorageU256>,
@@ -235,6 +255,8 @@ pub struct RigShares {
     allowed: StorageMap<Address, StorageBool>,
     /// Whether a deed id is in `deeds`.
     listed: StorageMap<U256, StorageBool>,
+    /// The splitters after the first, in the order adopted (at most `MAX_SPLITTERS - 1`).
+    more_splitters: StorageVec<StorageAddress>,
 }
 
 #[public]
@@ -290,29 +312,49 @@ impl RigShares {
         self.rig_deed.get()
     }
 
-    /// The revenue splitter (zero until set).
+    /// The first revenue splitter (zero until set).
     pub fn revenue_splitter(&self) -> Address {
         self.splitter.get()
     }
 
-    /// Adopts the pool's revenue splitter, once. Admin only. The splitter is told the current
-    /// supply and from then on hears of every balance change.
+    /// Every revenue splitter, the first one first, then in the order adopted.
+    pub fn revenue_splitters(&self) -> Vec<Address> {
+        let mut all = Vec::new();
+        let first = self.splitter.get();
+        if !first.is_zero() {
+            all.push(first);
+            for i in 0..self.more_splitters.len() {
+                all.extend(self.more_splitters.get(i));
+            }
+        }
+        all
+    }
+
+    /// Adopts the pool's first revenue splitter, once. Admin only. The splitter is told the
+    /// current supply and from then on hears of every balance change.
     pub fn set_revenue_splitter(&mut self, splitter: Address) -> Result<(), Error> {
         self.access.only_role(ADMIN_ROLE.into())?;
         let current = self.splitter.get();
         if !current.is_zero() {
             return Err(Error::SplitterAlreadySet(SharesSplitterAlreadySet { splitter: current }));
         }
-        if !splitter.has_code() {
-            return Err(Error::InvalidSplitter(SharesInvalidSplitter { splitter }));
+        self.adopt_splitter(splitter)
+    }
+
+    /// Adopts one more revenue splitter (one per payout asset), bound like the first: told the
+    /// current supply, then told of every balance change. Admin only. With no splitter yet it
+    /// adopts the first, exactly as `setRevenueSplitter`. Refuses a splitter already adopted
+    /// and a splitter beyond [`MAX_SPLITTERS`] in all. Splitters are never removed.
+    pub fn add_revenue_splitter(&mut self, splitter: Address) -> Result<(), Error> {
+        self.access.only_role(ADMIN_ROLE.into())?;
+        let all = self.revenue_splitters();
+        if all.contains(&splitter) {
+            return Err(Error::DuplicateSplitter(SharesDuplicateSplitter { splitter }));
         }
-        self.splitter.set(splitter);
-        evm::log(RevenueSplitterSet { splitter });
-        let supply = self.erc20.total_supply();
-        IShareCheckpoint::new(splitter)
-            .on_shares_bound(Call::new_in(self), supply)
-            .map_err(|e| checkpoint_failed(splitter, e))?;
-        Ok(())
+        if all.len() >= MAX_SPLITTERS {
+            return Err(Error::TooManySplitters(SharesTooManySplitters { max: U256::from(MAX_SPLITTERS) }));
+        }
+        self.adopt_splitter(splitter)
     }
 
     /// Mints new shares to `to`. Minter only (a primary-sale contract; no one by default).
@@ -412,7 +454,7 @@ impl RigShares {
             return Err(Error::InvalidReceiver(erc20::ERC20InvalidReceiver { receiver: recipient }));
         }
 
-        // Effects: burn, empty the pool's list, report to the splitter.
+        // Effects: burn, empty the pool's list, report to the splitters.
         self.erc20._burn(holder, supply)?;
         let ids = self.deed_ids();
         while let Some(id) = self.deeds.pop() {
@@ -469,10 +511,10 @@ impl RigShares {
     /// EIP-5267: the EIP-712 domain that `permit` signatures are checked against.
     #[selector(name = "eip712Domain")]
     #[allow(clippy::type_complexity)]
-    pub fn eip712_domain(&self) -> (FixedBytes<1>, String, String, U256, Address, B256, Vec<U256>) {
+    pub fn eip712_domain(&self) -> Outputs<(FixedBytes<1>, String, String, U256, Address, B256, Vec<U256>)> {
         let (fields, name, version, chain_id, verifying_contract, salt, extensions) =
             domain::describe(self.name.get());
-        (
+        outputs((
             FixedBytes::from(fields),
             name,
             version,
@@ -480,11 +522,30 @@ impl RigShares {
             verifying_contract,
             B256::from(salt),
             extensions,
-        )
+        ))
     }
 }
 
 impl RigShares {
+    /// Records `splitter` (the first, or one more), then binds it with the current supply.
+    /// Callers have checked the role and the count.
+    fn adopt_splitter(&mut self, splitter: Address) -> Result<(), Error> {
+        if !splitter.has_code() {
+            return Err(Error::InvalidSplitter(SharesInvalidSplitter { splitter }));
+        }
+        if self.splitter.get().is_zero() {
+            self.splitter.set(splitter);
+        } else {
+            self.more_splitters.push(splitter);
+        }
+        evm::log(RevenueSplitterSet { splitter });
+        let supply = self.erc20.total_supply();
+        IShareCheckpoint::new(splitter)
+            .on_shares_bound(Call::new_in(self), supply)
+            .map_err(|e| checkpoint_failed(splitter, e))?;
+        Ok(())
+    }
+
     /// Appends a deed to the pool's list.
     fn list_deed(&mut self, token_id: U256) -> Result<(), Error> {
         if self.deeds.len() >= MAX_POOL_DEEDS {
@@ -512,15 +573,14 @@ impl RigShares {
         Ok(())
     }
 
-    /// Reports a balance change to the splitter, if one is set.
+    /// Reports a balance change to every splitter, first one first (at most
+    /// [`MAX_SPLITTERS`] calls). Any refusal reverts the whole change.
     fn checkpoint(&mut self, from: Address, to: Address, amount: U256) -> Result<(), Error> {
-        let splitter = self.splitter.get();
-        if splitter.is_zero() {
-            return Ok(());
+        for splitter in self.revenue_splitters() {
+            IShareCheckpoint::new(splitter)
+                .on_shares_transfer(Call::new_in(self), from, to, amount)
+                .map_err(|e| checkpoint_failed(splitter, e))?;
         }
-        IShareCheckpoint::new(splitter)
-            .on_shares_transfer(Call::new_in(self), from, to, amount)
-            .map_err(|e| checkpoint_failed(splitter, e))?;
         Ok(())
     }
 

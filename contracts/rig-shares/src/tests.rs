@@ -28,9 +28,10 @@ use stylus_sdk::abi::Bytes;
 
 use crate::{
     AllowlistUpdated, ComplianceModeSet, DeedDeposited, Error, PoolRedeemed, RevenueSplitterSet, RigShares,
-    SharesCheckpointFailed, SharesForeignDeed, SharesInvalidRigDeed, SharesInvalidSplitter, SharesInvalidText,
-    SharesNotSoleHolder, SharesPoolFull, SharesReceiverNotAllowed, SharesSplitterAlreadySet,
-    SharesUnauthorizedDepositor, SharesZeroAdmin, ERC721_RECEIVER_INTERFACE_ID, MAX_POOL_DEEDS,
+    SharesCheckpointFailed, SharesDuplicateSplitter, SharesForeignDeed, SharesInvalidRigDeed, SharesInvalidSplitter,
+    SharesInvalidText, SharesNotSoleHolder, SharesPoolFull, SharesReceiverNotAllowed, SharesSplitterAlreadySet,
+    SharesTooManySplitters, SharesUnauthorizedDepositor, SharesZeroAdmin, ERC721_RECEIVER_INTERFACE_ID, MAX_POOL_DEEDS,
+    MAX_SPLITTERS,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -91,12 +92,25 @@ fn deploy_pool(
         .motsu_expect("shares operator role");
 }
 
-/// An ETH splitter (no streaming) for `shares`, adopted by the shares' admin.
-fn bind_splitter(shares: &Contract<RigShares>, splitter: &Contract<RevenueSplitter>, admin: Address) {
+/// An ETH splitter (no streaming) for `shares`, not adopted yet.
+fn new_splitter(shares: &Contract<RigShares>, splitter: &Contract<RevenueSplitter>, admin: Address) {
     splitter
         .sender(admin)
         .constructor(shares.address(), Address::ZERO, 0, admin)
         .motsu_expect("splitter constructor");
+}
+
+/// An ETH splitter for a token other than the shares (`other_token`), so its hook refuses them.
+fn foreign_splitter(splitter: &Contract<RevenueSplitter>, admin: Address, other_token: Address) {
+    splitter
+        .sender(admin)
+        .constructor(other_token, Address::ZERO, 0, admin)
+        .motsu_expect("foreign splitter");
+}
+
+/// An ETH splitter (no streaming) for `shares`, adopted by the shares' admin.
+fn bind_splitter(shares: &Contract<RigShares>, splitter: &Contract<RevenueSplitter>, admin: Address) {
+    new_splitter(shares, splitter, admin);
     shares
         .sender(admin)
         .set_revenue_splitter(splitter.address())
@@ -139,6 +153,69 @@ fn deposit_rig(
         .safe_transfer_from(operator, shares.address(), id)
         .motsu_expect("deposit deed");
     id
+}
+
+/// Constructs `splitter` for `shares` and adopts it with `addRevenueSplitter`.
+fn add_splitter(shares: &Contract<RigShares>, splitter: &Contract<RevenueSplitter>, admin: Address) {
+    new_splitter(shares, splitter, admin);
+    shares
+        .sender(admin)
+        .add_revenue_splitter(splitter.address())
+        .motsu_expect("add splitter");
+}
+
+/// Shares (as `deploy_shares`) with `first` bound by `setRevenueSplitter` and `second` added.
+fn deploy_with_two_splitters(
+    shares: &Contract<RigShares>,
+    deed: &Contract<RigDeed>,
+    first: &Contract<RevenueSplitter>,
+    second: &Contract<RevenueSplitter>,
+    admin: Address,
+    issuer: Address,
+) {
+    deploy_shares(shares, deed, admin, issuer);
+    bind_splitter(shares, first, admin);
+    add_splitter(shares, second, admin);
+}
+
+fn grant_minter(shares: &Contract<RigShares>, admin: Address, minter: Address) {
+    shares
+        .sender(admin)
+        .grant_role(role(MINTER_ROLE), minter)
+        .motsu_expect("grant minter");
+}
+
+/// `splitter` is bound to `shares` with an eligible supply of `SUPPLY` and said so.
+fn assert_bound_with_supply(shares: &Contract<RigShares>, splitter: &Contract<RevenueSplitter>, anyone: Address) {
+    assert!(splitter.sender(anyone).bound());
+    assert_eq!(eligible(splitter, anyone), SUPPLY);
+    splitter.assert_emitted(&SharesBound {
+        shareToken: shares.address(),
+        totalSupply: SUPPLY,
+    });
+}
+
+/// `err` is `AccessControlUnauthorizedAccount(account, ADMIN_ROLE)`.
+fn assert_not_admin(err: &Error, caller: Address) {
+    assert!(
+        matches!(err, Error::UnauthorizedAccount(AccessControlUnauthorizedAccount { account, needed_role })
+            if *account == caller && *needed_role == role(ADMIN_ROLE)),
+        "{err:?}"
+    );
+}
+
+/// `err` is `SharesCheckpointFailed(splitter, SplitterUnauthorizedHook(shares))`: a splitter of
+/// another token refused the shares' checkpoint.
+fn assert_checkpoint_refused(err: &Error, shares: &Contract<RigShares>, splitter: Address) {
+    let expected_reason = SplitterUnauthorizedHook {
+        caller: shares.address(),
+    }
+    .abi_encode();
+    assert!(
+        matches!(err, Error::CheckpointFailed(SharesCheckpointFailed { splitter: s, reason })
+            if *s == splitter && reason.as_ref() == expected_reason.as_slice()),
+        "{err:?}"
+    );
 }
 
 fn eligible(splitter: &Contract<RevenueSplitter>, anyone: Address) -> U256 {
@@ -1011,10 +1088,7 @@ fn minter_mints_new_shares(
     bob: Address,
 ) {
     deploy_shares(&shares, &deed, admin, issuer);
-    shares
-        .sender(admin)
-        .grant_role(role(MINTER_ROLE), minter)
-        .motsu_expect("grant minter");
+    grant_minter(&shares, admin, minter);
     let amount = ONE_SHARE * U256::from(500);
 
     shares.sender(minter).mint(bob, amount).motsu_expect("mint");
@@ -1057,10 +1131,7 @@ fn mint_to_zero_reverts_with_invalid_receiver(
     minter: Address,
 ) {
     deploy_shares(&shares, &deed, admin, issuer);
-    shares
-        .sender(admin)
-        .grant_role(role(MINTER_ROLE), minter)
-        .motsu_expect("grant minter");
+    grant_minter(&shares, admin, minter);
     let err = shares.sender(minter).mint(Address::ZERO, ONE_SHARE).motsu_unwrap_err();
     assert!(
         matches!(err, Error::InvalidReceiver(ERC20InvalidReceiver { receiver }) if receiver == Address::ZERO),
@@ -1077,10 +1148,7 @@ fn revoked_minter_can_no_longer_mint(
     minter: Address,
 ) {
     deploy_shares(&shares, &deed, admin, issuer);
-    shares
-        .sender(admin)
-        .grant_role(role(MINTER_ROLE), minter)
-        .motsu_expect("grant minter");
+    grant_minter(&shares, admin, minter);
     shares
         .sender(admin)
         .revoke_role(role(MINTER_ROLE), minter)
@@ -1188,12 +1256,7 @@ fn set_revenue_splitter_binds_the_splitter_with_the_supply(
     shares.assert_emitted(&RevenueSplitterSet {
         splitter: splitter.address(),
     });
-    assert!(splitter.sender(alice).bound());
-    assert_eq!(eligible(&splitter, alice), SUPPLY);
-    splitter.assert_emitted(&SharesBound {
-        shareToken: shares.address(),
-        totalSupply: SUPPLY,
-    });
+    assert_bound_with_supply(&shares, &splitter, alice);
 }
 
 #[motsu::test]
@@ -1205,20 +1268,13 @@ fn set_revenue_splitter_by_non_admin_reverts_with_unauthorized_account(
     alice: Address,
 ) {
     deploy_shares(&shares, &deed, admin, alice);
-    splitter
-        .sender(admin)
-        .constructor(shares.address(), Address::ZERO, 0, admin)
-        .motsu_expect("splitter");
+    new_splitter(&shares, &splitter, admin);
 
     let err = shares
         .sender(alice)
         .set_revenue_splitter(splitter.address())
         .motsu_unwrap_err();
-    assert!(
-        matches!(err, Error::UnauthorizedAccount(AccessControlUnauthorizedAccount { account, needed_role })
-            if account == alice && needed_role == role(ADMIN_ROLE)),
-        "{err:?}"
-    );
+    assert_not_admin(&err, alice);
     assert_eq!(shares.sender(alice).revenue_splitter(), Address::ZERO);
     assert!(!splitter.sender(alice).bound());
 }
@@ -1234,10 +1290,7 @@ fn set_revenue_splitter_twice_reverts_with_splitter_already_set(
 ) {
     deploy_shares(&shares, &deed, admin, alice);
     bind_splitter(&shares, &splitter, admin);
-    second
-        .sender(admin)
-        .constructor(shares.address(), Address::ZERO, 0, admin)
-        .motsu_expect("second");
+    new_splitter(&shares, &second, admin);
 
     for candidate in [second.address(), splitter.address()] {
         let err = shares.sender(admin).set_revenue_splitter(candidate).motsu_unwrap_err();
@@ -1279,24 +1332,13 @@ fn set_revenue_splitter_of_another_token_reverts_with_checkpoint_failed(
     other_token: Address,
 ) {
     deploy_shares(&shares, &deed, admin, alice);
-    splitter
-        .sender(admin)
-        .constructor(other_token, Address::ZERO, 0, admin)
-        .motsu_expect("splitter");
+    foreign_splitter(&splitter, admin, other_token);
 
     let err = shares
         .sender(admin)
         .set_revenue_splitter(splitter.address())
         .motsu_unwrap_err();
-    let expected_reason = SplitterUnauthorizedHook {
-        caller: shares.address(),
-    }
-    .abi_encode();
-    assert!(
-        matches!(&err, Error::CheckpointFailed(SharesCheckpointFailed { splitter: s, reason })
-            if *s == splitter.address() && reason.as_ref() == expected_reason.as_slice()),
-        "{err:?}"
-    );
+    assert_checkpoint_refused(&err, &shares, splitter.address());
     // Rolled back entirely: the token can still adopt a proper splitter later.
     assert_eq!(shares.sender(admin).revenue_splitter(), Address::ZERO);
     assert!(!splitter.sender(admin).bound());
@@ -1314,10 +1356,7 @@ fn transfers_mints_and_burns_keep_the_splitters_eligible_supply_in_step(
 ) {
     deploy_shares(&shares, &deed, admin, alice);
     bind_splitter(&shares, &splitter, admin);
-    shares
-        .sender(admin)
-        .grant_role(role(MINTER_ROLE), minter)
-        .motsu_expect("grant minter");
+    grant_minter(&shares, admin, minter);
     let check = || {
         let supply = shares.sender(alice).total_supply();
         assert_eq!(eligible(&splitter, alice), supply);
@@ -1337,25 +1376,7 @@ fn transfers_mints_and_burns_keep_the_splitters_eligible_supply_in_step(
         .motsu_expect("mint");
     assert_eq!(check(), SUPPLY + ONE_SHARE * U256::from(50));
 
-    shares.sender(bob).burn(ONE_SHARE * U256::from(30)).motsu_expect("burn");
-    assert_eq!(check(), SUPPLY + ONE_SHARE * U256::from(20));
-
-    shares
-        .sender(bob)
-        .approve(alice, ONE_SHARE * U256::from(20))
-        .motsu_expect("approve");
-    shares
-        .sender(alice)
-        .burn_from(bob, ONE_SHARE * U256::from(20))
-        .motsu_expect("burn_from");
-    assert_eq!(check(), SUPPLY);
-
-    shares.sender(alice).approve(bob, U256::MAX).motsu_expect("approve");
-    shares
-        .sender(bob)
-        .transfer_from(alice, bob, ONE_SHARE)
-        .motsu_expect("transfer_from");
-    assert_eq!(check(), SUPPLY);
+    burn_then_transfer_from(&shares, alice, bob, &check);
 
     // A failed transfer does not reach the splitter.
     let _ = shares.sender(bob).transfer(alice, SUPPLY).motsu_unwrap_err();
@@ -2040,10 +2061,7 @@ fn compliance_mode_refuses_mints_to_accounts_off_the_allowlist(
     minter: Address,
 ) {
     deploy_shares(&shares, &deed, admin, alice);
-    shares
-        .sender(admin)
-        .grant_role(role(MINTER_ROLE), minter)
-        .motsu_expect("grant minter");
+    grant_minter(&shares, admin, minter);
     shares
         .sender(admin)
         .set_compliance_mode(true)
@@ -2115,17 +2133,9 @@ fn compliance_switches_are_admin_only_and_emit_events(
     deploy_shares(&shares, &deed, admin, alice);
 
     let err = shares.sender(alice).set_compliance_mode(true).motsu_unwrap_err();
-    assert!(
-        matches!(err, Error::UnauthorizedAccount(AccessControlUnauthorizedAccount { account, needed_role })
-            if account == alice && needed_role == role(ADMIN_ROLE)),
-        "{err:?}"
-    );
+    assert_not_admin(&err, alice);
     let err = shares.sender(alice).set_allowed(bob, true).motsu_unwrap_err();
-    assert!(
-        matches!(err, Error::UnauthorizedAccount(AccessControlUnauthorizedAccount { account, needed_role })
-            if account == alice && needed_role == role(ADMIN_ROLE)),
-        "{err:?}"
-    );
+    assert_not_admin(&err, alice);
     assert!(!shares.sender(alice).compliance_mode());
     assert!(!shares.sender(alice).is_allowed(bob));
 
@@ -2243,4 +2253,335 @@ fn constructor_rejects_a_rig_deed_without_code(shares: Contract<RigShares>, admi
         .constructor(NAME.into(), SYMBOL.into(), SUPPLY, admin, eoa, admin)
         .motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidRigDeed(_)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several revenue splitters (one per payout asset)
+// ---------------------------------------------------------------------------------------------
+
+
+
+#[motsu::test]
+fn add_revenue_splitter_binds_a_second_splitter_with_the_supply(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    first: Contract<RevenueSplitter>,
+    second: Contract<RevenueSplitter>,
+    admin: Address,
+    alice: Address,
+) {
+    deploy_shares(&shares, &deed, admin, alice);
+    bind_splitter(&shares, &first, admin);
+
+    add_splitter(&shares, &second, admin);
+
+    assert_eq!(shares.sender(alice).revenue_splitter(), first.address(), "the first stays first");
+    assert_eq!(shares.sender(alice).revenue_splitters(), vec![first.address(), second.address()]);
+    shares.assert_emitted(&RevenueSplitterSet {
+        splitter: second.address(),
+    });
+    assert_bound_with_supply(&shares, &second, alice);
+}
+
+#[motsu::test]
+fn add_revenue_splitter_without_a_first_adopts_the_first(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    first: Contract<RevenueSplitter>,
+    second: Contract<RevenueSplitter>,
+    admin: Address,
+    alice: Address,
+) {
+    deploy_shares(&shares, &deed, admin, alice);
+    assert!(shares.sender(alice).revenue_splitters().is_empty());
+
+    add_splitter(&shares, &first, admin);
+
+    assert_eq!(shares.sender(alice).revenue_splitter(), first.address());
+    assert_eq!(shares.sender(alice).revenue_splitters(), vec![first.address()]);
+    assert!(first.sender(alice).bound());
+    // Then the first is set: `setRevenueSplitter` refuses as before, `addRevenueSplitter` adds.
+    new_splitter(&shares, &second, admin);
+    let err = shares
+        .sender(admin)
+        .set_revenue_splitter(second.address())
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::SplitterAlreadySet(SharesSplitterAlreadySet { splitter }) if splitter == first.address()),
+        "{err:?}"
+    );
+    shares
+        .sender(admin)
+        .add_revenue_splitter(second.address())
+        .motsu_expect("add second");
+    assert_eq!(shares.sender(alice).revenue_splitters(), vec![first.address(), second.address()]);
+}
+
+#[motsu::test]
+fn add_revenue_splitter_twice_reverts_with_duplicate_splitter(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    first: Contract<RevenueSplitter>,
+    second: Contract<RevenueSplitter>,
+    admin: Address,
+    alice: Address,
+) {
+    deploy_with_two_splitters(&shares, &deed, &first, &second, admin, alice);
+
+    for candidate in [first.address(), second.address()] {
+        let err = shares.sender(admin).add_revenue_splitter(candidate).motsu_unwrap_err();
+        assert!(
+            matches!(err, Error::DuplicateSplitter(SharesDuplicateSplitter { splitter }) if splitter == candidate),
+            "{err:?}"
+        );
+    }
+    assert_eq!(shares.sender(alice).revenue_splitters(), vec![first.address(), second.address()]);
+}
+
+#[motsu::test]
+fn add_revenue_splitter_beyond_the_maximum_reverts_with_too_many_splitters(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    s1: Contract<RevenueSplitter>,
+    s2: Contract<RevenueSplitter>,
+    s3: Contract<RevenueSplitter>,
+    s4: Contract<RevenueSplitter>,
+    s5: Contract<RevenueSplitter>,
+    admin: Address,
+    alice: Address,
+) {
+    deploy_shares(&shares, &deed, admin, alice);
+    bind_splitter(&shares, &s1, admin);
+    for s in [&s2, &s3, &s4] {
+        add_splitter(&shares, s, admin);
+    }
+    let all = vec![s1.address(), s2.address(), s3.address(), s4.address()];
+    assert_eq!(all.len(), MAX_SPLITTERS);
+    assert_eq!(shares.sender(alice).revenue_splitters(), all);
+
+    new_splitter(&shares, &s5, admin);
+    let err = shares.sender(admin).add_revenue_splitter(s5.address()).motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::TooManySplitters(SharesTooManySplitters { max }) if max == U256::from(4)),
+        "{err:?}"
+    );
+    assert_eq!(shares.sender(alice).revenue_splitters(), all);
+    assert!(!s5.sender(alice).bound());
+}
+
+#[motsu::test]
+fn add_revenue_splitter_by_non_admin_reverts_with_unauthorized_account(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    first: Contract<RevenueSplitter>,
+    second: Contract<RevenueSplitter>,
+    admin: Address,
+    alice: Address,
+) {
+    deploy_shares(&shares, &deed, admin, alice);
+    new_splitter(&shares, &first, admin);
+    new_splitter(&shares, &second, admin);
+
+    // Neither as the first splitter nor as a further one.
+    for bind_first in [false, true] {
+        if bind_first {
+            shares
+                .sender(admin)
+                .set_revenue_splitter(first.address())
+                .motsu_expect("bind first");
+        }
+        let err = shares
+            .sender(alice)
+            .add_revenue_splitter(second.address())
+            .motsu_unwrap_err();
+        assert_not_admin(&err, alice);
+    }
+    assert_eq!(shares.sender(alice).revenue_splitters(), vec![first.address()]);
+    assert!(!second.sender(alice).bound());
+}
+
+#[motsu::test]
+fn add_revenue_splitter_rejects_an_account_without_code(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    first: Contract<RevenueSplitter>,
+    admin: Address,
+    alice: Address,
+    eoa: Address,
+) {
+    deploy_shares(&shares, &deed, admin, alice);
+    bind_splitter(&shares, &first, admin);
+    for candidate in [eoa, Address::ZERO] {
+        let err = shares.sender(admin).add_revenue_splitter(candidate).motsu_unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidSplitter(SharesInvalidSplitter { splitter }) if splitter == candidate),
+            "{err:?}"
+        );
+    }
+    assert_eq!(shares.sender(alice).revenue_splitters(), vec![first.address()]);
+}
+
+#[motsu::test]
+fn add_revenue_splitter_of_another_token_reverts_with_checkpoint_failed(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    first: Contract<RevenueSplitter>,
+    foreign: Contract<RevenueSplitter>,
+    admin: Address,
+    alice: Address,
+    other_token: Address,
+) {
+    deploy_shares(&shares, &deed, admin, alice);
+    bind_splitter(&shares, &first, admin);
+    foreign_splitter(&foreign, admin, other_token);
+
+    let err = shares
+        .sender(admin)
+        .add_revenue_splitter(foreign.address())
+        .motsu_unwrap_err();
+    assert_checkpoint_refused(&err, &shares, foreign.address());
+    // Rolled back: the foreign splitter is not listed, so transfers do not call it.
+    assert_eq!(shares.sender(alice).revenue_splitters(), vec![first.address()]);
+    shares.sender(alice).transfer(admin, ONE_SHARE).motsu_expect("transfer");
+}
+
+#[motsu::test]
+fn every_splitter_hears_every_balance_change(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    first: Contract<RevenueSplitter>,
+    second: Contract<RevenueSplitter>,
+    third: Contract<RevenueSplitter>,
+    admin: Address,
+    alice: Address,
+    bob: Address,
+    minter: Address,
+) {
+    deploy_with_two_splitters(&shares, &deed, &first, &second, admin, alice);
+    grant_minter(&shares, admin, minter);
+    // The third joins after a transfer and a mint: bound with the supply of that moment.
+    shares
+        .sender(alice)
+        .transfer(bob, ONE_SHARE * U256::from(100))
+        .motsu_expect("transfer");
+    shares
+        .sender(minter)
+        .mint(bob, ONE_SHARE * U256::from(50))
+        .motsu_expect("mint");
+    add_splitter(&shares, &third, admin);
+    third.assert_emitted(&SharesBound {
+        shareToken: shares.address(),
+        totalSupply: SUPPLY + ONE_SHARE * U256::from(50),
+    });
+    let check = || {
+        let supply = shares.sender(alice).total_supply();
+        for s in [&first, &second, &third] {
+            assert_eq!(eligible(s, alice), supply);
+        }
+        supply
+    };
+    assert_eq!(check(), SUPPLY + ONE_SHARE * U256::from(50));
+
+    burn_then_transfer_from(&shares, alice, bob, &check);
+    shares
+        .sender(minter)
+        .mint(alice, ONE_SHARE)
+        .motsu_expect("mint");
+    assert_eq!(check(), SUPPLY + ONE_SHARE);
+
+    // A failed transfer reaches no splitter.
+    let _ = shares.sender(bob).transfer(alice, SUPPLY).motsu_unwrap_err();
+    assert_eq!(check(), SUPPLY + ONE_SHARE);
+}
+
+#[motsu::test]
+fn each_splitter_pays_pro_rata_across_a_transfer(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    first: Contract<RevenueSplitter>,
+    second: Contract<RevenueSplitter>,
+    admin: Address,
+    alice: Address,
+    bob: Address,
+    payer: Address,
+) {
+    deploy_with_two_splitters(&shares, &deed, &first, &second, admin, alice);
+    payer.fund(ONE_ETH * U256::from(10));
+    let eth = |n: u64| ONE_ETH * U256::from(n);
+    let deposit = |s: &Contract<RevenueSplitter>, amount: U256| {
+        s.sender_and_value(payer, amount)
+            .deposit_eth()
+            .motsu_expect("deposit");
+    };
+
+    // Alice holds everything: each splitter owes her exactly its deposit.
+    deposit(&first, eth(1));
+    deposit(&second, eth(3));
+    assert_eq!(claimable(&first, alice), eth(1));
+    assert_eq!(claimable(&second, alice), eth(3));
+
+    // She sells a quarter: what she earned stays hers in both.
+    shares
+        .sender(alice)
+        .transfer(bob, SUPPLY / U256::from(4))
+        .motsu_expect("transfer");
+    for (s, earned) in [(&first, eth(1)), (&second, eth(3))] {
+        assert_eq!(claimable(s, alice), earned);
+        assert_eq!(claimable(s, bob), U256::ZERO);
+    }
+
+    // Later revenue splits 3:1 in both.
+    deposit(&first, eth(2));
+    deposit(&second, eth(4));
+    assert_eq!(claimable(&first, alice), eth(1) + eth(3) / U256::from(2));
+    assert_eq!(claimable(&first, bob), eth(1) / U256::from(2));
+    assert_eq!(claimable(&second, alice), eth(3) + eth(3));
+    assert_eq!(claimable(&second, bob), eth(1));
+}
+
+#[motsu::test]
+fn redeem_all_reports_the_burn_to_every_splitter(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    first: Contract<RevenueSplitter>,
+    second: Contract<RevenueSplitter>,
+    admin: Address,
+    alice: Address,
+    bob: Address,
+    operator: Address,
+) {
+    deploy_pool(&shares, &deed, admin, alice, operator);
+    bind_splitter(&shares, &first, admin);
+    add_splitter(&shares, &second, admin);
+    deposit_rig(&shares, &deed, operator, 1, 200_000, 3_500);
+
+    shares.sender(alice).redeem_all(bob).motsu_expect("redeem_all");
+
+    assert_eq!(eligible(&first, alice), U256::ZERO);
+    assert_eq!(eligible(&second, alice), U256::ZERO);
+}
+
+/// From a supply of `SUPPLY` + 50 shares: Bob burns 30, Alice burns Bob's last 20 through an
+/// allowance, and Bob moves one of Alice's shares with `transferFrom`; `check` (which asserts
+/// the splitters agree and returns the supply) runs after each.
+fn burn_then_transfer_from(shares: &Contract<RigShares>, alice: Address, bob: Address, check: &dyn Fn() -> U256) {
+    shares.sender(bob).burn(ONE_SHARE * U256::from(30)).motsu_expect("burn");
+    assert_eq!(check(), SUPPLY + ONE_SHARE * U256::from(20));
+
+    shares
+        .sender(bob)
+        .approve(alice, ONE_SHARE * U256::from(20))
+        .motsu_expect("approve");
+    shares
+        .sender(alice)
+        .burn_from(bob, ONE_SHARE * U256::from(20))
+        .motsu_expect("burn_from");
+    assert_eq!(check(), SUPPLY);
+
+    shares.sender(alice).approve(bob, U256::MAX).motsu_expect("approve");
+    shares
+        .sender(bob)
+        .transfer_from(alice, bob, ONE_SHARE)
+        .motsu_expect("transfer_from");
+    assert_eq!(check(), SUPPLY);
 }

@@ -107,9 +107,8 @@ pub struct Deployed {
     pub gas_used: u64,
 }
 
-/// Sends `call`, waits for it, and reads the new address from `ContractDeployed`.
-pub async fn send_deploy(what: &str, call: ContractCall<Client, Address>) -> Result<Deployed> {
-    let receipt = super::send(what, call).await?;
+/// The new contract's address, from StylusDeployer's `ContractDeployed` event in `receipt`.
+pub fn deployed_from(what: &str, receipt: &TransactionReceipt) -> Result<Deployed> {
     let topic = H256::from(keccak256("ContractDeployed(address)"));
     let log = receipt
         .logs

@@ -6,18 +6,23 @@ pub mod artifacts;
 pub mod bindings;
 pub mod deployer;
 pub mod network;
+pub mod pending;
 pub mod wiring;
 
-use std::{path::PathBuf, sync::Arc, time::Duration};
+use std::{path::PathBuf, sync::Arc};
 
 use anyhow::{bail, Context, Result};
 use ethers::{abi::Token, prelude::*, utils::format_ether};
 use serde::Serialize;
 
-use crate::workspace::{Workspace, CONTRACTS};
-use artifacts::{ContractRecord, Deployments, WiringRecord};
+use crate::{
+    ops::tx,
+    workspace::{Workspace, SYSTEM_CONTRACTS},
+};
+use artifacts::{ContractRecord, Deployments, PendingRecord, WiringRecord};
 use deployer::Client;
 use network::Target;
+use pending::Settled;
 
 /// The command line of `rigshare up`, parsed.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +37,10 @@ pub struct Options {
     pub no_build: bool,
     /// Where `<chain-id>.json` goes (default `<workspace>/deployments`).
     pub deployments_dir: Option<PathBuf>,
+    /// The splitter's payees (`--payee`); none leaves the splitter's payees as they are.
+    pub payees: Vec<wiring::Payee>,
+    /// Print no summary on stdout: for callers that report on their own (`rigshare demo`).
+    pub quiet: bool,
 }
 
 /// One contract in the summary.
@@ -66,10 +75,10 @@ pub fn run(ws: &Workspace, opts: Options) -> Result<()> {
         bail!("a private key is needed for a remote network: pass --private-key HEX or set PRIVATE_KEY");
     }
     if !opts.no_build {
-        crate::commands::build(ws)?;
+        crate::commands::build_as_step(ws)?;
     }
     let mut codes = Vec::new();
-    for c in CONTRACTS {
+    for c in SYSTEM_CONTRACTS {
         let path = ws.out_dir().join(format!("{}.code", c.package));
         let code = std::fs::read(&path)
             .with_context(|| format!("reading {} (run `rigshare build` first)", path.display()))?;
@@ -104,22 +113,9 @@ async fn up(ws: &Workspace, opts: Options, target: Target, key: Option<String>, 
         Target::Remote { url, network } => (None, url, network, key.expect("checked in run")),
     };
 
-    let local = url.contains("127.0.0.1") || url.contains("localhost");
-    let provider = Provider::<Http>::try_from(url.as_str())
-        .with_context(|| format!("'{url}' is not a usable RPC URL"))?
-        .interval(Duration::from_millis(if local { 10 } else { 1000 }));
-    let chain_id = provider
-        .get_chainid()
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot reach the RPC at {url} ({e}); check the URL and that the node is up"))?
-        .as_u64();
-    network::check_chain(named, &url, chain_id)?;
-    let wallet: LocalWallet = key
-        .parse::<LocalWallet>()
-        .map_err(|_| anyhow::anyhow!("the private key is not 32 bytes of hex"))?
-        .with_chain_id(chain_id);
-    let me = wallet.address();
-    let client = Arc::new(SignerMiddleware::new(provider, wallet));
+    let (provider, chain_id) = network::provider(&url, named, "check the URL and that the node is up").await?;
+    let client = network::client(provider, &key, chain_id)?;
+    let me = client.address();
     progress(format!("chain id {chain_id} at {url}, deployer {me:?}"));
 
     let (file, mut saved) = if node.is_some() {
@@ -135,16 +131,29 @@ async fn up(ws: &Workspace, opts: Options, target: Target, key: Option<String>, 
     saved.deployer = format!("{me:?}");
 
     if opts.dry_run {
-        return dry_run(&client, &codes, &saved, me, opts.json).await;
+        return dry_run(&client, &codes, &saved, me, opts.json, &opts.payees).await;
     }
 
     let nonce_before = client.get_transaction_count(me, None).await?;
     let mut contracts = Vec::new();
     let mut addresses = Vec::new();
-    for (i, (contract, code)) in CONTRACTS.iter().zip(&codes).enumerate() {
+    for (i, (contract, code)) in SYSTEM_CONTRACTS.iter().zip(&codes).enumerate() {
         let args = constructor_args(contract.name, me, &addresses);
         let described = deployer::describe_args(&args);
         let codehash = H256::from(ethers::utils::keccak256(code));
+        let step = format!("deploy {}", contract.name);
+
+        // A deployment a killed run sent: adopt its contract if it deploys what this run would.
+        if let Settled::Mined(record, receipt) = pending::settle(&client, &step, &mut saved, &file).await? {
+            let same = record.codehash.as_deref() == Some(&format!("{codehash:?}")) && record.constructor_args == described;
+            if same && receipt.status == Some(1.into()) {
+                let done = deployer::deployed_from(&step, &receipt)?;
+                let fee = record.data_fee_wei.as_deref().unwrap_or("0").parse().unwrap_or_default();
+                progress(format!("{} was deployed by the interrupted run at {:?}", contract.name, done.address));
+                record_deployment(&client, &mut saved, &file, contract.name, code, codehash, described.clone(), fee, &done).await?;
+            }
+        }
+
         let reusable = match saved.contracts.get(contract.name) {
             Some(r) if r.constructor_args == described => {
                 let at: Address = r.address.parse().context("address in the deployments file")?;
@@ -158,31 +167,20 @@ async fn up(ws: &Workspace, opts: Options, target: Target, key: Option<String>, 
         } else {
             let fee = deployer::data_fee(&client, code).await?;
             let value = deployer::bumped(fee);
-            let what = format!("deploying {} ({}/{})", contract.name, i + 1, CONTRACTS.len());
+            let what = format!("deploying {} ({}/{})", contract.name, i + 1, SYSTEM_CONTRACTS.len());
             progress(format!("{what}: data fee {} ETH, sending {} ETH", format_ether(fee), format_ether(value)));
             let call = deployer::deploy_call(&client, code, &args, value);
-            let gas = estimate(&what, &call).await?;
-            check_funds(&client, me, &what, gas, value).await?;
-            let done = deployer::send_deploy(&what, call.gas(gas)).await?;
-            let version = deployer::activation_version(&client, done.address).await?;
-            saved.contracts.insert(
-                contract.name.to_owned(),
-                ContractRecord {
-                    address: format!("{:?}", done.address),
-                    codehash: format!("{codehash:?}"),
-                    tx: format!("{:?}", done.tx),
-                    block: done.block,
-                    gas_used: done.gas_used,
-                    stored_size: code.len(),
-                    data_fee_wei: fee.to_string(),
-                    constructor_args: described,
-                    abi: format!("abi/{}.json", contract.name),
-                    activation_version: version,
-                },
-            );
-            // Later steps depend on this one: wiring recorded against an older contract is void.
-            saved.wiring.clear();
-            saved.save(&file)?;
+            let gas = tx::estimate(&what, &call).await?;
+            tx::check_funds(&client, me, &what, gas, value).await?;
+            let record = PendingRecord {
+                codehash: Some(format!("{codehash:?}")),
+                constructor_args: described.clone(),
+                data_fee_wei: Some(fee.to_string()),
+                ..PendingRecord::default()
+            };
+            let receipt = pending::send(&client, &what, &step, call.gas(gas).tx, record, &mut saved, &file).await?;
+            let done = deployer::deployed_from(&what, &receipt)?;
+            record_deployment(&client, &mut saved, &file, contract.name, code, codehash, described, fee, &done).await?;
             progress(format!("{} at {:?} (block {}, gas {})", contract.name, done.address, done.block, done.gas_used));
             (done.address, "deployed")
         };
@@ -201,8 +199,10 @@ async fn up(ws: &Workspace, opts: Options, target: Target, key: Option<String>, 
 
     let wired = wiring::Addresses { deed: addresses[0], shares: addresses[1], splitter: addresses[2], deployer: me };
     let mut wiring_summary = Vec::new();
-    for step in wiring::STEPS {
-        let status = match wiring::pending(&client, step, wired).await? {
+    for step in wiring::steps(&opts.payees) {
+        // A step a killed run sent: wait for it; the check below then sees its effect.
+        pending::settle(&client, step, &mut saved, &file).await?;
+        let status = match wiring::pending(&client, step, wired, &opts.payees).await? {
             None => {
                 progress(format!("{step}: already in place"));
                 saved.wiring.entry(step.to_string()).or_insert(WiringRecord { tx: None, block: None });
@@ -211,9 +211,10 @@ async fn up(ws: &Workspace, opts: Options, target: Target, key: Option<String>, 
             Some(call) => {
                 let what = format!("wiring {step}");
                 progress(&what);
-                let gas = estimate(&what, &call).await?;
-                check_funds(&client, me, &what, gas, U256::zero()).await?;
-                let receipt = send(&what, call.gas(gas)).await?;
+                let gas = tx::estimate(&what, &call).await?;
+                tx::check_funds(&client, me, &what, gas, U256::zero()).await?;
+                let receipt =
+                    pending::send(&client, &what, step, call.gas(gas).tx, PendingRecord::default(), &mut saved, &file).await?;
                 saved.wiring.insert(
                     step.to_string(),
                     WiringRecord {
@@ -238,11 +239,16 @@ async fn up(ws: &Workspace, opts: Options, target: Target, key: Option<String>, 
         transactions_sent: (nonce_after - nonce_before).as_u64(),
         deployments_file: file.display().to_string(),
     };
-    if opts.json {
+    if opts.quiet {
+        // The caller reports (`rigshare demo`); the deployments file has it all.
+    } else if opts.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
         print!("{}", table(&summary));
     }
+    progress(format!(
+        "system up: RigDeed, RigShares and RevenueSplitter deployed and wired on chain id {chain_id} at {url}"
+    ));
     if let Some(node) = node {
         if !opts.no_serve {
             progress(format!("dev node serving: point your wallet at {url} (chain id {chain_id}); Ctrl-C to stop"));
@@ -252,6 +258,39 @@ async fn up(ws: &Workspace, opts: Options, target: Target, key: Option<String>, 
         drop(node);
     }
     Ok(())
+}
+
+/// Writes a new deployment into the file. Wiring recorded against an older contract is void.
+#[allow(clippy::too_many_arguments)]
+async fn record_deployment(
+    client: &Arc<Client>,
+    saved: &mut Deployments,
+    file: &std::path::Path,
+    name: &str,
+    code: &[u8],
+    codehash: H256,
+    constructor_args: Vec<String>,
+    data_fee: U256,
+    done: &deployer::Deployed,
+) -> Result<()> {
+    let version = deployer::activation_version(client, done.address).await?;
+    saved.contracts.insert(
+        name.to_owned(),
+        ContractRecord {
+            address: format!("{:?}", done.address),
+            codehash: format!("{codehash:?}"),
+            tx: format!("{:?}", done.tx),
+            block: done.block,
+            gas_used: done.gas_used,
+            stored_size: code.len(),
+            data_fee_wei: data_fee.to_string(),
+            constructor_args,
+            abi: format!("abi/{name}.json"),
+            activation_version: version,
+        },
+    );
+    saved.wiring.clear();
+    saved.save(file)
 }
 
 /// Constructor arguments; `deployed` holds the addresses of the contracts before this one.
@@ -276,56 +315,21 @@ pub fn constructor_args(contract: &str, me: Address, deployed: &[Address]) -> Ve
     }
 }
 
-/// Gas for `call`, or the revert as a one-line error.
-async fn estimate<D: ethers::abi::Detokenize>(what: &str, call: &ContractCall<Client, D>) -> Result<U256> {
-    call.estimate_gas().await.map_err(|e| match e.as_revert() {
-        Some(data) => anyhow::anyhow!(
-            "{what} reverted: {}; nothing was sent for this step, fix the cause and re-run",
-            deployer::describe_revert(data)
-        ),
-        None => anyhow::anyhow!("{what}: estimating gas failed: {e}"),
-    })
-}
-
-async fn check_funds(client: &Client, me: Address, what: &str, gas: U256, value: U256) -> Result<()> {
-    let price = client.get_gas_price().await?;
-    let need = gas * price + value;
-    let have = client.get_balance(me, None).await?;
-    if have < need {
-        bail!(
-            "insufficient funds: {what} needs about {} ETH (gas and data fee), deployer {me:?} has {} ETH; fund it and re-run",
-            format_ether(need),
-            format_ether(have)
-        );
-    }
-    Ok(())
-}
-
-/// Sends `call` and waits for a successful receipt.
-pub(crate) async fn send<D: ethers::abi::Detokenize>(what: &str, call: ContractCall<Client, D>) -> Result<TransactionReceipt> {
-    let pending = call.send().await.map_err(|e| match e.as_revert() {
-        Some(data) => anyhow::anyhow!("{what} reverted: {}; fix the cause and re-run", deployer::describe_revert(data)),
-        None => anyhow::anyhow!("{what}: sending failed: {e}"),
-    })?;
-    let hash = pending.tx_hash();
-    let receipt = pending
-        .await
-        .with_context(|| format!("{what}: waiting for {hash:?}"))?
-        .with_context(|| format!("{what}: transaction {hash:?} was dropped; re-run"))?;
-    if receipt.status != Some(1.into()) {
-        bail!("{what} reverted in transaction {hash:?}; re-run to retry this step");
-    }
-    Ok(receipt)
-}
-
-async fn dry_run(client: &Arc<Client>, codes: &[Vec<u8>], saved: &Deployments, me: Address, json: bool) -> Result<()> {
+async fn dry_run(
+    client: &Arc<Client>,
+    codes: &[Vec<u8>],
+    saved: &Deployments,
+    me: Address,
+    json: bool,
+    payees: &[wiring::Payee],
+) -> Result<()> {
     let price = client.get_gas_price().await?;
     // Where StylusDeployer's CREATEs will put the contracts (for the later constructors).
     let mut nonce = client.get_transaction_count(deployer::stylus_deployer(), None).await?;
     let mut addresses = Vec::new();
     let mut steps = Vec::new();
     let mut total = U256::zero();
-    for (contract, code) in CONTRACTS.iter().zip(codes) {
+    for (contract, code) in SYSTEM_CONTRACTS.iter().zip(codes) {
         let args = constructor_args(contract.name, me, &addresses);
         let codehash = H256::from(ethers::utils::keccak256(code));
         let existing = match saved.contracts.get(contract.name) {
@@ -352,7 +356,7 @@ async fn dry_run(client: &Arc<Client>, codes: &[Vec<u8>], saved: &Deployments, m
         addresses.push(ethers::utils::get_contract_address(deployer::stylus_deployer(), nonce));
         nonce += U256::one();
     }
-    for step in wiring::STEPS {
+    for step in wiring::steps(payees) {
         steps.push(serde_json::json!({"step": step, "gas": null, "note": "checked and estimated when it runs"}));
     }
     if json {

@@ -1,6 +1,11 @@
 //! Where `up` deploys: the embedded dev node, a named network, or any RPC URL.
 
-use anyhow::{bail, Result};
+use std::{sync::Arc, time::Duration};
+
+use anyhow::{anyhow, bail, Result};
+use ethers::prelude::*;
+
+use super::deployer::Client;
 
 /// A network `--network` can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +63,30 @@ pub fn check_chain(network: Option<Named>, url: &str, found: u64) -> Result<()> 
         }
     }
     Ok(())
+}
+
+/// A provider for `url` and the chain id it answers with, refused when `network` names another
+/// chain. Polls every 10 ms on this machine, every second elsewhere. `unreachable` says what to
+/// do when nothing answers (it ends the one-line error).
+pub async fn provider(url: &str, network: Option<Named>, unreachable: &str) -> Result<(Provider<Http>, u64)> {
+    let local = url.contains("127.0.0.1") || url.contains("localhost");
+    let provider = Provider::<Http>::try_from(url)
+        .map_err(|_| anyhow!("'{url}' is not a usable RPC URL; pass --rpc-url http(s)://HOST:PORT"))?
+        .interval(Duration::from_millis(if local { 10 } else { 1000 }));
+    let chain_id = provider
+        .get_chainid()
+        .await
+        .map_err(|e| anyhow!("cannot reach the RPC at {url} ({e}); {unreachable}"))?
+        .as_u64();
+    check_chain(network, url, chain_id)?;
+    Ok((provider, chain_id))
+}
+
+/// `provider` signing with `key` (hex, without `0x`) for `chain_id`.
+pub fn client(provider: Provider<Http>, key: &str, chain_id: u64) -> Result<Arc<Client>> {
+    let wallet: LocalWallet =
+        key.parse::<LocalWallet>().map_err(|_| anyhow!("the private key is not 32 bytes of hex"))?.with_chain_id(chain_id);
+    Ok(Arc::new(SignerMiddleware::new(provider, wallet)))
 }
 
 /// A private key from `--private-key` or `PRIVATE_KEY`, without `0x`; never echoed.

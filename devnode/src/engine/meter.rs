@@ -9,10 +9,14 @@
 //! same opcode table.
 //!
 //! The rewritten module exports three extra globals, which the host reads and writes:
-//! [`INK_LEFT`] (i64), [`INK_STATUS`] (i32, 1 once out of ink) and a scratch i32.
+//! [`INK_LEFT`] (i64), [`INK_STATUS`] (i32, 1 once out of ink) and a scratch i32. They are the
+//! first globals the module defines, so without imported globals (Stylus programs import only
+//! functions) the ink is global 0: wasmi keeps global 0 of the running instance at hand and
+//! reaches any other through the store, and the ink is read twice and written once per basic
+//! block. The module's own globals move up by three.
 
 use wasm_encoder::{
-    reencode::{Reencode, RoundtripReencoder},
+    reencode::{self, Reencode},
     BlockType, CodeSection, ConstExpr, ExportKind, ExportSection, Function, GlobalSection,
     GlobalType, Instruction, Module, ValType,
 };
@@ -42,6 +46,23 @@ impl From<wasmparser::BinaryReaderError> for MeterError {
     }
 }
 
+/// The module re-encoded as it is, except that its own (not imported) globals make room for
+/// the meter's three, which come first.
+struct Reencoder {
+    imported_globals: u32,
+}
+
+/// The meter's globals, from the first index after the imported ones.
+const METER_GLOBALS: u32 = 3;
+
+impl Reencode for Reencoder {
+    type Error = std::convert::Infallible;
+
+    fn global_index(&mut self, global: u32) -> Result<u32, reencode::Error<Self::Error>> {
+        Ok(if global < self.imported_globals { global } else { global + METER_GLOBALS })
+    }
+}
+
 /// Section ids in the order a module must have them, for inserting the ones we add.
 fn section_rank(id: u8) -> u8 {
     match id {
@@ -60,11 +81,11 @@ fn section_rank(id: u8) -> u8 {
 
 /// Rewrites a validated Stylus module with Nitro's static and dynamic ink meters.
 pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
-    let mut re = RoundtripReencoder;
+    let mut re = Reencoder { imported_globals: 0 };
     let mut out = Module::new();
     let mut types: Vec<(usize, usize)> = Vec::new();
     let mut func_types: Vec<u32> = Vec::new();
-    let mut globals_total = 0u32;
+    let mut imported_globals = 0u32;
     let mut globals_done = false;
     let mut exports_done = false;
     let mut code = CodeSection::new();
@@ -76,14 +97,14 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
     let mut pay_import: Option<u32> = None;
     let mut memory_can_grow = false;
 
-    let add_globals = |out: &mut Module, section: Option<GlobalSection>, first: u32| {
-        let mut section = section.unwrap_or_default();
+    // The meter's globals, to which the module's own are appended.
+    let meter_globals = || {
+        let mut section = GlobalSection::new();
         let mutable = |val_type| GlobalType { val_type, mutable: true, shared: false };
         section.global(mutable(ValType::I64), &ConstExpr::i64_const(0));
         section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
         section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
-        out.section(&section);
-        first
+        section
     };
     let add_exports = |out: &mut Module, section: Option<ExportSection>, ink: u32| {
         let mut section = section.unwrap_or_default();
@@ -99,11 +120,11 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
         if let Some((id, _)) = payload.as_section() {
             let rank = section_rank(id);
             if !globals_done && rank > 7 {
-                add_globals(&mut out, None, globals_total);
+                out.section(&meter_globals());
                 globals_done = true;
             }
             if !exports_done && rank > 8 {
-                add_exports(&mut out, None, globals_total);
+                add_exports(&mut out, None, imported_globals);
                 exports_done = true;
             }
         }
@@ -128,10 +149,11 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
                             func_types.push(ty);
                             imported_funcs += 1;
                         }
-                        TypeRef::Global(_) => globals_total += 1,
+                        TypeRef::Global(_) => imported_globals += 1,
                         _ => {}
                     }
                 }
+                re.imported_globals = imported_globals;
                 let mut section = wasm_encoder::ImportSection::new();
                 re.parse_import_section(&mut section, reader)?;
                 out.section(&section);
@@ -159,16 +181,15 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
                 out.section(&section);
             }
             Payload::GlobalSection(reader) => {
-                let mut section = GlobalSection::new();
-                globals_total += reader.count();
+                let mut section = meter_globals();
                 re.parse_global_section(&mut section, reader)?;
-                add_globals(&mut out, Some(section), globals_total);
+                out.section(&section);
                 globals_done = true;
             }
             Payload::ExportSection(reader) => {
                 let mut section = ExportSection::new();
                 re.parse_export_section(&mut section, reader)?;
-                add_exports(&mut out, Some(section), globals_total);
+                add_exports(&mut out, Some(section), imported_globals);
                 exports_done = true;
             }
             Payload::StartSection { func, .. } => {
@@ -190,7 +211,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
                 };
                 let _ = (defined_func, imported_funcs);
                 let pay = if memory_can_grow { pay_import } else { None };
-                let function = meter_function(&mut re, &body, globals_total, pay, &sig, &func_sig)?;
+                let function = meter_function(&mut re, &body, imported_globals, pay, &sig, &func_sig)?;
                 code.function(&function);
                 defined_func += 1;
                 code_left -= 1;
@@ -211,16 +232,16 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
         }
     }
     if !globals_done {
-        add_globals(&mut out, None, globals_total);
+        out.section(&meter_globals());
     }
     if !exports_done {
-        add_exports(&mut out, None, globals_total);
+        add_exports(&mut out, None, imported_globals);
     }
     Ok(out.finish())
 }
 
 fn meter_function(
-    re: &mut RoundtripReencoder,
+    re: &mut Reencoder,
     body: &wasmparser::FunctionBody<'_>,
     ink: u32,
     pay_for_memory_grow: Option<u32>,
@@ -308,4 +329,118 @@ fn dynamic_charge(ink: u32, status: u32, scratch: u32, per_byte: i64) -> [Instru
         Instruction::End,
         Instruction::GlobalGet(scratch),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_encoder::reencode::RoundtripReencoder as RoundTrip;
+
+    /// (index, type) of every global, imported ones first.
+    type Globals = Vec<(u32, ValType)>;
+    /// (name, global index) of every exported global.
+    type GlobalExports = Vec<(String, u32)>;
+
+    fn globals_and_exports(wasm: &[u8]) -> (Globals, GlobalExports) {
+        let (mut globals, mut exports) = (Vec::new(), Vec::new());
+        for payload in Parser::new(0).parse_all(wasm) {
+            match payload.unwrap() {
+                Payload::ImportSection(reader) => {
+                    for import in reader.into_imports() {
+                        if let TypeRef::Global(ty) = import.unwrap().ty {
+                            globals.push((globals.len() as u32, RoundTrip.val_type(ty.content_type).unwrap()));
+                        }
+                    }
+                }
+                Payload::GlobalSection(reader) => {
+                    for global in reader {
+                        let ty = global.unwrap().ty.content_type;
+                        globals.push((globals.len() as u32, RoundTrip.val_type(ty).unwrap()));
+                    }
+                }
+                Payload::ExportSection(reader) => {
+                    for export in reader {
+                        let export = export.unwrap();
+                        if export.kind == wasmparser::ExternalKind::Global {
+                            exports.push((export.name.to_string(), export.index));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        (globals, exports)
+    }
+
+    #[test]
+    fn the_ink_is_global_zero_and_the_modules_globals_move_up() {
+        let wasm = wat::parse_str(
+            r#"(module
+                (global $a (mut i32) (i32.const 7))
+                (global $b i64 (i64.const 9))
+                (memory 1 1)
+                (func (export "get") (result i32) global.get $a)
+                (func (export "set") (param i32) local.get 0 global.set $a)
+                (export "a" (global $a))
+                (export "b" (global $b)))"#,
+        )
+        .unwrap();
+        let metered = instrument(&wasm).unwrap();
+        let (globals, exports) = globals_and_exports(&metered);
+        use ValType::{I32, I64};
+        assert_eq!(globals, [(0, I64), (1, I32), (2, I32), (3, I32), (4, I64)]);
+        let index = |name: &str| exports.iter().find(|(n, _)| n == name).map(|(_, i)| *i);
+        assert_eq!(index(INK_LEFT), Some(0));
+        assert_eq!(index(INK_STATUS), Some(1));
+        assert_eq!(index(SCRATCH), Some(2));
+        assert_eq!((index("a"), index("b")), (Some(3), Some(4)));
+
+        // The code follows its globals to their new indices.
+        let engine = wasmi::Engine::default();
+        let module = wasmi::Module::new(&engine, &metered).unwrap();
+        let mut store = wasmi::Store::new(&engine, ());
+        let instance = wasmi::Linker::new(&engine).instantiate_and_start(&mut store, &module).unwrap();
+        let ink = instance.get_global(&store, INK_LEFT).unwrap();
+        ink.set(&mut store, wasmi::Val::I64(1_000_000)).unwrap();
+        let get = instance.get_typed_func::<(), i32>(&store, "get").unwrap();
+        let set = instance.get_typed_func::<i32, ()>(&store, "set").unwrap();
+        assert_eq!(get.call(&mut store, ()).unwrap(), 7);
+        set.call(&mut store, 5).unwrap();
+        assert_eq!(get.call(&mut store, ()).unwrap(), 5);
+        let a = instance.get_global(&store, "a").unwrap();
+        assert!(matches!(a.get(&store), wasmi::Val::I32(5)));
+        let b = instance.get_global(&store, "b").unwrap();
+        assert!(matches!(b.get(&store), wasmi::Val::I64(9)));
+        assert!(matches!(ink.get(&store), wasmi::Val::I64(left) if left < 1_000_000));
+    }
+
+    #[test]
+    fn imported_globals_keep_their_indices() {
+        let wasm = wat::parse_str(
+            r#"(module
+                (import "env" "g" (global $g i32))
+                (global $a (mut i32) (global.get $g))
+                (func (export "get") (result i32) global.get $a global.get $g i32.add)
+                (export "a" (global $a)))"#,
+        )
+        .unwrap();
+        let metered = instrument(&wasm).unwrap();
+        let (globals, exports) = globals_and_exports(&metered);
+        use ValType::{I32, I64};
+        assert_eq!(globals, [(0, I32), (1, I64), (2, I32), (3, I32), (4, I32)]);
+        let index = |name: &str| exports.iter().find(|(n, _)| n == name).map(|(_, i)| *i);
+        assert_eq!((index(INK_LEFT), index(INK_STATUS), index("a")), (Some(1), Some(2), Some(4)));
+
+        let engine = wasmi::Engine::default();
+        let module = wasmi::Module::new(&engine, &metered).unwrap();
+        let mut store = wasmi::Store::new(&engine, ());
+        let mut linker = wasmi::Linker::new(&engine);
+        let g = wasmi::Global::new(&mut store, wasmi::Val::I32(40), wasmi::Mutability::Const);
+        linker.define("env", "g", g).unwrap();
+        let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
+        let ink = instance.get_global(&store, INK_LEFT).unwrap();
+        ink.set(&mut store, wasmi::Val::I64(1_000_000)).unwrap();
+        let get = instance.get_typed_func::<(), i32>(&store, "get").unwrap();
+        assert_eq!(get.call(&mut store, ()).unwrap(), 80);
+    }
 }

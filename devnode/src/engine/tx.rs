@@ -8,7 +8,7 @@
 
 use alloy_primitives::{keccak256, Address, Bloom, Bytes, B256, U256};
 use alloy_rlp::{Encodable, Header};
-use k256::ecdsa::{RecoveryId, Signature as EcdsaSignature, SigningKey, VerifyingKey};
+use k256::ecdsa::SigningKey;
 
 use super::types::Log;
 
@@ -825,15 +825,33 @@ fn recover_sender(prehash: &B256, sig: &TxSignature) -> Result<Address, TxError>
             "s is in the upper half of the curve order (EIP-2)",
         ));
     }
+    recover_address(prehash, sig)
+        .ok_or(TxError::InvalidSignature("no public key recovers from it"))
+}
+
+/// The address whose key made `sig` over `prehash`, by libsecp256k1's `ecdsa_recover`; `None`
+/// when no key recovers. r and s must already be checked (non-zero, below n, low s).
+///
+/// This is exactly what k256's `VerifyingKey::recover_from_prehash` computes (the test
+/// `libsecp256k1_recovers_as_k256` compares the two), at a fraction of the cost: k256's
+/// curve arithmetic is slower, and it verifies the signature again with the key it recovered,
+/// which for a key recovered from that very signature cannot fail (its one extra rule, low s,
+/// is checked by `recover_sender` first).
+fn recover_address(prehash: &B256, sig: &TxSignature) -> Option<Address> {
+    use secp256k1::ecdsa::{RecoverableSignature, RecoveryId as SecpRecoveryId};
+    static CONTEXT: std::sync::LazyLock<secp256k1::Secp256k1<secp256k1::VerifyOnly>> =
+        std::sync::LazyLock::new(secp256k1::Secp256k1::verification_only);
+
     let mut rs = [0u8; 64];
     rs[..32].copy_from_slice(&sig.r.to_be_bytes::<32>());
     rs[32..].copy_from_slice(&sig.s.to_be_bytes::<32>());
-    let not_recoverable = || TxError::InvalidSignature("no public key recovers from it");
-    let ecdsa = EcdsaSignature::from_slice(&rs).map_err(|_| not_recoverable())?;
-    let recid = RecoveryId::new(sig.y_parity, false);
-    let key = VerifyingKey::recover_from_prehash(prehash.as_slice(), &ecdsa, recid)
-        .map_err(|_| not_recoverable())?;
-    Ok(Address::from_public_key(&key))
+    let recid = SecpRecoveryId::from_i32(i32::from(sig.y_parity)).ok()?;
+    let signature = RecoverableSignature::from_compact(&rs, recid).ok()?;
+    let message = secp256k1::Message::from_digest(prehash.0);
+    let key = CONTEXT.recover_ecdsa(&message, &signature).ok()?;
+    // An address is the last 20 bytes of keccak256(x || y).
+    let point = key.serialize_uncompressed();
+    Some(Address::from_slice(&keccak256(&point[1..])[12..]))
 }
 
 #[cfg(test)]
@@ -1747,5 +1765,71 @@ mod tests {
             prop_assert_eq!(decoded.hash, keccak256(&raw));
             prop_assert_eq!(decoded, signed);
         }
+
+        /// Recovery by libsecp256k1 (what decoding uses) gives what k256 gives, for real
+        /// signatures under either parity and for arbitrary in-range (r, s), most of which
+        /// recover some unrelated key and some none at all.
+        #[test]
+        fn libsecp256k1_recovers_as_k256(
+            secret in any::<[u8; 32]>().prop_filter_map("not a valid key", |b| SigningKey::from_slice(&b).ok()),
+            digest in any::<[u8; 32]>(),
+            r in any::<[u8; 32]>(),
+            s in any::<[u8; 32]>(),
+            y_parity in any::<bool>(),
+        ) {
+            let prehash = B256::from(digest);
+            let (sig, recid) = secret.sign_prehash_recoverable(&digest).unwrap();
+            let bytes = sig.to_bytes();
+            let real = TxSignature {
+                r: U256::from_be_slice(&bytes[..32]),
+                s: U256::from_be_slice(&bytes[32..]),
+                y_parity: recid.is_y_odd(),
+            };
+            prop_assert_eq!(recover_address(&prehash, &real), Some(address_of(&secret)));
+            let flipped = TxSignature { y_parity: !real.y_parity, ..real };
+            prop_assert_eq!(recover_address(&prehash, &flipped), k256_recover(&prehash, &flipped));
+
+            // r in [1, n), s in [1, n/2]: what `recover_sender` lets through.
+            let arbitrary = TxSignature {
+                r: U256::from_be_bytes(r) % (SECP256K1_N - U256::from(1)) + U256::from(1),
+                s: U256::from_be_bytes(s) % SECP256K1_HALF_N + U256::from(1),
+                y_parity,
+            };
+            prop_assert_eq!(recover_address(&prehash, &arbitrary), k256_recover(&prehash, &arbitrary));
+        }
+    }
+
+    /// The recovery decoding used before libsecp256k1, kept as the reference.
+    fn k256_recover(prehash: &B256, sig: &TxSignature) -> Option<Address> {
+        use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
+        let mut rs = [0u8; 64];
+        rs[..32].copy_from_slice(&sig.r.to_be_bytes::<32>());
+        rs[32..].copy_from_slice(&sig.s.to_be_bytes::<32>());
+        let signature = Signature::from_slice(&rs).ok()?;
+        let recid = RecoveryId::new(sig.y_parity, false);
+        let key = VerifyingKey::recover_from_prehash(prehash.as_slice(), &signature, recid).ok()?;
+        Some(Address::from_public_key(&key))
+    }
+
+    #[test]
+    fn libsecp256k1_and_k256_agree_at_the_edges() {
+        let prehash = keccak256(b"edge");
+        let one = U256::from(1);
+        for (r, s) in [
+            (one, one),
+            (SECP256K1_N - one, one),
+            (one, SECP256K1_HALF_N),
+            (SECP256K1_N - one, SECP256K1_HALF_N),
+            // Small values.
+            (U256::from(2), U256::from(3)),
+        ] {
+            for y_parity in [false, true] {
+                let sig = TxSignature { r, s, y_parity };
+                assert_eq!(recover_address(&prehash, &sig), k256_recover(&prehash, &sig), "{sig:?}");
+            }
+        }
+        // The zero digest.
+        let sig = TxSignature { r: U256::from(5), s: U256::from(7), y_parity: false };
+        assert_eq!(recover_address(&B256::ZERO, &sig), k256_recover(&B256::ZERO, &sig));
     }
 }

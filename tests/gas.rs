@@ -1,0 +1,17 @@
+//! The splitter's O(1) promise at test scale: deposit and claim gas the same (within 1%) with 1
+//! or 50 holders and after 1 or 30 deposits. `cargo bench -p rigshare-e2e --bench gas` measures
+//! the full table (10,000 holders, 1,000 deposits).
+
+use rigshare_e2e::gas::{gas_row, markdown, spread};
+
+#[test]
+fn deposit_and_claim_do_not_grow_with_holders_or_deposits() {
+    let rows = [gas_row(1, 1), gas_row(50, 1), gas_row(1, 30), gas_row(50, 30)];
+    let table = markdown(&rows);
+    assert!(spread(&rows, |r| r.revenue_deposit) <= 0.01, "deposit gas grows:\n{table}");
+    assert!(spread(&rows, |r| r.claim) <= 0.01, "claim gas grows:\n{table}");
+    assert!(spread(&rows, |r| r.share_transfer) <= 0.01, "transfer gas grows:\n{table}");
+    for r in &rows {
+        assert!(r.deed_mint > 21_000 && r.share_transfer > 21_000 && r.revenue_deposit > 21_000 && r.claim > 21_000, "{table}");
+    }
+}
