@@ -33,9 +33,16 @@ enum Command {
         /// Any JSON-RPC endpoint (checked against --network's chain id when both are given).
         #[arg(long)]
         rpc_url: Option<String>,
-        /// Deployer key as hex (else PRIVATE_KEY; the embedded node's dev key by default).
+        /// Deployer key as hex (else --keystore, else PRIVATE_KEY; the embedded node's dev key
+        /// by default). Never printed.
         #[arg(long)]
         private_key: Option<String>,
+        /// An encrypted JSON keystore (geth / `cast wallet` format) holding the deployer key.
+        #[arg(long, value_name = "FILE")]
+        keystore: Option<std::path::PathBuf>,
+        /// File whose first line is the keystore's password (else RIGSHARE_KEYSTORE_PASSWORD).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<std::path::PathBuf>,
         /// Exit after deploying instead of serving the embedded node until Ctrl-C.
         #[arg(long)]
         no_serve: bool,
@@ -120,9 +127,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build => commands::build(&ws).map(drop),
         Command::Abi { check } => commands::abi(&ws, check),
-        Command::Up { network, rpc_url, private_key, no_serve, dry_run, json, no_build, deployments_dir, payees } => {
-            let options =
-                up::Options { network, rpc_url, private_key, no_serve, dry_run, json, no_build, deployments_dir, payees, quiet: false };
+        Command::Up { network, rpc_url, private_key, keystore, password_file, no_serve, dry_run, json, no_build, deployments_dir, payees } => {
+            let options = up::Options {
+                network,
+                rpc_url,
+                private_key,
+                keystore,
+                password_file,
+                no_serve,
+                dry_run,
+                json,
+                no_build,
+                deployments_dir,
+                payees,
+                quiet: false,
+            };
             up::run(&ws, options)
         }
         Command::Rig { connect, command } => ops::run(&ws, &connect, ops::Op::Rig(command)),

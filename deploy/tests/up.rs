@@ -131,3 +131,46 @@ fn an_https_endpoint_is_dialled_and_a_dead_one_is_named() {
     assert!(!line.contains("scheme"), "https is supported: {line}");
     assert!(!stderr.contains(key), "the key is never printed");
 }
+
+/// The deployer key from an encrypted JSON keystore: `up` deploys with it, and an operating
+/// command signs with it too; a wrong password is one line naming the file, never the secret.
+#[test]
+fn signs_from_an_encrypted_keystore() {
+    let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
+    let dir = temp_dir("keystore");
+    std::fs::create_dir_all(&dir).unwrap();
+    let secret = node.accounts[0].key.to_bytes();
+    let (_, name) =
+        ethers::signers::LocalWallet::encrypt_keystore(&dir, &mut ethers::core::rand::thread_rng(), secret, "correct horse", None)
+            .unwrap();
+    let keystore = dir.join(name);
+    let password = dir.join("password.txt");
+    std::fs::write(&password, "wrong\n").unwrap();
+    let (keystore, password, deployments) =
+        (keystore.to_str().unwrap(), password.to_str().unwrap(), dir.join("out").to_str().unwrap().to_owned());
+    let args = ["--rpc-url", &node.url, "--keystore", keystore, "--password-file", password, "--no-serve", "--json", "--deployments-dir", &deployments];
+
+    let (ok, _, stderr) = up(&args);
+    assert!(!ok);
+    let line = stderr.lines().last().unwrap();
+    assert!(line.contains("cannot open the keystore") && line.contains(keystore) && !line.contains("wrong"), "{stderr}");
+    assert_eq!(nonce(&node), 0);
+
+    std::fs::write(password, "correct horse\n").unwrap();
+    let (ok, stdout, stderr) = up(&args);
+    assert!(ok, "{stderr}");
+    let summary: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(summary["deployer"].as_str().unwrap().to_lowercase(), alloy_primitives::Address::from_private_key(&node.accounts[0].key).to_string().to_lowercase());
+    assert_eq!(nonce(&node), 6);
+
+    let (ok, stdout, stderr) = common::rigshare(&[
+        "rig", "mint", "--model", "Antminer S21", "--hashrate-ths", "200", "--power-watts", "3500", "--site", "Rockdale",
+        "--serial", "KS-1", "--rpc-url", &node.url, "--keystore", keystore, "--password-file", password,
+        "--deployments-dir", &deployments, "--json",
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("\"deed_id\": 1"), "{stdout}");
+    assert_eq!(nonce(&node), 7);
+    assert!(!stderr.contains(&key(&node)), "the key is never printed");
+    let _ = std::fs::remove_dir_all(dir);
+}

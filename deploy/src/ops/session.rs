@@ -31,9 +31,16 @@ pub struct Connect {
     /// Any JSON-RPC endpoint (checked against --network's chain id when both are given).
     #[arg(long, global = true)]
     pub rpc_url: Option<String>,
-    /// Signing key as hex (else PRIVATE_KEY; on a dev node, its prefunded account). Never printed.
+    /// Signing key as hex (else --keystore, else PRIVATE_KEY; on a dev node, its prefunded
+    /// account). Never printed.
     #[arg(long, global = true)]
     pub private_key: Option<String>,
+    /// An encrypted JSON keystore (geth / `cast wallet` format) holding the signing key.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub keystore: Option<PathBuf>,
+    /// File whose first line is the keystore's password (else RIGSHARE_KEYSTORE_PASSWORD).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
     /// Directory of <chain-id>.json [default: deployments/ in the workspace, then for the dev
     /// node target/rigshare/deployments-devnode.json]
     #[arg(long, global = true)]
@@ -72,7 +79,8 @@ impl Session {
             ),
         };
         let (provider, chain_id) = network::provider(&url, named, unreachable).await?;
-        let (key, signs) = match network::private_key(opts.private_key.clone()) {
+        let given = network::signing_key(opts.private_key.as_deref(), opts.keystore.as_deref(), opts.password_file.as_deref())?;
+        let (key, signs) = match given.clone() {
             Some(key) => (key, true),
             // The dev node's prefunded account is the one `rigshare up` deploys with.
             None if chain_id == DEVNODE_CHAIN_ID => (ethers::utils::hex::encode(devnode::rpc::accounts::NITRO_DEV_KEY), true),
@@ -93,7 +101,7 @@ impl Session {
             json: opts.json,
             label: label.to_owned(),
         };
-        if opts.private_key.is_none() && std::env::var_os("PRIVATE_KEY").is_none() && signs {
+        if given.is_none() && signs {
             session.progress(format!("no key given: signing as the dev node's prefunded account {me:?}"));
         }
         session.check_deployment().await?;

@@ -30,6 +30,9 @@ pub struct Options {
     pub network: Option<String>,
     pub rpc_url: Option<String>,
     pub private_key: Option<String>,
+    /// An encrypted JSON keystore holding the key, and where its password is.
+    pub keystore: Option<PathBuf>,
+    pub password_file: Option<PathBuf>,
     pub no_serve: bool,
     pub dry_run: bool,
     pub json: bool,
@@ -70,9 +73,9 @@ pub struct Summary {
 /// `rigshare up`.
 pub fn run(ws: &Workspace, opts: Options) -> Result<()> {
     let target = network::resolve(opts.network.as_deref(), opts.rpc_url.as_deref())?;
-    let key = network::private_key(opts.private_key.clone());
+    let key = network::signing_key(opts.private_key.as_deref(), opts.keystore.as_deref(), opts.password_file.as_deref())?;
     if target != Target::Embedded && key.is_none() {
-        bail!("a private key is needed for a remote network: pass --private-key HEX or set PRIVATE_KEY");
+        bail!("a private key is needed for a remote network: pass --private-key HEX, set PRIVATE_KEY, or use --keystore FILE");
     }
     if !opts.no_build {
         crate::commands::build_as_step(ws)?;

@@ -1,8 +1,8 @@
 //! Where `up` deploys: the embedded dev node, a named network, or any RPC URL.
 
-use std::{sync::Arc, time::Duration};
+use std::{path::Path, sync::Arc, time::Duration};
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use ethers::prelude::*;
 
 use super::deployer::Client;
@@ -89,11 +89,34 @@ pub fn client(provider: Provider<Http>, key: &str, chain_id: u64) -> Result<Arc<
     Ok(Arc::new(SignerMiddleware::new(provider, wallet)))
 }
 
-/// A private key from `--private-key` or `PRIVATE_KEY`, without `0x`; never echoed.
-pub fn private_key(flag: Option<String>) -> Option<String> {
-    flag.or_else(|| std::env::var("PRIVATE_KEY").ok())
-        .map(|k| k.trim().trim_start_matches("0x").to_owned())
-        .filter(|k| !k.is_empty())
+/// The signing key as hex without `0x`, never echoed: from `--private-key`, else an encrypted
+/// JSON keystore (`--keystore`, the format of geth and `cast wallet`; its password from
+/// `--password-file` or `RIGSHARE_KEYSTORE_PASSWORD`), else `PRIVATE_KEY`. `None` when none is
+/// given.
+pub fn signing_key(flag: Option<&str>, keystore: Option<&Path>, password_file: Option<&Path>) -> Result<Option<String>> {
+    let hex = |k: &str| Some(k.trim().trim_start_matches("0x").to_owned()).filter(|k| !k.is_empty());
+    match (flag, keystore) {
+        (Some(_), Some(_)) => bail!("give one key: --private-key or --keystore, not both"),
+        (Some(key), None) => Ok(hex(key)),
+        (None, Some(path)) => {
+            let password = match password_file {
+                Some(file) => std::fs::read_to_string(file)
+                    .with_context(|| format!("reading the keystore password from {}", file.display()))?
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+                None => std::env::var("RIGSHARE_KEYSTORE_PASSWORD").map_err(|_| {
+                    anyhow!("the keystore {} needs its password: pass --password-file FILE or set RIGSHARE_KEYSTORE_PASSWORD", path.display())
+                })?,
+            };
+            let wallet = LocalWallet::decrypt_keystore(path, password).map_err(|e| {
+                anyhow!("cannot open the keystore {} ({e}); check the file and its password", path.display())
+            })?;
+            Ok(Some(ethers::utils::hex::encode(wallet.signer().to_bytes())))
+        }
+        (None, None) => Ok(std::env::var("PRIVATE_KEY").ok().as_deref().and_then(hex)),
+    }
 }
 
 #[cfg(test)]
@@ -115,5 +138,25 @@ mod tests {
         let err = check_chain(Some(lookup("arbitrum-sepolia").unwrap()), "http://x", 412_346).unwrap_err().to_string();
         assert!(err.contains("412346") && err.contains("421614"), "{err}");
         check_chain(None, "http://x", 1).unwrap();
+    }
+
+    #[test]
+    fn reads_the_key_from_an_encrypted_keystore() {
+        let dir = std::env::temp_dir().join(format!("rigshare-keystore-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (wallet, name) = LocalWallet::new_keystore(&dir, &mut ethers::core::rand::thread_rng(), "hunter2", None).unwrap();
+        let keystore = dir.join(name);
+        let password = dir.join("password");
+        std::fs::write(&password, "hunter2\n").unwrap();
+        let key = signing_key(None, Some(&keystore), Some(&password)).unwrap().unwrap();
+        assert_eq!(key, ethers::utils::hex::encode(wallet.signer().to_bytes()));
+
+        std::fs::write(&password, "wrong\n").unwrap();
+        let err = signing_key(None, Some(&keystore), Some(&password)).unwrap_err().to_string();
+        assert!(err.contains("cannot open the keystore") && !err.contains("hunter2"), "{err}");
+        let err = signing_key(Some("01"), Some(&keystore), None).unwrap_err().to_string();
+        assert!(err.contains("not both"), "{err}");
+        assert_eq!(signing_key(Some(" 0xab "), None, None).unwrap().as_deref(), Some("ab"));
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

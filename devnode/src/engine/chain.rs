@@ -325,16 +325,16 @@ impl Engine {
             std::mem::take(&mut self.state),
             block,
             tx,
-            self.params.clone(),
+            self.params,
             self.runtime.clone(),
             std::mem::take(&mut self.recent_wasms),
-            self.data_pricer.clone(),
+            self.data_pricer,
         )
     }
 
     fn restore(&mut self, evm: Evm, keep_pricer: bool) {
         if keep_pricer {
-            self.data_pricer = evm.data_pricer.clone();
+            self.data_pricer = evm.data_pricer;
         }
         self.recent_wasms = evm.recent_wasms;
         self.state = evm.state;
@@ -598,7 +598,7 @@ impl Engine {
     pub fn snapshot(&self) -> EngineSnapshot {
         EngineSnapshot {
             state: self.state.snapshot(),
-            data_pricer: self.data_pricer.clone(),
+            data_pricer: self.data_pricer,
             blocks: self.blocks.len(),
             time_offset: self.time_offset,
             next_timestamp: self.next_timestamp,
@@ -644,7 +644,7 @@ impl Engine {
             block_hash: head.hash,
             timestamp: head.timestamp,
             state: self.state.snapshot(),
-            data_pricer: self.data_pricer.clone(),
+            data_pricer: self.data_pricer,
         }
     }
 

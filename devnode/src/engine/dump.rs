@@ -506,7 +506,7 @@ mod tests {
             block_hash: HEAD_HASH,
             timestamp: 1_700_000_500,
             state,
-            data_pricer: bench.evm.data_pricer.clone(),
+            data_pricer: bench.evm.data_pricer,
         }
     }
 

@@ -195,7 +195,7 @@ fn arb_wasm(evm: &mut Evm, msg: &Message) -> CallResult {
     if !payable && !msg.value.is_zero() && msg.transfers_value {
         return CallResult::revert(Bytes::new(), gas);
     }
-    let params = evm.params.clone();
+    let params = evm.params;
     let program_hash = |evm: &Evm, program: &Address| evm.state.code_hash(program);
     let answer = |result: Result<Vec<u8>, Bytes>| match result {
         Ok(output) => CallResult::success(output, gas),

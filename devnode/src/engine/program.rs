@@ -92,7 +92,7 @@ pub(crate) fn call_program(
     let Some(record) = evm.state.program(&code_hash).copied() else {
         return CallResult::fail(Failure::ProgramNotActivated);
     };
-    let params = evm.params.clone();
+    let params = evm.params;
     if record.version != params.version {
         return CallResult::fail(Failure::ProgramNotActivated);
     }
