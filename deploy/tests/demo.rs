@@ -1,13 +1,11 @@
 //! `rigshare demo --json` as a process: the story runs on its own embedded node and the
 //! ledger adds up exactly, per asset, party by party.
 
+mod common;
+
 use std::process::Command;
 
 use serde_json::Value;
-
-fn built() {
-    rigshare_deploy::commands::build_once();
-}
 
 fn raw(v: &Value) -> u128 {
     v["raw"].as_str().unwrap_or_else(|| panic!("no raw amount in {v}")).parse().unwrap()
@@ -15,7 +13,7 @@ fn raw(v: &Value) -> u128 {
 
 #[test]
 fn the_demo_ledger_adds_up_per_asset() {
-    built();
+    common::built();
     let out = Command::new(env!("CARGO_BIN_EXE_rigshare"))
         .args(["demo", "--json", "--no-build"])
         .env_remove("PRIVATE_KEY")

@@ -11,6 +11,8 @@
 //!   closed without an answer), so the process fails on its own;
 //! - `DropBefore`: the RPC goes silent before the transaction reaches the node.
 
+mod common;
+
 use std::{
     io::{BufRead, BufReader, Read, Write},
     net::{TcpListener, TcpStream},
@@ -34,10 +36,6 @@ enum Fault {
 
 /// Deploys 3 contracts, then wires the splitter, two operator roles and the payees.
 const TRANSACTIONS: usize = 7;
-
-fn built() {
-    rigshare_deploy::commands::build_once();
-}
 
 /// The HTTP front: answers JSON-RPC from `node` until the fault fires.
 struct Front {
@@ -123,8 +121,8 @@ fn payee_args(node: &RunningNode) -> Vec<String> {
 
 /// Runs `rigshare up` against `front` as a child the front can kill; (success, stdout, stderr).
 fn up(front: &Front, node: &RunningNode, dir: &Path) -> (bool, String, String) {
-    built();
-    let key = ethers::utils::hex::encode(node.accounts[0].key.to_bytes());
+    common::built();
+    let key = common::key(node, 0);
     let mut child = Command::new(env!("CARGO_BIN_EXE_rigshare"))
         .args(["up", "--no-build", "--no-serve", "--json", "--rpc-url", &front.url, "--private-key", &key])
         .arg("--deployments-dir")

@@ -6,6 +6,8 @@
 //! RigDeed, RigShares, both splitters and the token is checked against what the story must
 //! produce.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use devnode::rpc::{self, NodeConfig, RunningNode};
@@ -38,20 +40,12 @@ use rigshare_deploy::{
     workspace::Workspace,
 };
 
-fn built() {
-    rigshare_deploy::commands::build_once();
-}
-
 const OP: usize = 0;
 const INV1: usize = 1;
 const INV2: usize = 2;
 const HOSTING: usize = 4;
 const FEE: usize = 5;
 const MINER: usize = 6;
-
-fn key(node: &RunningNode, i: usize) -> String {
-    ethers::utils::hex::encode(node.accounts[i].key.to_bytes())
-}
 
 fn addr(node: &RunningNode, i: usize) -> Address {
     Address::from_slice(node.accounts[i].address.as_slice())
@@ -67,7 +61,7 @@ fn shares(n: u64) -> U256 {
 
 #[test]
 fn the_full_lifecycle_balances_and_events() {
-    built();
+    common::built();
     let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
     let ws = Workspace::of_this_crate().unwrap();
     let dir = std::env::temp_dir().join(format!("rigshare-lifecycle-{}", std::process::id()));
@@ -76,7 +70,7 @@ fn the_full_lifecycle_balances_and_events() {
         &ws,
         up::Options {
             rpc_url: Some(node.url.clone()),
-            private_key: Some(key(&node, OP)),
+            private_key: Some(common::key(&node, OP)),
             no_serve: true,
             no_build: true,
             deployments_dir: Some(dir.clone()),
@@ -93,12 +87,12 @@ fn the_full_lifecycle_balances_and_events() {
 async fn story(ws: &Workspace, node: &RunningNode, dir: &std::path::Path) {
     let connect = Connect {
         rpc_url: Some(node.url.clone()),
-        private_key: Some(key(node, OP)),
+        private_key: Some(common::key(node, OP)),
         deployments_dir: Some(dir.to_owned()),
         ..Default::default()
     };
     let op = Session::open(ws, &connect, "lifecycle").await.unwrap();
-    let who = |i: usize| op.with_key(&key(node, i)).unwrap();
+    let who = |i: usize| op.with_key(&common::key(node, i)).unwrap();
     let (inv1, inv2, hosting, fee, miner) = (who(INV1), who(INV2), who(HOSTING), who(FEE), who(MINER));
     let deed = op.contract("RigDeed").unwrap();
     let (_, pool) = op.pool(0).unwrap();
