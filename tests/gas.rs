@@ -2,7 +2,10 @@
 //! or 50 holders and after 1 or 30 deposits. `cargo bench -p rigshare-e2e --bench gas` measures
 //! the full table (10,000 holders, 1,000 deposits).
 
-use rigshare_e2e::gas::{gas_row, markdown, spread};
+use rigshare_e2e::{
+    figures,
+    gas::{gas_row, markdown, spread},
+};
 
 #[test]
 fn deposit_and_claim_do_not_grow_with_holders_or_deposits() {
@@ -13,5 +16,23 @@ fn deposit_and_claim_do_not_grow_with_holders_or_deposits() {
     assert!(spread(&rows, |r| r.share_transfer) <= 0.01, "transfer gas grows:\n{table}");
     for r in &rows {
         assert!(r.deed_mint > 21_000 && r.share_transfer > 21_000 && r.revenue_deposit > 21_000 && r.claim > 21_000, "{table}");
+    }
+}
+
+/// `figures/gas.md` (what README shows, written by `cargo bench --bench gas`) still says what
+/// the code costs: gas is deterministic and flat in holders and deposits, so every row of the
+/// figure must equal a measurement at test scale.
+#[test]
+fn the_gas_figure_matches_the_code() {
+    let now = gas_row(1, 1);
+    let measured = [now.deed_mint, now.share_transfer, now.revenue_deposit, now.claim].map(|g| g.to_string());
+    let rows = figures::table_rows("gas");
+    assert!(!rows.is_empty(), "figures/gas.md has a table");
+    for row in rows {
+        assert_eq!(
+            row[2..6],
+            measured,
+            "figures/gas.md is stale (row {row:?}); re-run `cargo bench -p rigshare-e2e --bench gas` and `scripts/rigshare readme`"
+        );
     }
 }

@@ -1,16 +1,15 @@
-//! rigshare's deployment tooling: build the contracts to Stylus WASM reproducibly, check them
-//! as Nitro would at activation, report their size against the code limit, and generate their
-//! ABI. The `rigshare` binary is a thin command line over [`commands`].
+//! The `rigshare` command line, as a library in four layers; each imports only those below it:
+//!
+//! 1. [`pipeline`]: contract crates to validated, stored Stylus code, size table and ABIs.
+//! 2. [`chain`]: connection and keys, the one crash-safe sender, receipts, revert decoding,
+//!    bounded log scans, the deployments file, StylusDeployer and ArbWasm.
+//! 3. [`catalogue`]: one entry per contract of the system (crate, ABI, bindings, constructor
+//!    inputs by name, dependencies, wiring, error hints).
+//! 4. [`commands`]: `build`, `abi`, `up`, the operating commands, `status` and `demo`.
+//!
+//! The `rigshare` binary (main.rs) only parses arguments and calls [`commands`].
 
-pub mod abi;
-pub mod build;
-pub mod code;
+pub mod catalogue;
+pub mod chain;
 pub mod commands;
-pub mod demo;
-pub mod normalise;
-pub mod ops;
-pub mod report;
-pub mod toolchain;
-pub mod up;
-pub mod validate;
-pub mod workspace;
+pub mod pipeline;

@@ -1,7 +1,10 @@
-//! `rigshare`: the command line over the `rigshare_deploy` library.
+//! `rigshare`: the command line over the `rigshare_cli` library.
 
 use clap::{Parser, Subcommand};
-use rigshare_deploy::{commands, demo, ops, up, workspace::Workspace};
+use rigshare_cli::{
+    commands::{self, demo, ops, up},
+    pipeline::workspace::Workspace,
+};
 
 #[derive(Parser)]
 #[command(
@@ -18,6 +21,9 @@ enum Command {
     /// Build every contract to wasm, validate it as Nitro would, write target/rigshare/ and
     /// print the size table (fails if a contract is over the code limit).
     Build,
+    /// Copy every figures/*.md (sizes, gas, speed, written by the commands that measure them)
+    /// into README.md between its markers.
+    Readme,
     /// Generate abi/<Contract>.json and abi/I<Contract>.sol from the Rust code.
     Abi {
         /// Regenerate in memory and fail if abi/ differs.
@@ -62,7 +68,7 @@ enum Command {
         /// hosting=0xabc…:1000 for 10%); repeat for each payee. Without it the splitter's
         /// payees are left as they are.
         #[arg(long = "payee", value_name = "[LABEL=]ADDRESS:BPS")]
-        payees: Vec<up::wiring::Payee>,
+        payees: Vec<rigshare_cli::catalogue::Payee>,
     },
     /// Rig deeds: mint one, change a rig's status. Talks to --network/--rpc-url, else to the
     /// node `rigshare up` serves at http://127.0.0.1:8547.
@@ -127,6 +133,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build => commands::build(&ws).map(drop),
         Command::Abi { check } => commands::abi(&ws, check),
+        Command::Readme => commands::readme(&ws),
         Command::Up { network, rpc_url, private_key, keystore, password_file, no_serve, dry_run, json, no_build, deployments_dir, payees } => {
             let options = up::Options {
                 network,

@@ -20,10 +20,9 @@ use std::{
 use alloy_json_abi::{Event, EventParam, JsonAbi, Param};
 use alloy_primitives::{hex, keccak256};
 use proc_macro2::{TokenStream, TokenTree};
-use rigshare_deploy::{
-    abi::router::Router,
-    build, normalise,
-    workspace::{Workspace, CONTRACTS},
+use rigshare_cli::{
+    catalogue,
+    pipeline::{abi::router::Router, cargo as build, normalise, workspace::Workspace},
 };
 
 fn workspace() -> Workspace {
@@ -80,7 +79,7 @@ fn abi_dir_is_up_to_date() {
         .expect("running rigshare abi --check");
     assert!(
         out.status.success(),
-        "abi/ is stale: run `cargo run -p rigshare-deploy -- abi`\n{}",
+        "abi/ is stale: run `scripts/rigshare abi`\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
 }
@@ -88,7 +87,7 @@ fn abi_dir_is_up_to_date() {
 #[test]
 fn abi_functions_are_what_the_routers_dispatch() {
     let ws = workspace();
-    let built = build::build(&ws).expect("wasm build");
+    let built = build::build_contracts(&ws, &catalogue::contracts()).expect("wasm build");
     let mut problems = Vec::new();
     for b in &built {
         let abi = load_abi(&ws, b.contract.name);
@@ -225,7 +224,7 @@ const STANDARD_TOPICS: &[(&str, &str)] = &[
 fn abi_events_match_the_sources_and_the_standards() {
     let ws = workspace();
     let standard: BTreeMap<&str, &str> = STANDARD_TOPICS.iter().copied().collect();
-    for contract in CONTRACTS {
+    for contract in catalogue::contracts() {
         let abi = load_abi(&ws, contract.name);
         let source = fs::read_to_string(ws.root.join(contract.dir()).join("src/lib.rs")).unwrap();
         let own = sol_events(&source);

@@ -4,9 +4,9 @@
 
 use std::{fs, process::Command};
 
-use rigshare_deploy::{
-    code, report, validate,
-    workspace::{Workspace, CONTRACTS},
+use rigshare_cli::{
+    catalogue,
+    pipeline::{code, report, validate, workspace::Workspace},
 };
 
 #[test]
@@ -29,7 +29,7 @@ fn contracts_build_validate_and_fit_the_code_limit() {
         "{table}"
     );
 
-    for contract in CONTRACTS {
+    for contract in catalogue::contracts() {
         let wasm = fs::read(ws.out_dir().join(format!("{}.wasm", contract.package))).unwrap();
         let stored = fs::read(ws.out_dir().join(format!("{}.code", contract.package))).unwrap();
         assert!(

@@ -13,105 +13,17 @@
 
 mod common;
 
-use std::{
-    io::{BufRead, BufReader, Read, Write},
-    net::{TcpListener, TcpStream},
-    path::Path,
-    process::{Child, Command, Stdio},
-    sync::{
-        atomic::{AtomicBool, AtomicUsize, Ordering},
-        Arc, Mutex,
-    },
-};
+use std::path::Path;
 
+use common::front::{front, Behaviour, Fault, Front};
 use devnode::rpc::{self, methods::Node, NodeConfig, RunningNode};
+use rigshare_cli::catalogue;
 use serde_json::Value;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fault {
-    Kill,
-    DropAfter,
-    DropBefore,
-}
-
-/// Deploys 3 contracts, then wires the splitter, two operator roles and the payees.
-const TRANSACTIONS: usize = 7;
-
-/// The HTTP front: answers JSON-RPC from `node` until the fault fires.
-struct Front {
-    url: String,
-    child: Arc<Mutex<Option<Child>>>,
-}
-
-fn front(node: Arc<Node>, fault: Option<(Fault, usize)>) -> Front {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let child: Arc<Mutex<Option<Child>>> = Arc::default();
-    let sends = Arc::new(AtomicUsize::new(0));
-    let silent = Arc::new(AtomicBool::new(false));
-    let victim = child.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let (node, sends, silent, victim) = (node.clone(), sends.clone(), silent.clone(), victim.clone());
-            std::thread::spawn(move || serve(stream, &node, fault, &sends, &silent, &victim));
-        }
-    });
-    Front { url, child }
-}
-
-/// One keep-alive connection: request after request until the client or the fault closes it.
-fn serve(
-    stream: TcpStream,
-    node: &Node,
-    fault: Option<(Fault, usize)>,
-    sends: &AtomicUsize,
-    silent: &AtomicBool,
-    victim: &Mutex<Option<Child>>,
-) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut writer = stream;
-    loop {
-        let mut length = None;
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            if line == "\r\n" {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':') {
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse::<usize>().ok();
-                }
-            }
-        }
-        let mut body = vec![0; length.unwrap_or(0)];
-        if reader.read_exact(&mut body).is_err() || silent.load(Ordering::SeqCst) {
-            return;
-        }
-        let is_send = String::from_utf8_lossy(&body).contains("eth_sendRawTransaction");
-        let fires = is_send && fault.is_some_and(|(_, at)| sends.fetch_add(1, Ordering::SeqCst) + 1 == at);
-        if fires && fault.unwrap().0 == Fault::DropBefore {
-            silent.store(true, Ordering::SeqCst);
-            return;
-        }
-        let answer = rpc::server::answer(node, &body).map(|v| v.to_string()).unwrap_or_default();
-        if fires {
-            silent.store(true, Ordering::SeqCst);
-            if fault.unwrap().0 == Fault::Kill {
-                if let Some(child) = victim.lock().unwrap().as_mut() {
-                    child.kill().unwrap();
-                }
-            }
-            return;
-        }
-        let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", answer.len());
-        if writer.write_all(head.as_bytes()).and_then(|_| writer.write_all(answer.as_bytes())).is_err() {
-            return;
-        }
-    }
+/// The system's contracts and every wiring step (payees are given): one transaction each.
+fn counts() -> (usize, usize) {
+    let system: Vec<&catalogue::Entry> = catalogue::system().collect();
+    (system.len(), system.iter().map(|e| e.wiring.len()).sum())
 }
 
 fn payee_args(node: &RunningNode) -> Vec<String> {
@@ -121,32 +33,12 @@ fn payee_args(node: &RunningNode) -> Vec<String> {
 
 /// Runs `rigshare up` against `front` as a child the front can kill; (success, stdout, stderr).
 fn up(front: &Front, node: &RunningNode, dir: &Path) -> (bool, String, String) {
-    common::built();
-    let key = common::key(node, 0);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rigshare"))
-        .args(["up", "--no-build", "--no-serve", "--json", "--rpc-url", &front.url, "--private-key", &key])
-        .arg("--deployments-dir")
-        .arg(dir)
-        .args(payee_args(node))
-        .env_remove("PRIVATE_KEY")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (mut stdout, mut stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    *front.child.lock().unwrap() = Some(child);
-    let out = std::thread::spawn(move || read_all(&mut stdout));
-    let err = read_all(&mut stderr);
-    let out = out.join().unwrap();
-    let status = front.child.lock().unwrap().take().unwrap().wait().unwrap();
-    (status.success(), out, err)
-}
-
-fn read_all(pipe: &mut impl Read) -> String {
-    let mut text = String::new();
-    let _ = pipe.read_to_string(&mut text);
-    text
+    let mut args: Vec<String> = ["up", "--no-build", "--no-serve", "--json", "--rpc-url", &front.url, "--private-key", &common::key(node, 0)]
+        .map(str::to_owned)
+        .to_vec();
+    args.extend(["--deployments-dir".to_owned(), dir.display().to_string()]);
+    args.extend(payee_args(node));
+    front.rigshare(&args)
 }
 
 /// What a finished deployment looks like on chain and in its file, independent of addresses'
@@ -176,7 +68,7 @@ fn outcome(node: &RunningNode, dir: &Path) -> Outcome {
     let at = |name: &str| file["contracts"][name]["address"].as_str().unwrap().to_owned();
     let (deed, shares, splitter) = (at("RigDeed"), at("RigShares"), at("RevenueSplitter"));
     let topic = format!("0x{}", ethers::utils::hex::encode(ethers::utils::keccak256("ContractDeployed(address)")));
-    let deployer = format!("{:?}", rigshare_deploy::up::deployer::stylus_deployer());
+    let deployer = format!("{:?}", rigshare_cli::chain::stylus::stylus_deployer());
     let logs = node
         .node
         .handle("eth_getLogs", &serde_json::json!([{ "fromBlock": "0x0", "toBlock": "latest", "address": deployer, "topics": [topic] }]))
@@ -217,11 +109,12 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 fn reference(fault: Fault) -> Outcome {
     let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
     let dir = temp_dir(&format!("reference-{fault:?}"));
-    let front = front(node.node.clone(), None);
+    let front = front(node.node.clone(), Behaviour::default());
     let (ok, stdout, stderr) = up(&front, &node, &dir);
     assert!(ok, "{stderr}");
     let summary: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(summary["transactions_sent"], TRANSACTIONS as u64);
+    let (contracts, wiring) = counts();
+    assert_eq!(summary["transactions_sent"], (contracts + wiring) as u64);
     let outcome = outcome(&node, &dir);
     let _ = std::fs::remove_dir_all(dir);
     outcome
@@ -229,11 +122,12 @@ fn reference(fault: Fault) -> Outcome {
 
 fn interrupted(fault: Fault) {
     let expected = reference(fault);
-    assert_eq!((expected.contracts_created, expected.file_wiring, expected.file_pending), (3, 4, 0));
-    for at in 1..=TRANSACTIONS {
+    let (contracts, wiring) = counts();
+    assert_eq!((expected.contracts_created, expected.file_wiring, expected.file_pending), (contracts, wiring, 0));
+    for at in 1..=contracts + wiring {
         let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
         let dir = temp_dir(&format!("{fault:?}-{at}"));
-        let faulty = front(node.node.clone(), Some((fault, at)));
+        let faulty = front(node.node.clone(), Behaviour { fault: Some((fault, at)), ..Behaviour::default() });
         let (ok, _, stderr) = up(&faulty, &node, &dir);
         assert!(!ok, "{fault:?} at transaction {at}: the run should have been cut\n{stderr}");
         if fault != Fault::Kill {
@@ -245,7 +139,7 @@ fn interrupted(fault: Fault) {
         let file: Value = serde_json::from_slice(&std::fs::read(dir.join("412346.json")).unwrap()).unwrap();
         assert_eq!(file["pending"].as_object().map_or(0, |p| p.len()), 1, "{fault:?} at {at}: {file:#}");
 
-        let healthy = front(node.node.clone(), None);
+        let healthy = front(node.node.clone(), Behaviour::default());
         let (ok, _, stderr) = up(&healthy, &node, &dir);
         assert!(ok, "{fault:?} at {at}: resuming failed\n{stderr}");
         assert_eq!(outcome(&node, &dir), expected, "{fault:?} at transaction {at}\n{stderr}");
@@ -266,4 +160,126 @@ fn resumes_after_rpc_drops_after_each_transaction() {
 #[test]
 fn resumes_after_rpc_drops_before_each_transaction() {
     interrupted(Fault::DropBefore);
+}
+
+/// The deployment's contract addresses from its file.
+fn addresses(dir: &Path) -> (String, String, String) {
+    let file: Value = serde_json::from_slice(&std::fs::read(dir.join("412346.json")).unwrap()).unwrap();
+    let at = |name: &str| file["contracts"][name]["address"].as_str().unwrap().to_owned();
+    (at("RigDeed"), at("RigShares"), at("RevenueSplitter"))
+}
+
+/// Word `i` of a view's return data, as a number.
+fn word(data: &[u8], i: usize) -> ethers::types::U256 {
+    ethers::types::U256::from_big_endian(&data[32 * i..32 * (i + 1)])
+}
+
+fn account(node: &RunningNode, i: usize) -> ethers::types::Address {
+    ethers::types::Address::from_slice(node.accounts[i].address.as_slice())
+}
+
+/// What the operating commands change, read from the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Effects {
+    deeds: ethers::types::U256,
+    deeds_in_pool: ethers::types::U256,
+    shares_of_investor: ethers::types::U256,
+    deposited: ethers::types::U256,
+    claimed: ethers::types::U256,
+    payees: Vec<u8>,
+}
+
+fn effects(node: &RunningNode, dir: &Path) -> Effects {
+    use ethers::abi::Token;
+    let (deed, shares, splitter) = addresses(dir);
+    let shares_address: ethers::types::Address = shares.parse().unwrap();
+    let totals = call(&node.node, &splitter, "totals()", &[]);
+    Effects {
+        deeds: word(&call(&node.node, &deed, "totalSupply()", &[]), 0),
+        deeds_in_pool: word(&call(&node.node, &deed, "balanceOf(address)", &[Token::Address(shares_address)]), 0),
+        shares_of_investor: word(&call(&node.node, &shares, "balanceOf(address)", &[Token::Address(account(node, 1))]), 0),
+        deposited: word(&totals, 0),
+        claimed: word(&totals, 2),
+        payees: call(&node.node, &splitter, "payees()", &[]),
+    }
+}
+
+/// Every state-changing operating command, cut at its transaction in one of the three ways and
+/// run again: each ends with exactly the effect of one uninterrupted run, and nothing pending.
+fn operating_commands_act_once(fault: Fault) {
+    use ethers::types::U256;
+    let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
+    let dir = temp_dir(&format!("ops-{fault:?}"));
+    let (ok, _, stderr) = up(&front(node.node.clone(), Behaviour::default()), &node, &dir);
+    assert!(ok, "{stderr}");
+    let investor = format!("{:?}", account(&node, 1));
+    let hosting = format!("hosting={:?}:1000", account(&node, 4));
+    let shares = U256::exp10(18) * 1_000;
+    let commands: Vec<(&str, Vec<&str>, Box<dyn Fn(&mut Effects)>)> = vec![
+        (
+            "rig mint",
+            vec!["rig", "mint", "--model", "Antminer S21", "--hashrate-ths", "200", "--power-watts", "3500", "--site", "Rockdale", "--serial", "S21-FAULT"],
+            Box::new(|e| e.deeds += U256::one()),
+        ),
+        ("pool deposit-deed", vec!["pool", "deposit-deed", "1"], Box::new(|e| e.deeds_in_pool += U256::one())),
+        ("pool transfer", vec!["pool", "transfer", "--to", &investor, "--amount", "1000"], Box::new(move |e| e.shares_of_investor += shares)),
+        ("revenue deposit", vec!["revenue", "deposit", "--amount", "0.5"], Box::new(|e| e.deposited += U256::exp10(17) * 5)),
+        ("payees set", vec!["payees", "set", &hosting], Box::new(|_| ())),
+        // The deployer holds 999,000 of 1,000,000 shares: 999/1000 of the 0.5 ETH.
+        ("revenue claim", vec!["revenue", "claim"], Box::new(|e| e.claimed += U256::exp10(14) * 4_995)),
+    ];
+    let key = common::key(&node, 0);
+    for (name, args, effect) in commands {
+        let mut expected = effects(&node, &dir);
+        effect(&mut expected);
+        let mut args: Vec<String> = args.into_iter().map(str::to_owned).collect();
+        let run = |url: &str, args: &[String], faulty: &Front| {
+            let mut all = args.to_vec();
+            all.extend(["--rpc-url", url, "--private-key", &key, "--deployments-dir"].map(str::to_owned));
+            all.push(dir.display().to_string());
+            faulty.rigshare(&all)
+        };
+        let faulty = front(node.node.clone(), Behaviour { fault: Some((fault, 1)), ..Behaviour::default() });
+        let (ok, _, stderr) = run(&faulty.url, &args, &faulty);
+        assert!(!ok, "{name}, {fault:?}: the run should have been cut\n{stderr}");
+        let file: Value = serde_json::from_slice(&std::fs::read(dir.join("412346.json")).unwrap()).unwrap();
+        assert_eq!(file["pending"].as_object().map_or(0, |p| p.len()), 1, "{name}, {fault:?}: the cut transaction is recorded: {file:#}");
+
+        let healthy = front(node.node.clone(), Behaviour::default());
+        args.push("--json".into());
+        let (ok, stdout, stderr) = run(&healthy.url, &args, &healthy);
+        assert!(ok, "{name}, {fault:?}: re-running failed\n{stderr}");
+        serde_json::from_str::<Value>(&stdout).unwrap_or_else(|e| panic!("{name}: {e}: {stdout}"));
+        if name == "payees set" {
+            let decoded = ethers::abi::decode(
+                &[
+                    ethers::abi::ParamType::Array(Box::new(ethers::abi::ParamType::Address)),
+                    ethers::abi::ParamType::Array(Box::new(ethers::abi::ParamType::Uint(16))),
+                ],
+                &effects(&node, &dir).payees,
+            )
+            .unwrap();
+            assert_eq!(decoded[0].clone().into_array().unwrap().len(), 1, "{name}, {fault:?}");
+            expected.payees = effects(&node, &dir).payees;
+        }
+        assert_eq!(effects(&node, &dir), expected, "{name}, {fault:?}: exactly one effect\n{stderr}");
+        let file: Value = serde_json::from_slice(&std::fs::read(dir.join("412346.json")).unwrap()).unwrap();
+        assert_eq!(file["pending"].as_object().map_or(0, |p| p.len()), 0, "{name}, {fault:?}: settled: {file:#}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn operating_commands_act_once_after_kill() {
+    operating_commands_act_once(Fault::Kill);
+}
+
+#[test]
+fn operating_commands_act_once_after_rpc_drops_after_sending() {
+    operating_commands_act_once(Fault::DropAfter);
+}
+
+#[test]
+fn operating_commands_act_once_after_rpc_drops_before_sending() {
+    operating_commands_act_once(Fault::DropBefore);
 }

@@ -12,32 +12,32 @@ use std::collections::BTreeMap;
 
 use devnode::rpc::{self, NodeConfig, RunningNode};
 use ethers::{
-    abi::Token,
     contract::EthLogDecode,
     prelude::*,
     utils::{keccak256, parse_ether},
 };
-use rigshare_deploy::{
-    ops::{
-        assets,
-        bindings::{
-            revenue_splitter::{
-                ClaimedFilter, PayeeCreditedFilter, PayeesUpdatedFilter, RevenueDepositedFilter, RevenueSplitterEvents,
-                SharesBoundFilter,
-            },
-            rig_deed::{self, MetadataUpdateFilter, RigDeedEvents, RigMintedFilter, RigStatusChangedFilter},
-            demo_token::{self, DemoTokenEvents, MintFilter},
-            rig_shares::{self, DeedDepositedFilter, RevenueSplitterSetFilter, RigSharesEvents},
-            DemoToken, Erc20, RigShares,
+use rigshare_cli::{
+    catalogue::{
+        demo_token::{self, DemoToken, DemoTokenEvents, MintFilter},
+        erc20::Erc20,
+        revenue_splitter::{
+            ClaimedFilter, PayeeCreditedFilter, PayeesUpdatedFilter, RevenueDepositedFilter, RevenueSplitterEvents,
+            SharesBoundFilter,
         },
-        payees, pools,
-        revenue::{self},
-        rig::{self, Kind, NewRig, Status},
-        session::{Connect, Session},
-        tx,
+        rig_deed::{self, MetadataUpdateFilter, RigDeedEvents, RigMintedFilter, RigStatusChangedFilter},
+        rig_shares::{self, DeedDepositedFilter, RevenueSplitterSetFilter, RigShares, RigSharesEvents},
+        Payee, SystemConfig,
     },
-    up::{self, wiring::Payee},
-    workspace::Workspace,
+    commands::{
+        ops::{
+            assets, payees, pools,
+            revenue::{self},
+            rig::{self, Kind, NewRig, Status},
+            session::{Connect, Session},
+        },
+        up,
+    },
+    pipeline::workspace::Workspace,
 };
 
 const OP: usize = 0;
@@ -124,21 +124,19 @@ async fn story(ws: &Workspace, node: &RunningNode, dir: &std::path::Path) {
         Payee { label: Some("hosting".into()), account: hosting.me, bps: 1_000 },
         Payee { label: Some("operator".into()), account: fee.me, bps: 500 },
     ];
-    let mut op = op;
-    payees::set(&mut op, 0, None, &waterfall).await.unwrap();
+    payees::set(&op, 0, None, &waterfall).await.unwrap();
 
     // A second payout asset: an 8-decimal token, its splitter on the same pool, the same payees.
-    let code = std::fs::read(ws.out_dir().join("demo-token.code")).unwrap();
-    let args = [Token::String("Demo Wrapped BTC".into()), Token::String("dWBTC".into()), Token::Uint(8.into()), Token::Address(op.me)];
-    let (dwbtc, step) = pools::deploy(&op, "DemoToken", &code, &args).await.unwrap();
+    let (dwbtc, step) =
+        pools::deploy(ws, &op, &demo_token::ENTRY, "deploy DemoToken", &SystemConfig::default(), &Default::default()).await.unwrap();
     let activation_fee = U256::from_dec_str(step.data_fee_wei.as_deref().unwrap()).unwrap();
     assert!(!activation_fee.is_zero(), "the token's code was new to the chain");
-    let added = pools::add_splitter(ws, &mut op, 0, dwbtc, 0).await.unwrap();
+    let added = pools::add_splitter(ws, &op, 0, dwbtc, 0).await.unwrap();
     assert_eq!((added.asset.symbol.as_str(), added.asset.decimals), ("dWBTC", 8));
     let token_splitter: Address = added.splitter.parse().unwrap();
-    payees::set(&mut op, 0, Some("dWBTC"), &waterfall).await.unwrap();
+    payees::set(&op, 0, Some("dWBTC"), &waterfall).await.unwrap();
     let half_btc = U256::from(50_000_000u64);
-    tx::send(&op, "minting dWBTC", DemoToken::new(dwbtc, op.client.clone()).mint(miner.me, half_btc)).await.unwrap();
+    op.send("minting dWBTC", DemoToken::new(dwbtc, op.client.clone()).mint(miner.me, half_btc)).await.unwrap();
 
     // Revenue: 2 ETH, a mid-month sale of 150,000 shares, 1 ETH and 0.5 dWBTC.
     revenue::deposit(&miner, 0, "2", Some("eth")).await.unwrap();

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 
 use common::{key, rigshare};
 use devnode::rpc::{self, NodeConfig, RunningNode};
-use ethers::abi::Token;
 use serde_json::Value;
 
 fn address(node: &RunningNode, i: usize) -> String {
@@ -163,8 +162,11 @@ fn operating_commands_drive_a_pool_end_to_end() {
 
 /// Deploys the 8-decimal demo token through the library and mints `amount` units to `to`.
 fn demo_token(chain: &Chain, to: &str, amount: u64) -> String {
-    use rigshare_deploy::ops::{bindings::DemoToken, pools, session::{Connect, Session}, tx};
-    let ws = rigshare_deploy::workspace::Workspace::of_this_crate().unwrap();
+    use rigshare_cli::{
+        catalogue::{demo_token::{self, DemoToken}, SystemConfig},
+        commands::ops::{pools, session::{Connect, Session}},
+    };
+    let ws = rigshare_cli::pipeline::workspace::Workspace::of_this_crate().unwrap();
     let connect = Connect {
         rpc_url: Some(chain.node.url.clone()),
         private_key: Some(key(&chain.node, 0)),
@@ -174,11 +176,10 @@ fn demo_token(chain: &Chain, to: &str, amount: u64) -> String {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     runtime.block_on(async {
         let s = Session::open(&ws, &connect, "test").await.unwrap();
-        let code = std::fs::read(ws.out_dir().join("demo-token.code")).unwrap();
-        let args = [Token::String("Demo Wrapped BTC".into()), Token::String("dWBTC".into()), Token::Uint(8.into()), Token::Address(s.me)];
-        let (token, _) = pools::deploy(&s, "DemoToken", &code, &args).await.unwrap();
+        let (token, _) =
+            pools::deploy(&ws, &s, &demo_token::ENTRY, "deploy DemoToken", &SystemConfig::default(), &Default::default()).await.unwrap();
         let mint = DemoToken::new(token, s.client.clone()).mint(to.parse().unwrap(), amount.into());
-        tx::send(&s, "minting", mint).await.unwrap();
+        s.send("minting", mint).await.unwrap();
         format!("{token:?}")
     })
 }

@@ -6,6 +6,7 @@ mod common;
 use std::path::Path;
 
 use devnode::rpc::{self, NodeConfig, RunningNode};
+use rigshare_cli::catalogue::{self, SystemConfig};
 use serde_json::Value;
 
 fn key(node: &RunningNode) -> String {
@@ -52,11 +53,16 @@ fn deploys_wires_and_is_idempotent() {
     let dir = temp_dir("idem");
     let first = up_json(&node, &dir);
     let contracts = first["contracts"].as_array().unwrap();
-    assert_eq!(contracts.len(), 3);
+    let system: Vec<&catalogue::Entry> = catalogue::system().collect();
+    let wiring_steps = system.iter().flat_map(|e| e.wiring).filter(|w| (w.applies)(&SystemConfig::default())).count();
+    assert_eq!(contracts.len(), system.len());
     assert!(contracts.iter().all(|c| c["status"] == "deployed"));
-    assert_eq!(first["transactions_sent"], 6);
-    let addr = |i: usize| contracts[i]["address"].as_str().unwrap().to_owned();
-    let (deed, shares, splitter) = (addr(0), addr(1), addr(2));
+    assert_eq!(first["transactions_sent"], (system.len() + wiring_steps) as u64);
+    let addr = |name: &str| {
+        let c = contracts.iter().find(|c| c["contract"] == name).unwrap_or_else(|| panic!("{name} deployed"));
+        c["address"].as_str().unwrap().to_owned()
+    };
+    let (deed, shares, splitter) = (addr("RigDeed"), addr("RigShares"), addr("RevenueSplitter"));
 
     // On chain: RigShares -> splitter, and OPERATOR_ROLE for the deployer on both tokens.
     let sel = |s: &str| ethers::utils::id(s).to_vec();
@@ -73,7 +79,7 @@ fn deploys_wires_and_is_idempotent() {
     }
     let file: Value = serde_json::from_slice(&std::fs::read(dir.join("412346.json")).unwrap()).unwrap();
     assert_eq!(file["contracts"]["RigDeed"]["address"], deed.as_str());
-    assert_eq!(file["wiring"].as_object().unwrap().len(), 3);
+    assert_eq!(file["wiring"].as_object().unwrap().len(), wiring_steps);
 
     // Second run: nothing sent.
     let before = nonce(&node);
@@ -112,7 +118,9 @@ fn refuses_wrong_chain_and_dry_run_sends_nothing() {
         up(&["--rpc-url", &node.url, "--private-key", &key, "--dry-run", "--json", "--deployments-dir", dir.to_str().unwrap()]);
     assert!(ok, "{stderr}");
     let plan: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(plan["steps"].as_array().unwrap().len(), 6);
+    let system: Vec<&catalogue::Entry> = catalogue::system().collect();
+    let wiring_steps = system.iter().flat_map(|e| e.wiring).filter(|w| (w.applies)(&SystemConfig::default())).count();
+    assert_eq!(plan["steps"].as_array().unwrap().len(), system.len() + wiring_steps);
     assert!(plan["steps"][0]["gas"].as_u64().unwrap() > 0);
     assert_ne!(plan["steps"][0]["data_fee_eth"], "0.000000000000000000");
     assert_eq!(nonce(&node), before);

@@ -233,7 +233,19 @@ fn activation(package: &'static str, reps: usize) -> Activation {
     }
 }
 
+/// A line of the figure this benchmark prints and records in `figures/` (see `record`).
+macro_rules! say {
+    ($out:ident) => {
+        $out.push('\n')
+    };
+    ($out:ident, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        writeln!($out, $($arg)*).expect("writing to a String");
+    }};
+}
+
 fn main() {
+    let mut out = String::new();
     // `cargo bench` passes `--bench`; a filter argument is not supported, everything runs.
     let txs = env_usize("BENCH_TXS", 20_000);
     let reps = env_usize("BENCH_REPS", 9);
@@ -246,15 +258,15 @@ fn main() {
     let activations: Vec<Activation> =
         ["rig-deed", "rig-shares", "revenue-splitter"].into_iter().map(|p| activation(p, reps)).collect();
 
-    println!();
+    say!(out);
     let profile = if cfg!(debug_assertions) { "debug build" } else { "release build" };
-    println!("### rigshare dev node engine ({profile}, one thread)");
-    println!();
-    println!("| Benchmark | Result |");
-    println!("|---|---|");
+    say!(out, "### rigshare dev node engine ({profile}, one thread)");
+    say!(out);
+    say!(out, "| Benchmark | Result |");
+    say!(out, "|---|---|");
     for (label, run) in &runs {
         let per_tx = micros(run.total) / run.txs as f64;
-        println!(
+        say!(out, 
             "| RigShares.transfer, {label}: `send_raw_transaction` incl. signature recovery ({} txs) | **{:.0} tx/s**, {:.1} µs/tx |",
             run.txs,
             run.txs as f64 / run.total.as_secs_f64(),
@@ -262,10 +274,10 @@ fn main() {
         );
     }
     for (label, run) in &runs {
-        println!("| Gas of one RigShares.transfer, {label} (receipt `gasUsed`) | {} |", run.gas);
+        say!(out, "| Gas of one RigShares.transfer, {label} (receipt `gasUsed`) | {} |", run.gas);
     }
     for a in &activations {
-        println!(
+        say!(out, 
             "| Activation of {} ({} B wasm, {} B stored): ArbWasm.activateProgram, fresh runtime, median of {reps} | {:.2} ms |",
             a.package,
             a.wasm_bytes,
@@ -273,11 +285,11 @@ fn main() {
             a.total.as_secs_f64() * 1e3
         );
     }
-    println!();
-    println!("#### Where a transfer's time goes (mean µs per transaction)");
-    println!();
-    println!("| Phase | splitter not set | splitter set |");
-    println!("|---|---|---|");
+    say!(out);
+    say!(out, "#### Where a transfer's time goes (mean µs per transaction)");
+    say!(out);
+    say!(out, "| Phase | splitter not set | splitter set |");
+    say!(out, "|---|---|---|");
     let per = |d: Duration, run: &TransferRun| micros(d) / run.txs as f64;
     let (a, b) = (&runs[0].1, &runs[1].1);
     let rows: [(&str, fn(&TransferRun) -> Duration); 5] = [
@@ -288,16 +300,16 @@ fn main() {
         ("sealing an empty block (`mine`)", |r| r.seal),
     ];
     for (label, f) in rows {
-        println!("| {label} | {:.1} | {:.1} |", per(f(a), a), per(f(b), b));
+        say!(out, "| {label} | {:.1} | {:.1} |", per(f(a), a), per(f(b), b));
     }
-    println!();
-    println!("#### Activation by phase (median ms)");
-    println!();
-    println!("| Contract | brotli decompression | validation | instrumentation + wasmi compilation | activateProgram total |");
-    println!("|---|---|---|---|---|");
+    say!(out);
+    say!(out, "#### Activation by phase (median ms)");
+    say!(out);
+    say!(out, "| Contract | brotli decompression | validation | instrumentation + wasmi compilation | activateProgram total |");
+    say!(out, "|---|---|---|---|---|");
     for a in &activations {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
-        println!(
+        say!(out, 
             "| {} | {:.2} | {:.2} | {:.2} | {:.2} |",
             a.package,
             ms(a.decompress),
@@ -306,4 +318,5 @@ fn main() {
             ms(a.total)
         );
     }
+    rigshare_e2e::figures::record("speed-engine", "cargo bench -p rigshare-e2e --bench engine", &out);
 }

@@ -23,10 +23,16 @@ fn main() {
             row
         })
         .collect();
-    println!("{}", markdown(&rows));
     let deposit = spread(&rows, |r| r.revenue_deposit);
     let claim = spread(&rows, |r| r.claim);
-    println!("spread across rows: deposit {:.2}%, claim {:.2}%, share transfer {:.2}%", deposit * 100.0, claim * 100.0, spread(&rows, |r| r.share_transfer) * 100.0);
+    let figure = format!(
+        "{}\nSpread across rows: deposit {:.2}%, claim {:.2}%, share transfer {:.2}%.\n",
+        markdown(&rows),
+        deposit * 100.0,
+        claim * 100.0,
+        spread(&rows, |r| r.share_transfer) * 100.0
+    );
+    rigshare_e2e::figures::record("gas", "cargo bench -p rigshare-e2e --bench gas", &figure);
     if deposit > 0.01 || claim > 0.01 {
         eprintln!("deposit or claim gas grows with holders or deposits by more than 1%");
         std::process::exit(1);

@@ -70,7 +70,19 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+/// A line of the figure this benchmark prints and records in `figures/` (see `record`).
+macro_rules! say {
+    ($out:ident) => {
+        $out.push('\n')
+    };
+    ($out:ident, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        writeln!($out, $($arg)*).expect("writing to a String");
+    }};
+}
+
 fn main() {
+    let mut out = String::new();
     let txs: usize = std::env::var("BENCH_HTTP_TXS").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
 
     // Start to first answer.
@@ -140,11 +152,12 @@ fn main() {
     let blocks = u64::from_str_radix(result_of(&receipt_json).trim_start_matches("0x"), 16).unwrap();
     assert!(blocks as usize >= txs, "every transfer was mined");
 
-    println!("| measurement | value |");
-    println!("|---|---:|");
-    println!("| start to first answered request (median of 7) | {:.1} ms |", starts[3].as_secs_f64() * 1e3);
-    println!("| start to first answered request (slowest of 7) | {:.1} ms |", starts[6].as_secs_f64() * 1e3);
-    println!("| ERC-20 transfers over HTTP, one client, sequential ({txs}) | {:.0} tx/s |", txs as f64 / total.as_secs_f64());
-    println!("| latency p50 | {:.0} µs |", percentile(&latencies, 0.50).as_secs_f64() * 1e6);
-    println!("| latency p99 | {:.0} µs |", percentile(&latencies, 0.99).as_secs_f64() * 1e6);
+    say!(out, "| measurement | value |");
+    say!(out, "|---|---:|");
+    say!(out, "| start to first answered request (median of 7) | {:.1} ms |", starts[3].as_secs_f64() * 1e3);
+    say!(out, "| start to first answered request (slowest of 7) | {:.1} ms |", starts[6].as_secs_f64() * 1e3);
+    say!(out, "| ERC-20 transfers over HTTP, one client, sequential ({txs}) | {:.0} tx/s |", txs as f64 / total.as_secs_f64());
+    say!(out, "| latency p50 | {:.0} µs |", percentile(&latencies, 0.50).as_secs_f64() * 1e6);
+    say!(out, "| latency p99 | {:.0} µs |", percentile(&latencies, 0.99).as_secs_f64() * 1e6);
+    rigshare_e2e::figures::record("speed-rpc", "cargo bench -p rigshare-e2e --bench rpc", &out);
 }

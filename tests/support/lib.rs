@@ -1,6 +1,7 @@
 //! Shared setup for the end-to-end tests: the compiled contracts, a funded dev chain, signed
 //! transactions, deployment through StylusDeployer, and the ABIs from abi/.
 
+pub mod figures;
 pub mod gas;
 
 use alloy_primitives::{Address, Bytes, U256};
@@ -44,7 +45,7 @@ pub const ETH: u128 = 1_000_000_000_000_000_000;
 /// The stored code (`EF F0 00 00` + brotli) of a rigshare contract, built once per test run
 /// with the same reproducible build as `rigshare build`.
 pub fn stored_code(package: &str) -> Vec<u8> {
-    let out = rigshare_deploy::commands::build_once();
+    let out = rigshare_cli::commands::build_once();
     std::fs::read(out.join(format!("{package}.code"))).expect("built code")
 }
 

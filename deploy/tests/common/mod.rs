@@ -2,13 +2,20 @@
 //! (Each test crate uses only some of them.)
 #![allow(dead_code)]
 
+pub mod front;
+
 use std::process::Command;
 
 use devnode::rpc::RunningNode;
 
 /// Builds the contracts once per test process.
 pub fn built() {
-    rigshare_deploy::commands::build_once();
+    rigshare_cli::commands::build_once();
+}
+
+/// Where the built contracts are (built once per test process).
+pub fn built_dir() -> std::path::PathBuf {
+    rigshare_cli::commands::build_once()
 }
 
 /// The private key of the node's `i`-th prefunded account, as hex without `0x`.

@@ -1,0 +1,52 @@
+//! RigDeed (ERC-721): one token per rig or mining right. `up` deploys it first and makes the
+//! deployer its operator, who mints deeds.
+
+#![allow(clippy::all, missing_docs)]
+
+use ethers::{abi::Token, contract::abigen};
+
+use super::{operator_role, Check, Entry, Inputs, Wire, Wiring};
+use crate::pipeline::workspace::Contract;
+
+abigen!(RigDeed, "$CARGO_MANIFEST_DIR/../abi/RigDeed.json");
+
+pub const NAME: &str = "RigDeed";
+
+pub const ENTRY: Entry = Entry {
+    contract: Contract { package: "rig-deed", name: NAME },
+    abi: include_str!("../../../abi/RigDeed.json"),
+    deployed_by_up: true,
+    depends_on: &[],
+    constructor_input,
+    wiring: &[Wiring { name: "RigDeed.grantRole(OPERATOR_ROLE)", applies: |_| true, pending: grant_operator }],
+    hints,
+};
+
+fn constructor_input(param: &str, i: &Inputs) -> Option<Token> {
+    Some(match param {
+        "name" => Token::String(i.system.deed_name.clone()),
+        "symbol" => Token::String(i.system.deed_symbol.clone()),
+        "admin" => Token::Address(i.signer),
+        _ => return None,
+    })
+}
+
+/// The deployer mints and updates deeds.
+fn grant_operator<'a>(w: &'a Wire<'a>) -> Check<'a> {
+    Box::pin(async move {
+        let deed = RigDeed::new(w.address(NAME)?, w.client.clone());
+        let has = deed.has_role(operator_role(), w.signer).call().await?;
+        Ok((!has).then(|| deed.grant_role(operator_role(), w.signer)))
+    })
+}
+
+fn hints(error: &str) -> Option<&'static str> {
+    Some(match error {
+        "DeedStatusUnchanged" => "the rig already has that status",
+        "DeedRetired" => "a retired rig's record is final",
+        "DeedSerialAlreadyTokenized" => "this serial already has a deed",
+        "ERC721IncorrectOwner" | "ERC721InsufficientApproval" => "the signing account does not own (or may not move) that deed",
+        "ERC721NonexistentToken" => "no deed has that id",
+        _ => return None,
+    })
+}

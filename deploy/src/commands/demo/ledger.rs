@@ -1,0 +1,180 @@
+//! The demo's ledger: every party, its shares and what it received in each asset, a totals row,
+//! and the check that the totals equal the deposits, exactly, per asset.
+
+use anyhow::{bail, Result};
+use ethers::types::U256;
+use serde::Serialize;
+
+use crate::commands::{
+    ops::{assets::Asset, pools::SHARE_DECIMALS, revenue::Amount, units, Report},
+    status::Rig,
+};
+
+/// One party of the story.
+#[derive(Debug, Clone, Serialize)]
+pub struct Party {
+    pub party: String,
+    pub role: String,
+    pub account: String,
+    /// Shares held at the end.
+    pub shares: Amount,
+    /// What it claimed, per asset in the order of [`Ledger::assets`].
+    pub received: Vec<Amount>,
+}
+
+/// One payout asset and what was deposited in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssetLine {
+    pub asset: Asset,
+    pub splitter: String,
+    pub deposited: Amount,
+    /// What is left in the splitter after every claim (0 when the ledger adds up).
+    pub left_in_splitter: Amount,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ledger {
+    pub chain_id: u64,
+    pub rpc_url: String,
+    pub rig_deed: String,
+    pub shares: String,
+    pub rigs: Vec<Rig>,
+    pub backing_ths: String,
+    pub assets: Vec<AssetLine>,
+    pub parties: Vec<Party>,
+    /// Sums over the parties: shares (the supply) and received per asset.
+    pub totals: Party,
+    /// Received equals deposited for every asset, and nothing is left in the splitters.
+    pub adds_up: bool,
+}
+
+impl Ledger {
+    /// Adds the totals row and fails loudly unless, per asset, the parties received exactly
+    /// what was deposited and the splitter is empty.
+    pub fn close(mut self) -> Result<Self> {
+        let share = share_asset();
+        let mut shares = U256::zero();
+        for p in &self.parties {
+            shares += units::dec(&p.shares.raw);
+        }
+        let mut received = Vec::new();
+        let mut problems = Vec::new();
+        for (i, line) in self.assets.iter().enumerate() {
+            let sum = self.parties.iter().fold(U256::zero(), |acc, p| acc + units::dec(&p.received[i].raw));
+            let deposited = units::dec(&line.deposited.raw);
+            if sum != deposited || line.left_in_splitter.raw != "0" {
+                problems.push(format!(
+                    "{}: deposited {}, received {}, left in the splitter {}",
+                    line.asset.symbol,
+                    line.deposited,
+                    Amount::of(sum, &line.asset),
+                    line.left_in_splitter
+                ));
+            }
+            received.push(Amount::of(sum, &line.asset));
+        }
+        self.totals = Party {
+            party: "total".into(),
+            role: String::new(),
+            account: String::new(),
+            shares: Amount::of(shares, &share),
+            received,
+        };
+        if !problems.is_empty() {
+            bail!("the demo's ledger does not add up: {}", problems.join("; "));
+        }
+        self.adds_up = true;
+        Ok(self)
+    }
+}
+
+/// Shares as an asset, for amounts (18 decimals).
+pub fn share_asset() -> Asset {
+    Asset { token: None, symbol: "shares".into(), decimals: SHARE_DECIMALS }
+}
+
+impl Report for Ledger {
+    fn text(&self) -> String {
+        let mut out = format!(
+            "\nrigshare demo on chain {} ({}): {} rigs, {} TH/s backing pool {}\n\n",
+            self.chain_id,
+            self.rpc_url,
+            self.rigs.len(),
+            self.backing_ths,
+            self.shares
+        );
+        out += "| deed | model | TH/s | W | site | status |\n|---:|---|---:|---:|---|---|\n";
+        for r in &self.rigs {
+            out += &format!("| {} | {} | {} | {} | {} | {} |\n", r.deed_id, r.model, r.hashrate_ths, r.power_watts, r.site, r.status);
+        }
+        let symbols: Vec<&str> = self.assets.iter().map(|a| a.asset.symbol.as_str()).collect();
+        out += &format!("\n| party | role | account | shares |{}\n", symbols.iter().map(|s| format!(" {s} received |")).collect::<String>());
+        out += &format!("|---|---|---|---:|{}\n", "---:|".repeat(symbols.len()));
+        let row = |p: &Party| {
+            format!(
+                "| {} | {} | {} | {} |{}\n",
+                p.party,
+                p.role,
+                p.account,
+                units::format_grouped(units::dec(&p.shares.raw), SHARE_DECIMALS),
+                p.received.iter().map(|a| format!(" {} |", a.amount)).collect::<String>()
+            )
+        };
+        for p in &self.parties {
+            out += &row(p);
+        }
+        out += &row(&self.totals);
+        out += &format!(
+            "| deposited | mining revenue | | |{}\n",
+            self.assets.iter().map(|a| format!(" {} |", a.deposited.amount)).collect::<String>()
+        );
+        out += &format!(
+            "\n{}: every asset's payouts add up to its deposits, to the last base unit, and the splitters are empty.\n",
+            if self.adds_up { "checked" } else { "NOT checked" }
+        );
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ledger(received: [u64; 2], left: u64) -> Ledger {
+        let eth = Asset::eth();
+        let party = |r: u64| Party {
+            party: "p".into(),
+            role: "holder".into(),
+            account: "0x01".into(),
+            shares: Amount::of(U256::exp10(18), &share_asset()),
+            received: vec![Amount::of(r.into(), &eth)],
+        };
+        Ledger {
+            chain_id: 1,
+            rpc_url: String::new(),
+            rig_deed: String::new(),
+            shares: String::new(),
+            rigs: Vec::new(),
+            backing_ths: "0".into(),
+            assets: vec![AssetLine {
+                asset: eth.clone(),
+                splitter: String::new(),
+                deposited: Amount::of(10u64.into(), &eth),
+                left_in_splitter: Amount::of(left.into(), &eth),
+            }],
+            parties: received.iter().map(|&r| party(r)).collect(),
+            totals: party(0),
+            adds_up: false,
+        }
+    }
+
+    #[test]
+    fn closes_only_when_it_adds_up() {
+        let closed = ledger([6, 4], 0).close().unwrap();
+        assert!(closed.adds_up);
+        assert_eq!((closed.totals.received[0].raw.as_str(), closed.totals.shares.amount.as_str()), ("10", "2"));
+        assert!(closed.text().contains("| total |  |  | 2 | 0.00000000000000001 |"), "{}", closed.text());
+        let err = ledger([6, 3], 1).close().unwrap_err().to_string();
+        assert!(err.contains("does not add up") && err.contains("received 0.000000000000000009 ETH"), "{err}");
+    }
+}

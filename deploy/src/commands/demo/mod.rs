@@ -1,0 +1,311 @@
+//! `rigshare demo`: the whole story on an embedded dev node, in one run, through the same
+//! library calls the operating commands make.
+//!
+//! An operator deploys the system (`up`'s deploy and wiring, hosting and operator fee as
+//! payees), tokenizes three rigs and pools them; three investors receive shares; a month of
+//! mining pays ETH (first half) and an 8-decimal BTC-like token (the month's payout); halfway
+//! through, one investor sells part of their shares to another; then every holder and payee
+//! claims. The ledger shows each party's take and that, per asset, the takes add up to the
+//! deposits exactly; the run fails if they do not.
+//!
+//! The amounts are chosen so that every cut is whole in base units (the splitter rounds payee
+//! cuts down and keeps sub-unit holder remainders for later deposits, which a one-month story
+//! would show as dust left behind).
+
+pub mod ledger;
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use ethers::prelude::*;
+
+use super::{
+    ops::{
+        self,
+        assets::{self, Asset},
+        payees,
+        pools,
+        revenue::{self, Amount},
+        rig::{self, Kind, NewRig},
+        session::{Connect, Session},
+        units,
+    },
+    status, up,
+};
+use crate::{
+    catalogue::{demo_token::{self, DemoToken}, erc20::Erc20, rig_shares::RigShares, Payee, SystemConfig},
+    chain::deployments::Deployments,
+    pipeline::workspace::Workspace,
+};
+use ledger::{AssetLine, Ledger, Party};
+
+/// `rigshare demo`'s options.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub json: bool,
+    /// Use the code in target/rigshare/ as it is.
+    pub no_build: bool,
+}
+
+/// Dev node accounts by role (account 0 is the node's prefunded dev account).
+const OPERATOR: usize = 0;
+const INVESTORS: [usize; 3] = [1, 2, 3];
+const HOSTING: usize = 4;
+const OPERATOR_FEE: usize = 5;
+const MINING_POOL: usize = 6;
+
+/// Shares each investor receives from the operator's 1,000,000 (the operator keeps 400,000).
+const INVESTOR_SHARES: [&str; 3] = ["300000", "200000", "100000"];
+/// Shares investor 1 sells to investor 3 mid-month.
+const MID_MONTH_SALE: &str = "100000";
+/// Payee cuts in basis points: hosting 10%, operator fee 5%.
+const HOSTING_BPS: u16 = 1_000;
+const OPERATOR_FEE_BPS: u16 = 500;
+/// ETH revenue (the first half of the month) and the month's BTC-like payout. Both divide
+/// evenly: every payee cut and every holder's share is a whole number of base units.
+const ETH_REVENUE: &str = "0.25";
+const TOKEN_REVENUE: &str = "0.0076";
+
+const DAY: u64 = 24 * 60 * 60;
+
+/// The rigs: model, TH/s, W, site, serial.
+const RIGS: [(&str, &str, u32, &str, &str); 3] = [
+    ("Antminer S21", "200", 3_500, "Paraguay-Itaipu-03", "SMTTBF3B21A0042"),
+    ("Whatsminer M60S", "186", 3_441, "Texas-Rockdale-1", "M60S-2410-77813"),
+    ("Antminer S19k Pro", "120", 2_760, "Paraguay-Itaipu-03", "SMTTAK9S19K0815"),
+];
+
+fn progress(what: impl std::fmt::Display) {
+    eprintln!("rigshare: [demo] {what}");
+}
+
+/// `rigshare demo`.
+pub fn run(ws: &Workspace, opts: Options) -> Result<()> {
+    if !opts.no_build {
+        progress("building the contracts");
+        crate::commands::build_as_step(ws)?;
+    }
+    let node = devnode::rpc::spawn(devnode::rpc::NodeConfig { port: 0, quiet: true, ..Default::default() })
+        .context("starting the dev node")?;
+    progress(format!("started a dev node at {} (it stops when the demo ends)", node.url));
+    let key = |i: usize| ethers::utils::hex::encode(node.accounts[i].key.to_bytes());
+    let address = |i: usize| Address::from_slice(node.accounts[i].address.as_slice());
+
+    // `up`'s deploy and wiring, with the payees, into a file of its own.
+    let dir = ws.out_dir().join("demo");
+    let _ = std::fs::remove_file(Deployments::path(&dir, node_chain_id()));
+    let payees = vec![
+        Payee { label: Some("hosting".into()), account: address(HOSTING), bps: HOSTING_BPS },
+        Payee { label: Some("operator".into()), account: address(OPERATOR_FEE), bps: OPERATOR_FEE_BPS },
+    ];
+    progress("deploying and wiring the system as `rigshare up` does");
+    up::run(
+        ws,
+        up::Options {
+            rpc_url: Some(node.url.clone()),
+            private_key: Some(key(OPERATOR)),
+            no_serve: true,
+            no_build: true,
+            deployments_dir: Some(dir.clone()),
+            payees: payees.clone(),
+            quiet: true,
+            ..Default::default()
+        },
+    )?;
+
+    let keys: Vec<String> = (0..=MINING_POOL).map(key).collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let ledger = runtime.block_on(story(ws, &node.url, &dir, &keys, &payees, opts.json))?;
+    ops::emit(&ledger, opts.json)
+}
+
+fn node_chain_id() -> u64 {
+    devnode::rpc::NodeConfig::default().chain_id
+}
+
+async fn story(ws: &Workspace, url: &str, dir: &Path, keys: &[String], payees: &[Payee], json: bool) -> Result<Ledger> {
+    let connect = Connect {
+        rpc_url: Some(url.to_owned()),
+        private_key: Some(keys[OPERATOR].clone()),
+        deployments_dir: Some(dir.to_owned()),
+        json,
+        ..Default::default()
+    };
+    let operator = Session::open(ws, &connect, "demo").await?;
+    // A second payout asset: an 8-decimal token and a splitter for it on the same pool.
+    let token = token_splitter(ws, &operator, payees).await?;
+    let party = |i: usize| operator.with_key(&keys[i]);
+
+    progress("the operator tokenizes three rigs");
+    let mut ids = Vec::new();
+    for (model, ths, watts, site, serial) in RIGS {
+        let rig = NewRig {
+            to: None,
+            model: model.into(),
+            hashrate_ghs: rig::ths_to_ghs(ths)?,
+            power_watts: watts,
+            site: site.into(),
+            serial: serial.into(),
+            kind: Kind::Equipment,
+        };
+        ids.push(rig::mint(&operator, rig).await?.deed_id);
+    }
+    progress("the operator pools them");
+    pools::deposit_deeds(&operator, 0, &ids).await?;
+
+    progress("investors buy shares");
+    let investors: Vec<Session> = INVESTORS.iter().map(|&i| party(i)).collect::<Result<_>>()?;
+    for (investor, amount) in investors.iter().zip(INVESTOR_SHARES) {
+        pools::transfer(&operator, 0, investor.me, amount).await?;
+    }
+
+    let miner = party(MINING_POOL)?;
+    mint_token(&operator, &token, miner.me, TOKEN_REVENUE).await?;
+    progress(format!("day 1: the mining pool pays {ETH_REVENUE} ETH of revenue"));
+    let mut deposits = vec![revenue::deposit(&miner, 0, ETH_REVENUE, Some("eth")).await?];
+
+    advance(&operator, 14 * DAY).await?;
+    progress(format!("day 15: investor 1 sells {MID_MONTH_SALE} shares to investor 3"));
+    pools::transfer(&investors[0], 0, investors[2].me, MID_MONTH_SALE).await?;
+
+    advance(&operator, 15 * DAY).await?;
+    progress(format!("day 30: the mining pool pays the month's {TOKEN_REVENUE} {}", token.symbol));
+    deposits.push(revenue::deposit(&miner, 0, TOKEN_REVENUE, Some(&token.symbol)).await?);
+
+    // Everyone claims; what each received is checked against its balances.
+    let (_, shares) = operator.pool(0)?;
+    let splitters = assets::splitters(&operator.client, shares).await?;
+    let mut cast = vec![("operator", "issuer, holder", operator.with_key(&keys[OPERATOR])?)];
+    for (n, investor) in investors.into_iter().enumerate() {
+        cast.push((["investor 1", "investor 2", "investor 3"][n], "holder", investor));
+    }
+    let (hosting_role, fee_role) = (format!("payee {}%", HOSTING_BPS / 100), format!("payee {}%", OPERATOR_FEE_BPS / 100));
+    cast.push(("hosting", &hosting_role, party(HOSTING)?));
+    cast.push(("operator fee", &fee_role, party(OPERATOR_FEE)?));
+    let mut parties = Vec::new();
+    for (name, role, who) in &cast {
+        progress(format!("{name} claims"));
+        parties.push(claim_checked(who, name, role, shares, &splitters).await?);
+    }
+
+    let mut assets = Vec::new();
+    for sp in &splitters {
+        let deposited = deposits
+            .iter()
+            .filter(|d| d.splitter == format!("{:?}", sp.address))
+            .fold(U256::zero(), |acc, d| acc + units::dec(&d.amount.raw));
+        let left = balance(&operator, &sp.asset, sp.address).await?;
+        assets.push(AssetLine {
+            asset: sp.asset.clone(),
+            splitter: format!("{:?}", sp.address),
+            deposited: Amount::of(deposited, &sp.asset),
+            left_in_splitter: Amount::of(left, &sp.asset),
+        });
+    }
+    let overview = status::status(&operator, Some(0)).await?;
+    let pool = &overview.pools[0];
+    Ledger {
+        chain_id: operator.chain_id,
+        rpc_url: operator.url.clone(),
+        rig_deed: overview.rig_deed.clone(),
+        shares: pool.shares.clone(),
+        rigs: pool.rigs.clone(),
+        backing_ths: pool.backing.hashrate_ths.clone(),
+        assets,
+        parties,
+        totals: Party {
+            party: String::new(),
+            role: String::new(),
+            account: String::new(),
+            shares: Amount::of(U256::zero(), &ledger::share_asset()),
+            received: Vec::new(),
+        },
+        adds_up: false,
+    }
+    .close()
+}
+
+/// `who` claims from every splitter with something for it; the amounts the splitters report
+/// must be what its balances gained (ETH net of the claims' gas).
+async fn claim_checked(who: &Session, name: &str, role: &str, shares: Address, splitters: &[assets::Splitter]) -> Result<Party> {
+    let mut before = Vec::new();
+    for sp in splitters {
+        before.push(balance(who, &sp.asset, who.me).await?);
+    }
+    let claimed = revenue::claim(who, 0, None).await?;
+    let mut gas = U256::zero();
+    for c in &claimed.claimed {
+        let hash: H256 = c.sent.tx.parse()?;
+        let receipt = who.client.get_transaction_receipt(hash).await?.context("claim receipt")?;
+        gas += receipt.gas_used.unwrap_or_default() * receipt.effective_gas_price.unwrap_or_default();
+    }
+    let mut received = Vec::new();
+    for (i, sp) in splitters.iter().enumerate() {
+        let got = claimed
+            .claimed
+            .iter()
+            .filter(|c| c.splitter == format!("{:?}", sp.address))
+            .fold(U256::zero(), |acc, c| acc + units::dec(&c.amount.raw));
+        let after = balance(who, &sp.asset, who.me).await?;
+        let gained = if sp.asset.token.is_none() { after + gas - before[i] } else { after - before[i] };
+        if gained != got {
+            bail!(
+                "{name} claimed {} but its balance moved by {}",
+                Amount::of(got, &sp.asset),
+                Amount::of(gained, &sp.asset)
+            );
+        }
+        received.push(Amount::of(got, &sp.asset));
+    }
+    let held = pools_balance(who, shares).await?;
+    Ok(Party {
+        party: name.into(),
+        role: role.into(),
+        account: format!("{:?}", who.me),
+        shares: Amount::of(held, &ledger::share_asset()),
+        received,
+    })
+}
+
+async fn pools_balance(s: &Session, shares: Address) -> Result<U256> {
+    Ok(RigShares::new(shares, s.client.clone()).balance_of(s.me).call().await?)
+}
+
+/// `account`'s balance of `asset`.
+async fn balance(s: &Session, asset: &Asset, account: Address) -> Result<U256> {
+    Ok(match asset.token {
+        None => s.client.get_balance(account, None).await?,
+        Some(t) => Erc20::new(t, s.client.clone()).balance_of(account).call().await?,
+    })
+}
+
+/// Moves the dev node's clock forward and mines a block there.
+async fn advance(s: &Session, seconds: u64) -> Result<()> {
+    let provider = s.client.provider();
+    provider.request::<_, U256>("evm_increaseTime", [seconds]).await.context("evm_increaseTime")?;
+    provider.request::<_, serde_json::Value>("evm_mine", Vec::<u64>::new()).await.context("evm_mine")?;
+    Ok(())
+}
+
+/// Deploys the 8-decimal token (the catalogue's DemoToken) and a splitter paying it on pool 0,
+/// with the same payees.
+async fn token_splitter(ws: &Workspace, operator: &Session, payees: &[Payee]) -> Result<Asset> {
+    progress("the operator deploys an 8-decimal token standing in for WBTC");
+    let step = "demo: deploy DemoToken";
+    let (token, _) = pools::deploy(ws, operator, &demo_token::ENTRY, step, &SystemConfig::default(), &Default::default()).await?;
+    let asset = Asset::read(&operator.client, token).await?;
+    progress(format!("pool 0 gets a second splitter, paying {}, with the same payees", asset.symbol));
+    let added = pools::add_splitter(ws, operator, 0, token, 0).await?;
+    payees::set(operator, 0, Some(&asset.symbol), payees).await?;
+    Ok(added.asset)
+}
+
+/// The token's admin (the operator) mints `amount` to `to`.
+async fn mint_token(operator: &Session, token: &Asset, to: Address, amount: &str) -> Result<()> {
+    let address = token.token.context("the demo token is an ERC-20")?;
+    let value = units::parse_units(amount, token.decimals)?;
+    let what = format!("minting {amount} {} to the mining pool's payout account", token.symbol);
+    progress(&what);
+    operator.send(&what, DemoToken::new(address, operator.client.clone()).mint(to, value)).await?;
+    Ok(())
+}

@@ -1,0 +1,274 @@
+//! The operating commands: what a mining operator and an investor do once `rigshare up` has
+//! deployed the system. Each is a thin typed call through bindings generated from abi/:
+//!
+//! - `rig mint`, `rig status`: tokenize a rig, move it through its lifecycle ([`rig`]);
+//! - `pool create`, `pool add-splitter`, `pool deposit-deed`, `pool transfer`: pools of deeds
+//!   and their shares ([`pools`]);
+//! - `revenue deposit`, `revenue claimable`, `revenue claim` ([`revenue`]);
+//! - `payees set`: the waterfall before holders ([`payees`]);
+//! - `status`: everything about every pool ([`status`]).
+//!
+//! Every command connects the same way ([`session`]) and sends through the one crash-safe
+//! sender (`chain::sender`: reverts decoded by name, funds checked, the transaction recorded
+//! before it goes out and settled by a re-run), prints a table or, with `--json`, one JSON
+//! document on stdout, and fails with one line naming the problem and what to do.
+
+pub mod assets;
+pub mod payees;
+pub mod pools;
+pub mod revenue;
+pub mod rig;
+pub mod session;
+pub mod units;
+
+use anyhow::Result;
+use clap::{ArgGroup, Args, Subcommand};
+use ethers::types::Address;
+use serde::Serialize;
+
+pub use session::{Connect, Session};
+
+use crate::{catalogue::Payee, pipeline::workspace::Workspace};
+
+/// A command's result: JSON for scripts, text for people.
+pub trait Report: Serialize {
+    fn text(&self) -> String;
+}
+
+/// Prints `report` on stdout as `--json` asks.
+pub fn emit(report: &impl Report, json: bool) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    } else {
+        print!("{}", report.text());
+    }
+    Ok(())
+}
+
+/// `--to`, `--account`: an address, with a message that says which flag is wrong.
+pub fn parse_address(text: &str) -> Result<Address, String> {
+    text.trim().parse().map_err(|_| format!("'{text}' is not an address (0x and 40 hex digits)"))
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum RigCommand {
+    /// Tokenize a rig: mint its deed (needs OPERATOR_ROLE on RigDeed; `up` gives it to the deployer).
+    Mint(MintArgs),
+    /// Move a rig through its lifecycle; retired is final and takes it out of its pool's backing.
+    Status {
+        /// The deed id.
+        id: u64,
+        #[arg(value_enum)]
+        status: rig::Status,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("hashrate").required(true).args(["hashrate_ths", "hashrate_ghs"])))]
+pub struct MintArgs {
+    /// Owner of the deed [default: the signer]
+    #[arg(long, value_parser = parse_address)]
+    pub to: Option<Address>,
+    /// Manufacturer model, e.g. "Antminer S21" (1 to 64 bytes).
+    #[arg(long)]
+    pub model: String,
+    /// Measured hashrate in TH/s, e.g. 200 or 104.5.
+    #[arg(long)]
+    pub hashrate_ths: Option<String>,
+    /// Measured hashrate in GH/s (TH/s x 1000), as RigDeed stores it.
+    #[arg(long)]
+    pub hashrate_ghs: Option<u64>,
+    /// Measured wall power in watts.
+    #[arg(long)]
+    pub power_watts: u32,
+    /// Hosting site, e.g. "Paraguay-Itaipu-03" (1 to 64 bytes).
+    #[arg(long)]
+    pub site: String,
+    /// Manufacturer serial (or the mining right's contract id); only its keccak256 goes on chain.
+    #[arg(long)]
+    pub serial: String,
+    #[arg(long, value_enum, default_value_t = rig::Kind::Equipment)]
+    pub kind: rig::Kind,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum PoolCommand {
+    /// Deploy another pool: a share token and its revenue splitter, from the code `up` activated
+    /// (no activation fee), wired together, the signer its operator and issuer.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        symbol: String,
+        /// Whole shares minted to the signer.
+        #[arg(long, default_value = "1000000")]
+        supply: String,
+        /// Payout asset of the splitter: eth or an ERC-20's address.
+        #[arg(long, alias = "token", default_value = "eth")]
+        asset: String,
+        /// Holder revenue vests over this many seconds (0 = at once).
+        #[arg(long, default_value_t = 0)]
+        stream_seconds: u64,
+    },
+    /// Pay a pool's holders in one more asset: deploy a splitter for it (no activation fee)
+    /// and have the share token report to it too (at most 4 splitters per pool).
+    AddSplitter {
+        #[arg(long, default_value_t = 0)]
+        pool: usize,
+        /// eth or an ERC-20's address.
+        #[arg(long, alias = "token")]
+        asset: String,
+        /// Holder revenue vests over this many seconds (0 = at once).
+        #[arg(long, default_value_t = 0)]
+        stream_seconds: u64,
+    },
+    /// Put deeds into a pool (`safeTransferFrom` from the signer; `adoptDeed` for a deed the
+    /// pool already owns). Every id is checked before anything is sent.
+    DepositDeed {
+        #[arg(long, default_value_t = 0)]
+        pool: usize,
+        /// Deed ids.
+        #[arg(required = true)]
+        ids: Vec<u64>,
+    },
+    /// Transfer the signer's shares of a pool; revenue earned so far stays with the sender.
+    Transfer {
+        #[arg(long, default_value_t = 0)]
+        pool: usize,
+        #[arg(long, value_parser = parse_address)]
+        to: Address,
+        /// Whole shares, e.g. 1000 or 0.5.
+        #[arg(long)]
+        amount: String,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum RevenueCommand {
+    /// Deposit revenue into a pool: ETH with the call, an ERC-20 after an approval.
+    Deposit {
+        #[arg(long, default_value_t = 0)]
+        pool: usize,
+        /// In the asset's units, e.g. 0.5 (ETH) or 0.0125 (an 8-decimal token).
+        #[arg(long)]
+        amount: String,
+        /// Which splitter: eth, a token address or symbol [default: the pool's only one]
+        #[arg(long, alias = "asset")]
+        token: Option<String>,
+    },
+    /// What an account can claim now from each of the pool's splitters.
+    Claimable {
+        #[arg(long, default_value_t = 0)]
+        pool: usize,
+        /// [default: the signer]
+        #[arg(long, value_parser = parse_address)]
+        account: Option<Address>,
+    },
+    /// Claim the signer's revenue: from every splitter with something to claim, or the one --token names.
+    Claim {
+        #[arg(long, default_value_t = 0)]
+        pool: usize,
+        #[arg(long, alias = "asset")]
+        token: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum PayeesCommand {
+    /// Replace the payees credited before holders on every later deposit (admin).
+    Set {
+        #[arg(long, default_value_t = 0)]
+        pool: usize,
+        /// Only the splitter paying this (eth, a token address or symbol) [default: all]
+        #[arg(long, alias = "asset")]
+        token: Option<String>,
+        /// e.g. hosting=0xabc…:1000 for 10%; at most 8, at most 10000 bps in all.
+        #[arg(value_name = "[LABEL=]ADDRESS:BPS", required_unless_present = "clear")]
+        payees: Vec<Payee>,
+        /// Remove every payee instead.
+        #[arg(long, conflicts_with = "payees")]
+        clear: bool,
+    },
+}
+
+/// One operating command.
+#[derive(Debug, Clone)]
+pub enum Op {
+    Rig(RigCommand),
+    Pool(PoolCommand),
+    Revenue(RevenueCommand),
+    Payees(PayeesCommand),
+    Status { pool: Option<usize> },
+}
+
+impl Op {
+    /// The command's name in progress lines.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Op::Rig(RigCommand::Mint(_)) => "rig mint",
+            Op::Rig(RigCommand::Status { .. }) => "rig status",
+            Op::Pool(PoolCommand::Create { .. }) => "pool create",
+            Op::Pool(PoolCommand::AddSplitter { .. }) => "pool add-splitter",
+            Op::Pool(PoolCommand::DepositDeed { .. }) => "pool deposit-deed",
+            Op::Pool(PoolCommand::Transfer { .. }) => "pool transfer",
+            Op::Revenue(RevenueCommand::Deposit { .. }) => "revenue deposit",
+            Op::Revenue(RevenueCommand::Claimable { .. }) => "revenue claimable",
+            Op::Revenue(RevenueCommand::Claim { .. }) => "revenue claim",
+            Op::Payees(PayeesCommand::Set { .. }) => "payees set",
+            Op::Status { .. } => "status",
+        }
+    }
+}
+
+/// Runs `op` against the chain `connect` names and prints its report.
+pub fn run(ws: &Workspace, connect: &Connect, op: Op) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    runtime.block_on(async {
+        let s = Session::open(ws, connect, op.label()).await?;
+        let json = connect.json;
+        match op {
+            Op::Rig(RigCommand::Mint(a)) => {
+                let hashrate_ghs = match (a.hashrate_ghs, a.hashrate_ths) {
+                    (Some(ghs), _) => ghs,
+                    (None, Some(ths)) => rig::ths_to_ghs(&ths)?,
+                    (None, None) => unreachable!("clap requires one"),
+                };
+                let new = rig::NewRig {
+                    to: a.to,
+                    model: a.model,
+                    hashrate_ghs,
+                    power_watts: a.power_watts,
+                    site: a.site,
+                    serial: a.serial,
+                    kind: a.kind,
+                };
+                emit(&rig::mint(&s, new).await?, json)
+            }
+            Op::Rig(RigCommand::Status { id, status }) => emit(&rig::set_status(&s, id, status).await?, json),
+            Op::Pool(PoolCommand::Create { name, symbol, supply, asset, stream_seconds }) => {
+                let asset = assets::parse_asset(&asset)?;
+                let new = pools::NewPool { name, symbol, supply, asset, stream_seconds };
+                emit(&pools::create(ws, &s, new).await?, json)
+            }
+            Op::Pool(PoolCommand::AddSplitter { pool, asset, stream_seconds }) => {
+                let asset = assets::parse_asset(&asset)?;
+                emit(&pools::add_splitter(ws, &s, pool, asset, stream_seconds).await?, json)
+            }
+            Op::Pool(PoolCommand::DepositDeed { pool, ids }) => emit(&pools::deposit_deeds(&s, pool, &ids).await?, json),
+            Op::Pool(PoolCommand::Transfer { pool, to, amount }) => {
+                emit(&pools::transfer(&s, pool, to, &amount).await?, json)
+            }
+            Op::Revenue(RevenueCommand::Deposit { pool, amount, token }) => {
+                emit(&revenue::deposit(&s, pool, &amount, token.as_deref()).await?, json)
+            }
+            Op::Revenue(RevenueCommand::Claimable { pool, account }) => {
+                emit(&revenue::claimable(&s, pool, account).await?, json)
+            }
+            Op::Revenue(RevenueCommand::Claim { pool, token }) => emit(&revenue::claim(&s, pool, token.as_deref()).await?, json),
+            Op::Payees(PayeesCommand::Set { pool, token, payees, clear: _ }) => {
+                emit(&payees::set(&s, pool, token.as_deref(), &payees).await?, json)
+            }
+            Op::Status { pool } => emit(&super::status::status(&s, pool).await?, json),
+        }
+    })
+}

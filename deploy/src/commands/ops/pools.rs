@@ -1,0 +1,471 @@
+//! `rigshare pool ...`: create a pool (a share token and its splitter, from the code `up`
+//! already activated, so no data fee), add a splitter for another payout asset, put deeds in a
+//! pool, and move shares. Each step is recorded in the deployments file as soon as it is mined,
+//! and a `pool create` cut short resumes where it stopped when re-run with the same name.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Context, Result};
+use ethers::{prelude::*, utils::format_ether};
+use serde::Serialize;
+
+use super::{
+    assets::Asset,
+    session::{self, Session},
+    units, Report,
+};
+use crate::{
+    catalogue::{
+        self, operator_role, revenue_splitter,
+        rig_shares::{self, DeedDepositedFilter, RigShares},
+        Entry, Inputs, SystemConfig, Wire,
+    },
+    chain::{
+        deployments::{PoolRecord, SplitterRecord},
+        sender::{self as tx, Sent},
+        stylus,
+    },
+    pipeline::workspace::Workspace,
+};
+
+/// Share tokens have 18 decimals (RigShares).
+pub const SHARE_DECIMALS: u8 = rig_shares::DECIMALS;
+
+/// `rigshare pool create`'s input.
+#[derive(Debug, Clone)]
+pub struct NewPool {
+    pub name: String,
+    pub symbol: String,
+    /// Whole shares minted to the signer.
+    pub supply: String,
+    /// Payout asset of the pool's splitter (zero = ETH).
+    pub asset: Address,
+    /// Streaming window of the splitter, in seconds (0 = instant).
+    pub stream_seconds: u64,
+}
+
+/// One step a command sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub step: String,
+    #[serde(flatten)]
+    pub sent: Sent,
+    /// Activation data fee charged, in wei (0 when the code was already active).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_fee_wei: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Created {
+    pub pool: usize,
+    pub name: String,
+    pub symbol: String,
+    pub shares: String,
+    pub splitter: String,
+    pub asset: Asset,
+    pub supply: String,
+    pub stream_seconds: u64,
+    /// What this run sent; a resumed run lists only what was left.
+    pub steps: Vec<Step>,
+    pub deployments_file: String,
+}
+
+impl Report for Created {
+    fn text(&self) -> String {
+        let mut out = format!(
+            "pool {} \"{}\" ({}): shares {} ({} minted), splitter {} paying {}\n",
+            self.pool, self.name, self.symbol, self.shares, self.supply, self.splitter, self.asset.symbol
+        );
+        for s in &self.steps {
+            let fee = s.data_fee_wei.as_deref().map_or(String::new(), |f| format!(", data fee {f} wei"));
+            out += &format!("  {}: tx {} (block {}, gas {}{fee})\n", s.step, s.sent.tx, s.sent.block, s.sent.gas_used);
+        }
+        out += &format!("recorded in {}\n", self.deployments_file);
+        out
+    }
+}
+
+/// `target/rigshare/<package>.code` of `entry`, building the contracts first when it is missing.
+pub fn stored_code(ws: &Workspace, s: &Session, entry: &Entry) -> Result<Vec<u8>> {
+    let path = ws.out_dir().join(format!("{}.code", entry.contract.package));
+    if !path.exists() {
+        s.progress(format!("{} is missing: building the contracts first (a few minutes)", path.display()));
+        tokio::task::block_in_place(|| crate::commands::build_as_step(ws))?;
+    }
+    std::fs::read(&path).with_context(|| format!("reading {} (run `rigshare build`)", path.display()))
+}
+
+/// Deploys `entry` with the constructor inputs of `system` and the addresses in `deployed`
+/// (the catalogue orders them) through the crash-safe sender as step `step`; with the code
+/// already activated there is no data fee.
+pub async fn deploy(
+    ws: &Workspace,
+    s: &Session,
+    entry: &Entry,
+    step: &str,
+    system: &SystemConfig,
+    deployed: &BTreeMap<String, Address>,
+) -> Result<(Address, Step)> {
+    let me = s.signer()?;
+    let code = stored_code(ws, s, entry)?;
+    let args = entry.constructor_args(&Inputs { signer: me, deployed, system })?;
+    let what = format!("deploying {}", entry.name());
+    s.progress(&what);
+    let (done, fee) = stylus::deploy(&s.sender, &what, step, &code, &args).await?;
+    if fee.is_zero() {
+        s.progress(format!("{} at {:?} (block {}); its code was already activated, no data fee", entry.name(), done.address, done.block));
+    } else {
+        s.progress(format!("{} at {:?} (block {}), activation data fee {} ETH", entry.name(), done.address, done.block, format_ether(fee)));
+    }
+    let sent = Sent { tx: format!("{:?}", done.tx), block: done.block, gas_used: done.gas_used };
+    Ok((done.address, Step { step: what, sent, data_fee_wei: Some(fee.to_string()) }))
+}
+
+/// The catalogue's inputs for a pool's contracts: name, symbol and supply of its share token,
+/// asset and window of its splitter.
+fn pool_config(name: &str, symbol: &str, supply: U256, asset: Address, stream_seconds: u64) -> SystemConfig {
+    SystemConfig {
+        pool_name: name.to_owned(),
+        pool_symbol: symbol.to_owned(),
+        pool_supply: supply,
+        payout_asset: asset,
+        stream_seconds,
+        ..SystemConfig::default()
+    }
+}
+
+/// The addresses a pool's constructors take: the system's RigDeed, and the pool's share token
+/// once it exists.
+fn pool_addresses(s: &Session, shares: Option<Address>) -> Result<BTreeMap<String, Address>> {
+    let mut deployed = BTreeMap::new();
+    deployed.insert(catalogue::rig_deed::NAME.to_owned(), s.contract(catalogue::rig_deed::NAME)?);
+    if let Some(shares) = shares {
+        deployed.insert(rig_shares::NAME.to_owned(), shares);
+    }
+    Ok(deployed)
+}
+
+/// `rigshare pool create`: the share token and its splitter from the catalogue's entries, then
+/// the pool's part of the catalogue's wiring (the splitter hooked to the token, the signer its
+/// operator). Every transaction is a step of the crash-safe sender named after the pool, and
+/// each deployment is recorded as soon as it is mined, so a re-run with the same name resumes.
+pub async fn create(ws: &Workspace, s: &Session, p: NewPool) -> Result<Created> {
+    let me = s.signer()?;
+    let supply = units::parse_units(&p.supply, SHARE_DECIMALS).context("--supply")?;
+    anyhow::ensure!(!supply.is_zero(), "--supply must be more than 0 shares");
+    let asset = Asset::read(&s.client, p.asset).await?;
+    let config = pool_config(&p.name, &p.symbol, supply, p.asset, p.stream_seconds);
+    let mut pools = s.pools();
+    let mut steps = Vec::new();
+    let step = |contract: &str| format!("pool create {:?} ({}): deploy {contract}", p.name, p.symbol);
+
+    let existing = pools.iter().position(|x| x.name == p.name && x.symbol == p.symbol);
+    let index = match existing {
+        Some(i) if i == 0 || complete(s, &pools[i], me).await? => {
+            bail!("pool {i} is already \"{}\" ({}) at {}; pick another name or symbol", p.name, p.symbol, pools[i].shares)
+        }
+        Some(i) => {
+            s.progress(format!("resuming the creation of pool {i} \"{}\" at {}", p.name, pools[i].shares));
+            i
+        }
+        None => {
+            let deployed = pool_addresses(s, None)?;
+            let (shares, done) = deploy(ws, s, &rig_shares::ENTRY, &step(rig_shares::NAME), &config, &deployed).await?;
+            pools.push(PoolRecord {
+                name: p.name.clone(),
+                symbol: p.symbol.clone(),
+                shares: format!("{shares:?}"),
+                created_tx: done.sent.tx.clone(),
+                created_block: done.sent.block,
+                ..PoolRecord::default()
+            });
+            steps.push(done);
+            s.save_pools(pools.clone())?;
+            pools.len() - 1
+        }
+    };
+    let shares: Address = pools[index].shares.parse().context("pool address in the deployments file")?;
+
+    let splitter = match pools[index].splitters.first() {
+        Some(sp) => sp.address.parse().context("splitter address in the deployments file")?,
+        None => {
+            let deployed = pool_addresses(s, Some(shares))?;
+            let (splitter, done) = deploy(ws, s, &revenue_splitter::ENTRY, &step(revenue_splitter::NAME), &config, &deployed).await?;
+            pools[index].splitters.push(SplitterRecord { asset: asset.key(), address: format!("{splitter:?}"), tx: Some(done.sent.tx.clone()) });
+            steps.push(done);
+            s.save_pools(pools.clone())?;
+            splitter
+        }
+    };
+
+    let mut addresses = pool_addresses(s, Some(shares))?;
+    addresses.insert(revenue_splitter::NAME.to_owned(), splitter);
+    let wire = Wire { client: &s.client, addresses: &addresses, signer: me, system: &config };
+    for entry in [&rig_shares::ENTRY, &revenue_splitter::ENTRY] {
+        for w in entry.wiring.iter().filter(|w| (w.applies)(&config)) {
+            if let Some(call) = (w.pending)(&wire).await? {
+                let what = format!("wiring {}", w.name);
+                s.progress(&what);
+                let receipt = s.send(&what, call).await?;
+                steps.push(Step { step: what, sent: Sent::from(&receipt), data_fee_wei: None });
+            }
+        }
+    }
+    let supply_now = RigShares::new(shares, s.client.clone()).total_supply().call().await?;
+    Ok(Created {
+        pool: index,
+        name: p.name,
+        symbol: p.symbol,
+        shares: format!("{shares:?}"),
+        splitter: format!("{splitter:?}"),
+        asset,
+        supply: units::format_units(supply_now, SHARE_DECIMALS),
+        stream_seconds: p.stream_seconds,
+        steps,
+        deployments_file: s.file(),
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SplitterAdded {
+    pub pool: usize,
+    pub splitter: String,
+    pub asset: Asset,
+    pub stream_seconds: u64,
+    pub steps: Vec<Step>,
+    pub deployments_file: String,
+}
+
+impl Report for SplitterAdded {
+    fn text(&self) -> String {
+        let mut out = format!("pool {} now also pays {} through splitter {}\n", self.pool, self.asset.symbol, self.splitter);
+        for s in &self.steps {
+            out += &format!("  {}: tx {} (block {}, gas {})\n", s.step, s.sent.tx, s.sent.block, s.sent.gas_used);
+        }
+        out += &format!("recorded in {}\n", self.deployments_file);
+        out
+    }
+}
+
+/// `rigshare pool add-splitter`: a splitter paying another asset on an existing pool (one per
+/// asset; RigShares takes at most 4), deployed from the activated code, recorded, adopted.
+/// Re-run after an interruption, it adopts the splitter it recorded instead of deploying another.
+pub async fn add_splitter(ws: &Workspace, s: &Session, pool: usize, asset: Address, stream_seconds: u64) -> Result<SplitterAdded> {
+    s.signer()?;
+    let (_, shares) = s.pool(pool)?;
+    let asset = Asset::read(&s.client, asset).await?;
+    let mut pools = s.pools();
+    let recorded = pools[pool].splitters.iter().find(|r| r.asset.eq_ignore_ascii_case(&asset.key())).cloned();
+    let token = RigShares::new(shares, s.client.clone());
+    let what = "wiring RigShares.addRevenueSplitter";
+    let done = |splitter: Address, steps| SplitterAdded {
+        pool,
+        splitter: format!("{splitter:?}"),
+        asset: asset.clone(),
+        stream_seconds,
+        steps,
+        deployments_file: s.file(),
+    };
+    // An adoption a killed run sent: report it rather than refuse the asset as taken.
+    if let Some(r) = &recorded {
+        let splitter: Address = r.address.parse().context("splitter address in the deployments file")?;
+        if let Some(receipt) = s.earlier(what, &token.add_revenue_splitter(splitter)).await? {
+            return Ok(done(splitter, vec![Step { step: what.into(), sent: Sent::from(&receipt), data_fee_wei: None }]));
+        }
+    }
+    let adopted = super::assets::splitters(&s.client, shares).await?;
+    if let Some(sp) = adopted.iter().find(|sp| sp.asset.token == asset.token) {
+        bail!("pool {pool} already has a splitter paying {} at {:?}; nothing was sent", asset.symbol, sp.address);
+    }
+    let mut steps = Vec::new();
+    let splitter: Address = match recorded {
+        Some(r) => {
+            s.progress(format!("adopting the {} splitter {} recorded by an earlier run", asset.symbol, r.address));
+            r.address.parse().context("splitter address in the deployments file")?
+        }
+        None => {
+            let config = pool_config("", "", U256::zero(), asset.token.unwrap_or_default(), stream_seconds);
+            let step = format!("pool {pool} add-splitter {}: deploy {}", asset.key(), revenue_splitter::NAME);
+            let deployed = pool_addresses(s, Some(shares))?;
+            let (splitter, done) = deploy(ws, s, &revenue_splitter::ENTRY, &step, &config, &deployed).await?;
+            pools[pool].splitters.push(SplitterRecord { asset: asset.key(), address: format!("{splitter:?}"), tx: Some(done.sent.tx.clone()) });
+            steps.push(done);
+            s.save_pools(pools)?;
+            splitter
+        }
+    };
+    s.progress(what);
+    let receipt = s.send(what, token.add_revenue_splitter(splitter)).await?;
+    steps.push(Step { step: what.into(), sent: Sent::from(&receipt), data_fee_wei: None });
+    Ok(done(splitter, steps))
+}
+
+/// Whether a recorded pool has its splitter wired and the signer as its operator.
+async fn complete(s: &Session, pool: &PoolRecord, me: Address) -> Result<bool> {
+    let Some(splitter) = pool.splitters.first() else { return Ok(false) };
+    let Ok(shares) = pool.shares.parse::<Address>() else { return Ok(false) };
+    let token = RigShares::new(shares, s.client.clone());
+    let wired = token.revenue_splitter().call().await.ok().map(|a| format!("{a:?}")) == Some(splitter.address.to_lowercase());
+    Ok(wired && token.has_role(operator_role(), me).call().await.unwrap_or(false))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeedsDeposited {
+    pub pool: usize,
+    pub shares: String,
+    pub deposited: Vec<DeedStep>,
+    /// The pool's backing afterwards: summed hashrate (GH/s) and power (W) of its non-retired rigs.
+    pub backing_hashrate_ghs: String,
+    pub backing_power_watts: String,
+    pub backing_rigs: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeedStep {
+    pub deed_id: u64,
+    /// "safeTransferFrom", or "adoptDeed" for a deed the pool already owned.
+    pub how: String,
+    #[serde(flatten)]
+    pub sent: Sent,
+}
+
+impl Report for DeedsDeposited {
+    fn text(&self) -> String {
+        let mut out = String::new();
+        for d in &self.deposited {
+            out += &format!("deed {} into pool {} by {} (tx {})\n", d.deed_id, self.pool, d.how, d.sent.tx);
+        }
+        out += &format!(
+            "pool {} backing: {} TH/s, {} W from {} rig(s)\n",
+            self.pool,
+            units::format_units(units::dec(&self.backing_hashrate_ghs), 3),
+            self.backing_power_watts,
+            self.backing_rigs
+        );
+        out
+    }
+}
+
+/// `rigshare pool deposit-deed`: every id is checked before anything is sent.
+pub async fn deposit_deeds(s: &Session, pool: usize, ids: &[u64]) -> Result<DeedsDeposited> {
+    let me = s.signer()?;
+    anyhow::ensure!(!ids.is_empty(), "name at least one deed id");
+    let (_, shares) = s.pool(pool)?;
+    let deed = session::deed_contract(s)?;
+    let token = RigShares::new(shares, s.client.clone());
+
+    // Deposits a killed run sent for these ids count as done (the checks below would refuse them).
+    let mut earlier = BTreeMap::new();
+    for &id in ids {
+        let what = format!("depositing deed {id} into pool {pool}");
+        for (adopt, call) in [(false, deed.safe_transfer_from(me, shares, id.into())), (true, token.adopt_deed(id.into()))] {
+            if let Some(receipt) = s.earlier(&what, &call).await? {
+                earlier.insert(id, (adopt, receipt));
+            }
+        }
+    }
+    let listed = token.deed_ids().call().await.context("reading the pool's deedIds()")?;
+
+    let mut plan = Vec::new();
+    for &id in ids.iter().filter(|id| !earlier.contains_key(id)) {
+        let owner = deed.owner_of(id.into()).call().await.map_err(|e| match e.as_revert() {
+            Some(data) => anyhow::anyhow!("deed {id}: {}", s.sender.decoder().describe(data)),
+            None => anyhow::anyhow!("reading the owner of deed {id}: {e}"),
+        })?;
+        let adopt = if owner == shares {
+            if listed.contains(&id.into()) {
+                bail!("deed {id} is already in pool {pool}; nothing was sent");
+            }
+            true
+        } else if owner != me {
+            bail!("deed {id} belongs to {owner:?}, not the signer {me:?}: sign with the owner's key; nothing was sent");
+        } else {
+            false
+        };
+        plan.push((id, adopt));
+    }
+
+    let mut deposited = Vec::new();
+    let mut sent = Vec::new();
+    for (id, adopt) in plan {
+        let what = format!("depositing deed {id} into pool {pool}");
+        s.progress(&what);
+        let receipt = if adopt {
+            s.send(&what, token.adopt_deed(id.into())).await?
+        } else {
+            s.send(&what, deed.safe_transfer_from(me, shares, id.into())).await?
+        };
+        sent.push((id, adopt, receipt));
+    }
+    let mut all: Vec<_> = earlier.into_iter().map(|(id, (adopt, receipt))| (id, adopt, receipt)).chain(sent).collect();
+    all.sort_by_key(|(id, ..)| ids.iter().position(|x| x == id));
+    for (id, adopt, receipt) in all {
+        let what = format!("depositing deed {id} into pool {pool}");
+        let event: DeedDepositedFilter =
+            tx::event(&receipt, shares).with_context(|| format!("{what}: no DeedDeposited event"))?;
+        anyhow::ensure!(event.token_id == id.into(), "{what}: the pool reported deed {}", event.token_id);
+        let how = if adopt { "adoptDeed" } else { "safeTransferFrom" };
+        deposited.push(DeedStep { deed_id: id, how: how.into(), sent: Sent::from(&receipt) });
+    }
+    let (hashrate, power, rigs) = token.backing().call().await.context("reading the pool's backing()")?;
+    Ok(DeedsDeposited {
+        pool,
+        shares: format!("{shares:?}"),
+        deposited,
+        backing_hashrate_ghs: hashrate.to_string(),
+        backing_power_watts: power.to_string(),
+        backing_rigs: rigs.as_u64(),
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Transferred {
+    pub pool: usize,
+    pub from: String,
+    pub to: String,
+    /// Whole shares.
+    pub amount: String,
+    /// Base units (18 decimals).
+    pub amount_raw: String,
+    #[serde(flatten)]
+    pub sent: Sent,
+}
+
+impl Report for Transferred {
+    fn text(&self) -> String {
+        format!("{} shares of pool {} from {} to {} (tx {})\n", self.amount, self.pool, self.from, self.to, self.sent.tx)
+    }
+}
+
+/// `rigshare pool transfer`: moves shares; the splitters keep revenue earned so far with the sender.
+pub async fn transfer(s: &Session, pool: usize, to: Address, amount: &str) -> Result<Transferred> {
+    let me = s.signer()?;
+    let (record, shares) = s.pool(pool)?;
+    let value = units::parse_units(amount, SHARE_DECIMALS).context("--amount")?;
+    let token = RigShares::new(shares, s.client.clone());
+    let what = format!("transferring {amount} {} to {to:?}", record.symbol);
+    let call = token.transfer(to, value);
+    let receipt = match s.earlier(&what, &call).await? {
+        Some(receipt) => receipt,
+        None => {
+            let have = token.balance_of(me).call().await?;
+            if have < value {
+                bail!(
+                    "insufficient shares: {me:?} holds {} {} of pool {pool}, the transfer is {amount}; nothing was sent",
+                    units::format_units(have, SHARE_DECIMALS),
+                    record.symbol
+                );
+            }
+            s.progress(&what);
+            s.send(&what, call).await?
+        }
+    };
+    Ok(Transferred {
+        pool,
+        from: format!("{me:?}"),
+        to: format!("{to:?}"),
+        amount: units::format_units(value, SHARE_DECIMALS),
+        amount_raw: value.to_string(),
+        sent: Sent::from(&receipt),
+    })
+}

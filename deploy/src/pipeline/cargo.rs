@@ -1,0 +1,222 @@
+//! Step 1: build every contract to wasm32, reproducibly, with one Cargo invocation.
+//!
+//! The release profile (workspace `Cargo.toml`: opt-level "z", LTO, one codegen unit, panic
+//! abort, strip) does most of the work; the nightly flags below do the rest.
+
+use std::{
+    collections::BTreeMap,
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::Stdio,
+};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use super::workspace::{cargo, Contract, Workspace};
+
+/// The only target Stylus runs.
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Compiler flags for every contract (and, through build-std, for std itself). The two
+/// `--remap-path-prefix` flags are added by [`rustflags`], since they name this machine's paths.
+pub const WASM_RUSTFLAGS: &[&str] = &[
+    // rustc >= 1.82 emits reference-types by default and Nitro rejects any module that uses
+    // them at activation. bulk-memory gives `memory.copy`/`memory.fill`, which Nitro accepts,
+    // instead of byte loops.
+    "-C",
+    "target-feature=-reference-types,+bulk-memory",
+    // A panic aborts on the spot: no unwinding machinery and no panic formatting in the
+    // module. With `-Z build-std` (see CARGO_ARGS) this takes a contract from ~99% to ~55% of
+    // the 24 KiB limit (reference/toolchain.md); this nightly replaced the old
+    // `panic_immediate_abort` std feature with this panic strategy.
+    "-Zunstable-options",
+    "-Cpanic=immediate-abort",
+    // No file:line:column strings for panics and `#[track_caller]`.
+    "-Zlocation-detail=none",
+    // `{:?}` prints nothing, so the Debug impls and their strings are dropped.
+    "-Zfmt-debug=none",
+];
+
+/// The one `cargo` command line; `-p <package>` for each contract is appended.
+pub const CARGO_ARGS: &[&str] = &[
+    "build",
+    "--release",
+    "--target",
+    WASM_TARGET,
+    // The cdylib is the contract; the main.rs bins only print the ABI (`rigshare abi`).
+    "--lib",
+    // Rebuild std with the flags above: the prebuilt std carries unwinding and
+    // reference-types. Needs the pinned nightly's rust-src.
+    "-Z",
+    "build-std=std,panic_abort",
+    // Same dependency versions as the committed lock file, or fail.
+    "--locked",
+    // Artifacts as JSON on stdout (so the .wasm paths come from Cargo), diagnostics on stderr.
+    "--message-format=json-render-diagnostics",
+];
+
+/// [`WASM_RUSTFLAGS`] plus the remaps that keep the bytes independent of where the workspace
+/// and the Cargo home are. The workspace root comes first so that a Cargo home inside the
+/// workspace is still mapped to `/cargo` (rustc applies the last matching remap).
+pub fn rustflags(ws: &Workspace) -> Vec<String> {
+    let mut flags: Vec<String> = WASM_RUSTFLAGS.iter().map(|f| (*f).to_owned()).collect();
+    flags.push(format!(
+        "--remap-path-prefix={}=/rigshare",
+        ws.root.display()
+    ));
+    flags.push(format!(
+        "--remap-path-prefix={}=/cargo",
+        ws.cargo_home.display()
+    ));
+    flags
+}
+
+/// A contract's freshly built module.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub contract: Contract,
+    /// `target/wasm32-unknown-unknown/release/<lib>.wasm`.
+    pub wasm_path: PathBuf,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    reason: String,
+    #[serde(default)]
+    target: Option<Target>,
+    #[serde(default)]
+    filenames: Vec<PathBuf>,
+}
+
+#[derive(Deserialize)]
+struct Target {
+    name: String,
+}
+
+/// Builds `contracts` with one Cargo invocation and returns the modules in that order. Cargo's
+/// progress and diagnostics go to stderr, and a line every [`HEARTBEAT`] says the build is still
+/// going (one crate's optimisation can take minutes without a word from Cargo).
+pub fn build_contracts(ws: &Workspace, contracts: &[Contract]) -> Result<Vec<Built>> {
+    super::toolchain::ensure(ws)?;
+    let mut cmd = cargo();
+    cmd.current_dir(&ws.root).args(CARGO_ARGS);
+    for c in contracts {
+        cmd.args(["-p", c.package]);
+    }
+    // CARGO_ENCODED_RUSTFLAGS (0x1f-separated) is RUSTFLAGS that survives spaces in the
+    // remapped paths, and it overrides every other source of flags, so nothing from the
+    // environment or a config file leaks into the bytes.
+    cmd.env("CARGO_ENCODED_RUSTFLAGS", rustflags(ws).join("\x1f"))
+        .env_remove("RUSTFLAGS")
+        .env("CARGO_TARGET_DIR", &ws.target_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+
+    let mut child = cmd.spawn().context("starting cargo build")?;
+    let _heartbeat = Heartbeat::start("[build 1/4] still compiling the contracts");
+    let stdout = child.stdout.take().context("cargo build stdout")?;
+    let mut wasm_of: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.context("reading cargo build output")?;
+        let Ok(msg) = serde_json::from_str::<Message>(&line) else {
+            continue;
+        };
+        if msg.reason != "compiler-artifact" {
+            continue;
+        }
+        let Some(target) = msg.target else { continue };
+        if let Some(wasm) = msg.filenames.into_iter().find(|f| has_extension(f, "wasm")) {
+            wasm_of.insert(target.name, wasm);
+        }
+    }
+    let status = child.wait().context("waiting for cargo build")?;
+    if !status.success() {
+        bail!("cargo build for {WASM_TARGET} failed ({status})");
+    }
+
+    contracts
+        .iter()
+        .map(|&contract| {
+            let wasm_path = wasm_of.remove(&contract.lib_name()).with_context(|| {
+                format!("cargo build reported no .wasm for {}", contract.package)
+            })?;
+            Ok(Built {
+                contract,
+                wasm_path,
+            })
+        })
+        .collect()
+}
+
+/// How often a long build says it is still working.
+pub const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Prints `what` with the elapsed time every [`HEARTBEAT`] until dropped.
+pub struct Heartbeat {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+}
+
+impl Heartbeat {
+    pub fn start(what: &'static str) -> Self {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let started = std::time::Instant::now();
+        std::thread::spawn(move || {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(HEARTBEAT) {
+                eprintln!("rigshare: {what} ({}s)", started.elapsed().as_secs());
+            }
+        });
+        Self { stop: Some(stop) }
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+    }
+}
+
+/// The command line, for progress messages.
+pub fn describe_command(contracts: &[Contract]) -> String {
+    let mut line = format!("cargo {}", CARGO_ARGS.join(" "));
+    for c in contracts {
+        line.push_str(" -p ");
+        line.push_str(c.package);
+    }
+    line
+}
+
+fn has_extension(path: &Path, ext: &str) -> bool {
+    path.extension().is_some_and(|e| e == ext)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remaps_follow_the_fixed_flags() {
+        let ws = Workspace {
+            root: "/home/dev/rigshare".into(),
+            target_dir: "/home/dev/rigshare/target".into(),
+            cargo_home: "/home/dev/.cargo".into(),
+        };
+        let flags = rustflags(&ws);
+        assert_eq!(&flags[..WASM_RUSTFLAGS.len()], WASM_RUSTFLAGS);
+        assert_eq!(
+            &flags[WASM_RUSTFLAGS.len()..],
+            [
+                "--remap-path-prefix=/home/dev/rigshare=/rigshare",
+                "--remap-path-prefix=/home/dev/.cargo=/cargo"
+            ]
+        );
+    }
+
+    #[test]
+    fn one_invocation_names_every_contract() {
+        let contracts = ["rig-deed", "rig-shares", "revenue-splitter", "demo-token"].map(|package| Contract { package, name: "X" });
+        let line = describe_command(&contracts);
+        assert!(line.starts_with("cargo build --release --target wasm32-unknown-unknown --lib -Z build-std=std,panic_abort"));
+        assert!(line.ends_with("-p rig-deed -p rig-shares -p revenue-splitter -p demo-token"));
+    }
+}

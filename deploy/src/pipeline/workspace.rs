@@ -1,0 +1,110 @@
+//! Where things are: the workspace root, its target dir, and a contract crate's names.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+/// One deployable contract crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Contract {
+    /// The Cargo package (`cargo -p`), also the file stem under `target/rigshare/`.
+    pub package: &'static str,
+    /// The `#[entrypoint]` struct, also the file stem under `abi/`.
+    pub name: &'static str,
+}
+
+impl Contract {
+    /// The crate name in Rust (and the stem of the built `.wasm`).
+    pub fn lib_name(&self) -> String {
+        self.package.replace('-', "_")
+    }
+
+    /// The crate's directory, relative to the workspace root.
+    pub fn dir(&self) -> PathBuf {
+        Path::new("contracts").join(self.package)
+    }
+}
+
+/// The workspace as Cargo sees it.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// Absolute path of the workspace root.
+    pub root: PathBuf,
+    /// Cargo's target dir (honours `CARGO_TARGET_DIR`).
+    pub target_dir: PathBuf,
+    /// The Cargo home (`CARGO_HOME`, else `~/.cargo`), remapped out of the wasm.
+    pub cargo_home: PathBuf,
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    workspace_root: PathBuf,
+    target_directory: PathBuf,
+}
+
+impl Workspace {
+    /// Asks Cargo (`cargo metadata`) about the workspace around the current directory.
+    pub fn locate() -> Result<Self> {
+        Self::locate_from(Path::new("."))
+    }
+
+    /// Asks Cargo about the workspace around `dir`.
+    pub fn locate_from(dir: &Path) -> Result<Self> {
+        let out = cargo()
+            .current_dir(dir)
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--offline",
+            ])
+            .output()
+            .context("running cargo metadata")?;
+        if !out.status.success() {
+            bail!(
+                "cargo metadata failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        let meta: Metadata =
+            serde_json::from_slice(&out.stdout).context("reading cargo metadata")?;
+        Ok(Self {
+            root: meta.workspace_root,
+            target_dir: meta.target_directory,
+            cargo_home: cargo_home()?,
+        })
+    }
+
+    /// The workspace this crate belongs to (for tests).
+    pub fn of_this_crate() -> Result<Self> {
+        Self::locate_from(Path::new(env!("CARGO_MANIFEST_DIR")))
+    }
+
+    /// Where `rigshare build` leaves `<package>.wasm` and `<package>.code`.
+    pub fn out_dir(&self) -> PathBuf {
+        self.target_dir.join("rigshare")
+    }
+
+    /// The generated ABI directory.
+    pub fn abi_dir(&self) -> PathBuf {
+        self.root.join("abi")
+    }
+}
+
+/// The `cargo` that runs us (Cargo sets `CARGO`), else the one on the PATH.
+pub fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+fn cargo_home() -> Result<PathBuf> {
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        return Ok(PathBuf::from(home));
+    }
+    let home = std::env::var_os("HOME").context("neither CARGO_HOME nor HOME is set")?;
+    Ok(PathBuf::from(home).join(".cargo"))
+}
