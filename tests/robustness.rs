@@ -368,12 +368,12 @@ fn check(system: &mut System, input: &Input, tally: &mut Tally) -> Result<(), Te
     // A failed transaction: its gas is paid and its nonce used, nothing else.
     prop_assert!(receipt.logs.is_empty(), "a failed transaction kept logs");
     let fee = U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price);
-    let coinbase = chain.engine.config().coinbase;
+    let network_fee_account = chain.engine.config().network_fee_account;
     let mut expected = before.clone();
     let sender = expected.accounts.get_mut(&from).expect("the sender exists");
     sender.nonce += 1;
     sender.balance -= fee;
-    expected.accounts.entry(coinbase).or_default().balance += fee;
+    expected.accounts.entry(network_fee_account).or_default().balance += fee;
     prop_assert_eq!(&after.storage, &expected.storage, "a failed transaction changed storage");
     prop_assert_eq!(&after.programs, &expected.programs, "a failed transaction changed programs");
     prop_assert_eq!(after, expected, "a failed transaction changed accounts beyond its gas");

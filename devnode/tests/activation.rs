@@ -1,5 +1,6 @@
-//! ArbWasm.activateProgram refuses modules Nitro would not activate, with a reason, and code
-//! that is not Stylus at all with ProgramNotWasm().
+//! ArbWasm.activateProgram refuses modules Nitro would not activate, with a reason and all the
+//! call's gas burned (programs.go `ErrProgramActivation`, precompile.go burns out on it); no
+//! code at all is ProgramNotWasm(), and EVM bytecode a plain error (ArbOS < 60).
 
 mod common;
 
@@ -7,18 +8,22 @@ use alloy_primitives::Bytes;
 use alloy_sol_types::SolError;
 use common::*;
 use devnode::engine::{
-    exec::Outcome,
+    exec::{Failure, Outcome},
     precompiles::ArbWasm,
-    testing::{revert_reason, Bench},
+    testing::Bench,
 };
 
-/// Installs `wasm` and activates it, expecting a revert; returns the Error(string) reason.
+/// Installs `wasm` and activates it, expecting Nitro's activation failure: no revert data,
+/// every gas unit of the call consumed. Returns the reason the node reports.
 fn rejected(wasm: &[u8]) -> String {
     let mut bench = Bench::new();
     bench.install(A, wasm);
     let result = bench.activate(A);
-    assert_eq!(result.outcome, Outcome::Revert, "{result:?}");
-    let reason = revert_reason(&result.output).expect("an Error(string) reason");
+    let Outcome::Failure(Failure::Activation(reason)) = result.outcome else {
+        panic!("expected an activation failure: {result:?}");
+    };
+    assert_eq!(result.gas_left, 0, "a failed activation burns all its gas");
+    assert!(result.output.is_empty());
     assert!(bench.evm.state.program(&alloy_primitives::keccak256(bench.evm.state.code(&A))).is_none());
     reason
 }
@@ -105,16 +110,18 @@ fn growable_memory_without_pay_for_memory_grow_is_rejected() {
     assert!(reason.contains("pay_for_memory_grow"), "{reason}");
 }
 
-/// EVM bytecode, or no code at all, is not a Stylus program: ProgramNotWasm().
+/// No code at all is ProgramNotWasm(); EVM bytecode is programs.go's plain error "specified
+/// bytecode is not a Stylus program" before ArbOS 60: a revert without data that keeps the gas
+/// left (precompile.go, ArbOS >= 11).
 #[test]
-fn code_that_is_not_stylus_is_program_not_wasm() {
+fn code_that_is_not_stylus_is_refused() {
     let mut bench = Bench::new();
     bench.evm.state.set_code(A, Bytes::from_static(&[0x60, 0x00, 0x60, 0x00, 0xf3]));
     bench.evm.state.end_tx();
     let result = bench.activate(A);
     assert_eq!(result.outcome, Outcome::Revert);
-    assert_eq!(result.output.as_ref(), ArbWasm::ProgramNotWasm {}.abi_encode().as_slice());
-    assert!(ArbWasm::ProgramNotWasm::abi_decode(&result.output, true).is_ok());
+    assert!(result.output.is_empty());
+    assert!(result.gas_left > 0);
 
     let empty = bench.activate(B);
     assert_eq!(empty.outcome, Outcome::Revert);

@@ -277,15 +277,19 @@ fn mutate(bytes: &mut Vec<u8>, mutations: &[Mutation]) {
 
 // ----- checks shared by the code properties -----
 
-/// Activates whatever is at [`AT`]; activation must succeed or revert, nothing else.
+/// Activates whatever is at [`AT`]; activation must succeed, revert, or fail as Nitro's
+/// activation failure does (all gas burned), nothing else.
 fn activate(bench: &mut Bench) -> Result<bool, TestCaseError> {
     let before = bench.evm.state.snapshot();
     let activation = bench.activate(AT);
     prop_assert!(
-        matches!(activation.outcome, Outcome::Success | Outcome::Revert),
-        "activation neither succeeded nor reverted: {:?}",
+        matches!(activation.outcome, Outcome::Success | Outcome::Revert | Outcome::Failure(Failure::Activation(_))),
+        "activation neither succeeded, reverted nor failed activation: {:?}",
         activation.outcome
     );
+    if matches!(activation.outcome, Outcome::Failure(_)) {
+        prop_assert_eq!(activation.gas_left, 0, "a failed activation keeps no gas");
+    }
     let ok = activation.is_success();
     if !ok {
         prop_assert_eq!(bench.evm.state.snapshot(), before, "a failed activation changed state");

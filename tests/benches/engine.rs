@@ -215,11 +215,11 @@ fn activation(package: &'static str, reps: usize) -> Activation {
         std::hint::black_box(code::decode_stylus_code(&stored, code::MAX_WASM_SIZE).unwrap());
         decompress.push(started.elapsed());
         let started = Instant::now();
-        std::hint::black_box(validate::activate_check(&wasm).expect("valid"));
+        let info = std::hint::black_box(validate::activate_check(&wasm).expect("valid"));
         check.push(started.elapsed());
         let runtime = Runtime::new();
         let started = Instant::now();
-        std::hint::black_box(runtime.compile(code_hash, &wasm).expect("compiles"));
+        std::hint::black_box(runtime.compile(code_hash, &wasm, &info.frame_words).expect("compiles"));
         compile.push(started.elapsed());
     }
     Activation {

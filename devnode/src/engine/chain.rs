@@ -24,7 +24,10 @@ pub struct ChainConfig {
     pub block_gas_limit: u64,
     /// Arbitrum's minimum L2 base fee; the dev node keeps the base fee there.
     pub base_fee: u128,
+    /// The blocks' coinbase: Arbitrum's batch poster address.
     pub coinbase: Address,
+    /// ArbOS's network fee account, which receives the gas fees and activation data fees.
+    pub network_fee_account: Address,
     pub genesis_timestamp: u64,
 }
 
@@ -35,8 +38,13 @@ impl Default for ChainConfig {
             chain_id: 412_346,
             block_gas_limit: 1 << 50,
             base_fee: 100_000_000,
-            // ArbOS's network fee account.
+            // l1pricing.BatchPosterAddress, the coinbase of sequenced Arbitrum blocks.
             coinbase: alloy_primitives::address!("A4b000000000000000000073657175656e636572"),
+            // arbosstate.go makes the chain's initial owner its network fee account, and no
+            // infra fee account is set, so tx_processor.go's EndTxHook credits it the whole L2
+            // fee. Chain 412346 at :8547 is nitro-testnode's L2, whose owner is its `l2owner`
+            // (not the funded dev account 0x3f1E...; `nitro --dev` alone would use that one).
+            network_fee_account: alloy_primitives::address!("5E1497dD1f08C87b2d8FE23e9AAB6c1De833D927"),
             genesis_timestamp: 1_700_000_000,
         }
     }
@@ -275,6 +283,7 @@ impl Engine {
             l1_number: number,
             timestamp,
             coinbase: self.config.coinbase,
+            network_fee_account: self.config.network_fee_account,
             basefee: U256::from(self.config.base_fee),
             gas_limit: self.config.block_gas_limit,
             chain_id: self.config.chain_id,
@@ -493,7 +502,7 @@ impl Engine {
         }
         let refund = U256::from(gas_limit - gas_used) * U256::from(price);
         evm.state.add_balance(sender, refund);
-        evm.state.add_balance(block.coinbase, U256::from(gas_used) * U256::from(price));
+        evm.state.add_balance(block.network_fee_account, U256::from(gas_used) * U256::from(price));
         let logs = evm.state.end_tx();
         self.restore(evm, true);
 

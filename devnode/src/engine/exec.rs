@@ -27,6 +27,10 @@ pub struct BlockEnv {
     pub l1_number: u64,
     pub timestamp: u64,
     pub coinbase: Address,
+    /// ArbOS's network fee account: it receives the L2 gas fees and the activation data fees
+    /// (`arbosState.NetworkFeeAccount`; `tx_processor.go` `EndTxHook`, ArbWasm.go
+    /// `payActivationDataFee`). Not the block's coinbase, which is the batch poster.
+    pub network_fee_account: Address,
     pub basefee: U256,
     pub gas_limit: u64,
     pub chain_id: u64,
@@ -68,6 +72,9 @@ pub enum Failure {
     OutOfGas,
     /// A trap or a host function refusing its input: Nitro's `userFailure`.
     Trap(String),
+    /// ArbWasm.activateProgram refused the module (`programs.ErrProgramActivation`): Nitro
+    /// burns all the call's gas and returns this error, not a revert.
+    Activation(String),
     ProgramNotActivated,
     ProgramExpired,
     EvmNotSupported,
@@ -83,6 +90,7 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::OutOfGas => f.write_str("out of gas"),
             Failure::Trap(reason) => write!(f, "program failure: {reason}"),
+            Failure::Activation(reason) => write!(f, "program activation failed: {reason}"),
             Failure::ProgramNotActivated => f.write_str("ProgramNotActivated"),
             Failure::ProgramExpired => f.write_str("ProgramExpired"),
             Failure::EvmNotSupported => f.write_str(
@@ -195,6 +203,8 @@ impl Evm {
             return CallResult::fail_keep_gas(Failure::WriteProtection, msg.gas);
         }
         let checkpoint = self.state.checkpoint();
+        // The data pricer is ArbOS storage in Nitro, so a failed frame undoes its update too.
+        let data_pricer = self.data_pricer;
         self.state.warm_account(msg.code_address);
         if msg.transfers_value
             && !self.state.transfer(msg.caller, msg.acting, msg.value)
@@ -220,6 +230,7 @@ impl Evm {
 
         if !result.is_success() {
             self.state.revert_to(checkpoint);
+            self.data_pricer = data_pricer;
         }
         result
     }

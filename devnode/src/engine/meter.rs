@@ -8,12 +8,18 @@
 //! call uses independent of the wasm runtime that executes it, and equal to Nitro's for the
 //! same opcode table.
 //!
-//! The rewritten module exports three extra globals, which the host reads and writes:
-//! [`INK_LEFT`] (i64), [`INK_STATUS`] (i32, 1 once out of ink) and a scratch i32. They are the
-//! first globals the module defines, so without imported globals (Stylus programs import only
-//! functions) the ink is global 0: wasmi keeps global 0 of the running instance at hand and
-//! reaches any other through the store, and the ink is read twice and written once per basic
-//! block. The module's own globals move up by three.
+//! Nitro's depth checker (`depth.rs`) is injected too: every function subtracts its
+//! worst-case frame (computed by `validate`) from a stack budget on entry and gives it back
+//! before each `return`, so a call nests exactly as deep as on Nitro (`MaxStackDepth` words)
+//! and ends the same way when it goes deeper (the program stops with all its gas consumed).
+//!
+//! The rewritten module exports four extra globals, which the host reads and writes:
+//! [`INK_LEFT`] (i64), [`INK_STATUS`] (i32, 1 once out of ink), a scratch i32 and
+//! [`STACK_LEFT`] (i32, the depth checker's budget). They are the first globals the module
+//! defines, so without imported globals (Stylus programs import only functions) the ink is
+//! global 0: wasmi keeps global 0 of the running instance at hand and reaches any other
+//! through the store, and the ink is read twice and written once per basic block. The
+//! module's own globals move up by four.
 
 use wasm_encoder::{
     reencode::{self, Reencode},
@@ -27,6 +33,9 @@ use super::pricing;
 pub const INK_LEFT: &str = "stylus_ink_left";
 pub const INK_STATUS: &str = "stylus_ink_status";
 const SCRATCH: &str = "stylus_scratch";
+/// depth.rs `STYLUS_STACK_LEFT`: words of stack the running call may still use; the host sets
+/// it to `MaxStackDepth` before each call and finds it at 0 when the depth check stopped it.
+pub const STACK_LEFT: &str = "stylus_stack_left";
 /// The import Nitro's heap bound calls before `memory.grow`.
 const PAY_FOR_MEMORY_GROW: &str = "pay_for_memory_grow";
 
@@ -53,7 +62,7 @@ struct Reencoder {
 }
 
 /// The meter's globals, from the first index after the imported ones.
-const METER_GLOBALS: u32 = 3;
+const METER_GLOBALS: u32 = 4;
 
 impl Reencode for Reencoder {
     type Error = std::convert::Infallible;
@@ -79,8 +88,10 @@ fn section_rank(id: u8) -> u8 {
     }
 }
 
-/// Rewrites a validated Stylus module with Nitro's static and dynamic ink meters.
-pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
+/// Rewrites a validated Stylus module with Nitro's static and dynamic ink meters and its depth
+/// checker. `frames` holds each defined function's frame in words, in order
+/// (`validate::ModuleInfo::frame_words`).
+pub fn instrument(wasm: &[u8], frames: &[u32]) -> Result<Vec<u8>, MeterError> {
     let mut re = Reencoder { imported_globals: 0 };
     let mut out = Module::new();
     let mut types: Vec<(usize, usize)> = Vec::new();
@@ -104,6 +115,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
         section.global(mutable(ValType::I64), &ConstExpr::i64_const(0));
         section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
         section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
+        section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
         section
     };
     let add_exports = |out: &mut Module, section: Option<ExportSection>, ink: u32| {
@@ -111,6 +123,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
         section.export(INK_LEFT, ExportKind::Global, ink);
         section.export(INK_STATUS, ExportKind::Global, ink + 1);
         section.export(SCRATCH, ExportKind::Global, ink + 2);
+        section.export(STACK_LEFT, ExportKind::Global, ink + 3);
         out.section(&section);
     };
 
@@ -209,9 +222,11 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
                 let func_sig = |func: u32| {
                     func_types.get(func as usize).map(|ty| sig(*ty)).unwrap_or((0, 0))
                 };
-                let _ = (defined_func, imported_funcs);
+                let frame = *frames.get(defined_func).ok_or_else(|| {
+                    MeterError(format!("no frame size for function {}", imported_funcs + defined_func))
+                })?;
                 let pay = if memory_can_grow { pay_import } else { None };
-                let function = meter_function(&mut re, &body, imported_globals, pay, &sig, &func_sig)?;
+                let function = meter_function(&mut re, &body, imported_globals, frame, pay, &sig, &func_sig)?;
                 code.function(&function);
                 defined_func += 1;
                 code_left -= 1;
@@ -244,13 +259,42 @@ fn meter_function(
     re: &mut Reencoder,
     body: &wasmparser::FunctionBody<'_>,
     ink: u32,
+    frame: u32,
     pay_for_memory_grow: Option<u32>,
     sig: &dyn Fn(u32) -> (usize, usize),
     func_sig: &dyn Fn(u32) -> (usize, usize),
 ) -> Result<Function, MeterError> {
     let status = ink + 1;
     let scratch = ink + 2;
+    let stack = ink + 3;
     let mut function = re.new_function_with_parsed_locals(body)?;
+    // depth.rs: "if space <= size => panic with depth = 0", then "space -= size". Inserted
+    // after the meters ran, so neither the check nor the credits below cost ink.
+    let size = frame as i32;
+    for instruction in [
+        Instruction::GlobalGet(stack),
+        Instruction::I32Const(size),
+        Instruction::I32LeU,
+        Instruction::If(BlockType::Empty),
+        Instruction::I32Const(0),
+        Instruction::GlobalSet(stack),
+        Instruction::Unreachable,
+        Instruction::End,
+        Instruction::GlobalGet(stack),
+        Instruction::I32Const(size),
+        Instruction::I32Sub,
+        Instruction::GlobalSet(stack),
+    ] {
+        function.instruction(&instruction);
+    }
+    // "space += size" before every `return`, and before the `return` Nitro adds ahead of the
+    // body's final `end` "to match Arbitrator".
+    let reclaim = [
+        Instruction::GlobalGet(stack),
+        Instruction::I32Const(size),
+        Instruction::I32Add,
+        Instruction::GlobalSet(stack),
+    ];
     let mut block: Vec<Operator<'_>> = Vec::new();
     let mut block_cost = 0u64;
     let mut reader = body.get_operators_reader()?;
@@ -277,7 +321,20 @@ fn meter_function(
             ] {
                 function.instruction(&instruction);
             }
-            for op in block.drain(..) {
+            let body_ends = reader.eof();
+            let count = block.len();
+            for (i, op) in block.drain(..).enumerate() {
+                if matches!(op, Operator::Return) {
+                    for instruction in &reclaim {
+                        function.instruction(instruction);
+                    }
+                }
+                if body_ends && i + 1 == count {
+                    for instruction in &reclaim {
+                        function.instruction(instruction);
+                    }
+                    function.instruction(&Instruction::Return);
+                }
                 let per_byte = match op {
                     Operator::MemoryFill { .. } => Some(pricing::MEMORY_FILL_INK_PER_BYTE),
                     Operator::MemoryCopy { .. } => Some(pricing::MEMORY_COPY_INK_PER_BYTE),
@@ -385,15 +442,16 @@ mod tests {
                 (export "b" (global $b)))"#,
         )
         .unwrap();
-        let metered = instrument(&wasm).unwrap();
+        let metered = instrument(&wasm, &[16, 16]).unwrap();
         let (globals, exports) = globals_and_exports(&metered);
         use ValType::{I32, I64};
-        assert_eq!(globals, [(0, I64), (1, I32), (2, I32), (3, I32), (4, I64)]);
+        assert_eq!(globals, [(0, I64), (1, I32), (2, I32), (3, I32), (4, I32), (5, I64)]);
         let index = |name: &str| exports.iter().find(|(n, _)| n == name).map(|(_, i)| *i);
         assert_eq!(index(INK_LEFT), Some(0));
         assert_eq!(index(INK_STATUS), Some(1));
         assert_eq!(index(SCRATCH), Some(2));
-        assert_eq!((index("a"), index("b")), (Some(3), Some(4)));
+        assert_eq!(index(STACK_LEFT), Some(3));
+        assert_eq!((index("a"), index("b")), (Some(4), Some(5)));
 
         // The code follows its globals to their new indices.
         let engine = wasmi::Engine::default();
@@ -402,6 +460,8 @@ mod tests {
         let instance = wasmi::Linker::new(&engine).instantiate_and_start(&mut store, &module).unwrap();
         let ink = instance.get_global(&store, INK_LEFT).unwrap();
         ink.set(&mut store, wasmi::Val::I64(1_000_000)).unwrap();
+        let stack = instance.get_global(&store, STACK_LEFT).unwrap();
+        stack.set(&mut store, wasmi::Val::I32(1_000)).unwrap();
         let get = instance.get_typed_func::<(), i32>(&store, "get").unwrap();
         let set = instance.get_typed_func::<i32, ()>(&store, "set").unwrap();
         assert_eq!(get.call(&mut store, ()).unwrap(), 7);
@@ -424,12 +484,12 @@ mod tests {
                 (export "a" (global $a)))"#,
         )
         .unwrap();
-        let metered = instrument(&wasm).unwrap();
+        let metered = instrument(&wasm, &[16]).unwrap();
         let (globals, exports) = globals_and_exports(&metered);
         use ValType::{I32, I64};
-        assert_eq!(globals, [(0, I32), (1, I64), (2, I32), (3, I32), (4, I32)]);
+        assert_eq!(globals, [(0, I32), (1, I64), (2, I32), (3, I32), (4, I32), (5, I32)]);
         let index = |name: &str| exports.iter().find(|(n, _)| n == name).map(|(_, i)| *i);
-        assert_eq!((index(INK_LEFT), index(INK_STATUS), index("a")), (Some(1), Some(2), Some(4)));
+        assert_eq!((index(INK_LEFT), index(INK_STATUS), index("a")), (Some(1), Some(2), Some(5)));
 
         let engine = wasmi::Engine::default();
         let module = wasmi::Module::new(&engine, &metered).unwrap();
@@ -440,7 +500,47 @@ mod tests {
         let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
         let ink = instance.get_global(&store, INK_LEFT).unwrap();
         ink.set(&mut store, wasmi::Val::I64(1_000_000)).unwrap();
+        let stack = instance.get_global(&store, STACK_LEFT).unwrap();
+        stack.set(&mut store, wasmi::Val::I32(1_000)).unwrap();
         let get = instance.get_typed_func::<(), i32>(&store, "get").unwrap();
         assert_eq!(get.call(&mut store, ()).unwrap(), 80);
+    }
+
+    /// depth.rs: a frame enters only while `space > size`, and returns its words on the way
+    /// out, through `return` or the body's end. A budget of 100 words and 10-word frames
+    /// admit 9 nested frames (the 9th enters with 20 left); the 10th finds 10 <= 10 and stops
+    /// the call with the budget set to 0.
+    #[test]
+    fn the_depth_checker_admits_frames_while_space_exceeds_their_size() {
+        let wasm = wat::parse_str(
+            r#"(module
+                (func $f (export "f") (param i32) (result i32)
+                    (if (i32.eqz (local.get 0)) (then (return (i32.const 0))))
+                    (i32.add (i32.const 1) (call $f (i32.sub (local.get 0) (i32.const 1))))))"#,
+        )
+        .unwrap();
+        let metered = instrument(&wasm, &[10]).unwrap();
+        let engine = wasmi::Engine::default();
+        let module = wasmi::Module::new(&engine, &metered).unwrap();
+        let mut store = wasmi::Store::new(&engine, ());
+        let instance = wasmi::Linker::new(&engine).instantiate_and_start(&mut store, &module).unwrap();
+        let ink = instance.get_global(&store, INK_LEFT).unwrap();
+        let stack = instance.get_global(&store, STACK_LEFT).unwrap();
+        let f = instance.get_typed_func::<i32, i32>(&store, "f").unwrap();
+        let run = |store: &mut wasmi::Store<()>, n: i32| {
+            ink.set(&mut *store, wasmi::Val::I64(i64::MAX)).unwrap();
+            stack.set(&mut *store, wasmi::Val::I32(100)).unwrap();
+            let result = f.call(&mut *store, n);
+            let left = match stack.get(&*store) {
+                wasmi::Val::I32(left) => left,
+                other => panic!("{other:?}"),
+            };
+            (result.ok(), left)
+        };
+        // f(8) opens 9 frames; every one gives its 10 words back (both exits).
+        assert_eq!(run(&mut store, 8), (Some(8), 100));
+        assert_eq!(run(&mut store, 0), (Some(0), 100));
+        // f(9) needs a 10th frame: stopped, space 0.
+        assert_eq!(run(&mut store, 9), (None, 0));
     }
 }

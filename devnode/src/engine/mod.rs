@@ -3,6 +3,7 @@
 
 pub mod types;
 pub mod pricing;
+pub mod precompile_gas;
 pub mod code;
 pub mod validate;
 pub mod state;

@@ -1,6 +1,10 @@
 //! Native contracts: the Ethereum precompiles contracts use (ecrecover, sha256, identity),
 //! ArbSys basics, the ArbWasm precompile, and StylusDeployer.
 //!
+//! ArbSys and ArbWasm charge what Nitro's precompile framework and ArbOS storage charge
+//! ([`precompile_gas`]), step by step in Nitro's order, so a call runs out of gas where it
+//! would on Nitro and a successful one costs the same.
+//!
 //! StylusDeployer is a Solidity contract on real chains (OffchainLabs/nitro-contracts,
 //! `src/stylus/StylusDeployer.sol`). The dev node runs no EVM bytecode, so it is emulated here
 //! natively at its canonical address with the same ABI, semantics, event and errors; its gas
@@ -14,7 +18,8 @@ use sha2::Digest;
 use super::{
     code,
     exec::{CallKind, CallResult, Evm, Failure, Message, Outcome},
-    pricing,
+    precompile_gas::{self, Burner},
+    pricing::{self, OutOfGas, StylusParams},
     state::ProgramRecord,
     types::Log,
     validate,
@@ -31,8 +36,6 @@ pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8
 /// contract there (`INVALID`: it is never executed as EVM).
 pub const NATIVE_CODE_MARKER: [u8; 1] = [0xFE];
 
-/// ArbOS's price for reading one word of its own storage; view methods of ArbWasm pay it.
-const ARBOS_STORAGE_READ_GAS: u64 = 800;
 /// What the deployer's Solidity body costs on top of the operations it performs (calldata
 /// copying, ABI decoding, the requiresActivation view calls, the event), measured as a
 /// round figure rather than executed.
@@ -148,22 +151,93 @@ fn revert_with(error: impl SolError, gas_left: u64) -> CallResult {
     CallResult::revert(error.abi_encode(), gas_left)
 }
 
-fn arb_sys(evm: &mut Evm, msg: &Message) -> CallResult {
-    let Some(gas) = msg.gas.checked_sub(ARBOS_STORAGE_READ_GAS) else {
-        return CallResult::fail(Failure::OutOfGas);
-    };
-    let Ok(call) = ArbSys::ArbSysCalls::abi_decode(&msg.input, true) else {
-        return CallResult::revert(Bytes::new(), gas);
-    };
-    let value = match call {
-        ArbSys::ArbSysCalls::arbBlockNumber(_) => U256::from(evm.block.number),
-        ArbSys::ArbSysCalls::arbChainID(_) => U256::from(evm.block.chain_id),
-        ArbSys::ArbSysCalls::arbOSVersion(_) => U256::from(55 + ARBOS_VERSION),
-    };
-    CallResult::success(value.to_be_bytes::<32>().to_vec(), gas)
+/// How a precompile method stopped early: the error a Nitro precompile method returns, which
+/// `Precompile.Call` (precompile.go) turns into the call's result.
+#[derive(Debug)]
+enum Stop {
+    /// A Solidity error: reverts with its data (paid for at 3 gas a word), the gas left kept.
+    Sol(Vec<u8>),
+    /// Out of gas: everything was burned; reverts with no data.
+    OutOfGas,
+    /// Any other Go error: reverts with no data, the gas left kept (ArbOS >= 11).
+    Plain,
+    /// `programs.ErrProgramActivation`: all gas burned, and the error (not a revert) returned.
+    Activation(String),
 }
 
-/// The activation record ArbWasm answers for, if the program is current.
+impl From<OutOfGas> for Stop {
+    fn from(_: OutOfGas) -> Self {
+        Stop::OutOfGas
+    }
+}
+
+fn sol(error: impl SolError) -> Stop {
+    Stop::Sol(error.abi_encode())
+}
+
+/// What `Precompile.Call` does around a method of ArbOS's precompiles (all of ArbSys's and
+/// ArbWasm's methods are view, write or payable, so all open the ArbOS state):
+///
+/// - calldata that is not a known method with well-formed arguments, a payable method in a
+///   static context, value sent to a non-payable one, or a delegate call (a view "should not
+///   access precompile superpowers when not acting as the precompile") revert and burn all;
+/// - opening the ArbOS state costs [`precompile_gas::OPEN_ARBOS_STATE_GAS`] (out of gas there
+///   is an error rather than a revert) and the arguments [`precompile_gas::copy_gas`];
+/// - then `body` runs with the [`Burner`], and its result or Solidity error pays copy gas too.
+fn precompile_call<C>(
+    msg: &Message,
+    payable: impl Fn(&C) -> bool,
+    body: impl FnOnce(&mut Burner, C) -> Result<Vec<u8>, Stop>,
+) -> CallResult
+where
+    C: SolInterface,
+{
+    let refused = CallResult::revert(Bytes::new(), 0);
+    let Ok(call) = C::abi_decode(&msg.input, true) else {
+        return refused;
+    };
+    let payable = payable(&call);
+    let value_sent = msg.transfers_value && !msg.value.is_zero();
+    if msg.acting != msg.code_address || (payable && msg.is_static) || (!payable && value_sent) {
+        return refused;
+    }
+    let mut ctx = Burner::new(msg.gas);
+    if ctx.burn(precompile_gas::OPEN_ARBOS_STATE_GAS).is_err() {
+        return CallResult::fail(Failure::OutOfGas);
+    }
+    if ctx.burn(precompile_gas::copy_gas(msg.input.len() - 4)).is_err() {
+        return refused;
+    }
+    match body(&mut ctx, call) {
+        Ok(output) => match ctx.burn(precompile_gas::copy_gas(output.len())) {
+            Ok(()) => CallResult::success(output, ctx.gas_left()),
+            Err(OutOfGas) => refused,
+        },
+        Err(Stop::Sol(data)) => match ctx.burn(precompile_gas::copy_gas(data.len())) {
+            Ok(()) => CallResult::revert(data, ctx.gas_left()),
+            Err(OutOfGas) => refused,
+        },
+        Err(Stop::OutOfGas | Stop::Plain) => CallResult::revert(Bytes::new(), ctx.gas_left()),
+        Err(Stop::Activation(reason)) => CallResult::fail(Failure::Activation(reason)),
+    }
+}
+
+/// ArbSys (ArbSys.go): these three read nothing beyond what opening the state did.
+fn arb_sys(evm: &mut Evm, msg: &Message) -> CallResult {
+    use ArbSys::ArbSysCalls as Call;
+    precompile_call(msg, |_: &Call| false, |_, call| {
+        let value = match call {
+            Call::arbBlockNumber(_) => U256::from(evm.block.number),
+            Call::arbChainID(_) => U256::from(evm.block.chain_id),
+            // "Nitro starts at version 56"
+            Call::arbOSVersion(_) => U256::from(55 + ARBOS_VERSION),
+        };
+        Ok(value.to_be_bytes::<32>().to_vec())
+    })
+}
+
+/// The activation record ArbWasm answers for, if the program is current (programs.go
+/// `getActiveProgram`'s checks, without its storage read).
 fn active_program(evm: &Evm, code_hash: &B256) -> Result<ProgramRecord, Bytes> {
     let Some(record) = evm.state.program(code_hash).copied() else {
         return Err(ArbWasm::ProgramNotActivated {}.abi_encode().into());
@@ -183,168 +257,210 @@ fn active_program(evm: &Evm, code_hash: &B256) -> Result<ProgramRecord, Bytes> {
     Ok(record)
 }
 
+/// `Programs.Params`: one warm read for the packed parameters.
+fn read_params(ctx: &mut Burner, evm: &Evm) -> Result<StylusParams, Stop> {
+    ctx.burn(precompile_gas::PARAMS_READ_GAS)?;
+    Ok(evm.params)
+}
+
+/// `Context.GetCodeHash`.
+fn read_code_hash(ctx: &mut Burner, evm: &Evm, program: &Address) -> Result<B256, Stop> {
+    ctx.burn(precompile_gas::STORAGE_CODE_HASH_GAS)?;
+    Ok(evm.state.code_hash(program))
+}
+
+/// `Programs.getActiveProgram`: the program's word, then its checks.
+fn read_active_program(ctx: &mut Burner, evm: &Evm, code_hash: &B256) -> Result<ProgramRecord, Stop> {
+    ctx.burn(precompile_gas::STORAGE_READ_GAS)?;
+    active_program(evm, code_hash).map_err(|revert| Stop::Sol(revert.to_vec()))
+}
+
+/// ArbWasm's `getCodeHash` helper: the parameters, then the program's code hash, then its
+/// record (the order `programInitGas`, `programMemoryFootprint` and `programTimeLeft` use).
+fn read_program_at(ctx: &mut Burner, evm: &Evm, program: &Address) -> Result<(StylusParams, ProgramRecord), Stop> {
+    let params = read_params(ctx, evm)?;
+    let hash = read_code_hash(ctx, evm, program)?;
+    Ok((params, read_active_program(ctx, evm, &hash)?))
+}
+
 fn arb_wasm(evm: &mut Evm, msg: &Message) -> CallResult {
     use ArbWasm::ArbWasmCalls as Call;
-    let Some(gas) = msg.gas.checked_sub(ARBOS_STORAGE_READ_GAS) else {
-        return CallResult::fail(Failure::OutOfGas);
-    };
-    let Ok(call) = Call::abi_decode(&msg.input, true) else {
-        return CallResult::revert(Bytes::new(), gas);
-    };
-    let payable = matches!(call, Call::activateProgram(_) | Call::codehashKeepalive(_));
-    if !payable && !msg.value.is_zero() && msg.transfers_value {
-        return CallResult::revert(Bytes::new(), gas);
-    }
-    let params = evm.params;
-    let program_hash = |evm: &Evm, program: &Address| evm.state.code_hash(program);
-    let answer = |result: Result<Vec<u8>, Bytes>| match result {
-        Ok(output) => CallResult::success(output, gas),
-        Err(revert) => CallResult::revert(revert, gas),
-    };
-    match call {
-        Call::activateProgram(c) => activate_program(evm, msg, c.program, gas),
-        Call::codehashKeepalive(c) => keepalive(evm, msg, c.codehash, gas),
-        Call::stylusVersion(_) => {
-            answer(Ok(ArbWasm::stylusVersionCall::abi_encode_returns(&(params.version,))))
+    let payable = |call: &Call| matches!(call, Call::activateProgram(_) | Call::codehashKeepalive(_));
+    precompile_call(msg, payable, |ctx, call| {
+        let now = evm.block.timestamp;
+        // The getters of one Stylus parameter: `Params()`, then the field.
+        macro_rules! parameter {
+            ($call:ident, $field:ident) => {{
+                let p = read_params(ctx, evm)?;
+                ArbWasm::$call::abi_encode_returns(&(p.$field,))
+            }};
         }
-        Call::codehashVersion(c) => answer(active_program(evm, &c.codehash).map(|r| {
-            ArbWasm::codehashVersionCall::abi_encode_returns(&(r.version,))
-        })),
-        Call::codehashAsmSize(c) => answer(active_program(evm, &c.codehash).map(|r| {
-            ArbWasm::codehashAsmSizeCall::abi_encode_returns(&(r.asm_estimate,))
-        })),
-        Call::programVersion(c) => {
-            let hash = program_hash(evm, &c.program);
-            answer(active_program(evm, &hash).map(|r| {
+        Ok(match call {
+            Call::activateProgram(c) => return activate_program(evm, msg, ctx, c.program),
+            Call::codehashKeepalive(c) => return keepalive(evm, msg, ctx, c.codehash),
+            Call::stylusVersion(_) => parameter!(stylusVersionCall, version),
+            Call::codehashVersion(c) => {
+                read_params(ctx, evm)?;
+                let r = read_active_program(ctx, evm, &c.codehash)?;
+                ArbWasm::codehashVersionCall::abi_encode_returns(&(r.version,))
+            }
+            Call::codehashAsmSize(c) => {
+                read_params(ctx, evm)?;
+                let r = read_active_program(ctx, evm, &c.codehash)?;
+                ArbWasm::codehashAsmSizeCall::abi_encode_returns(&(pricing::asm_size(r.asm_estimate),))
+            }
+            Call::programVersion(c) => {
+                // ProgramVersion reads the code hash first, then CodehashVersion.
+                let hash = read_code_hash(ctx, evm, &c.program)?;
+                read_params(ctx, evm)?;
+                let r = read_active_program(ctx, evm, &hash)?;
                 ArbWasm::programVersionCall::abi_encode_returns(&(r.version,))
-            }))
-        }
-        Call::programInitGas(c) => {
-            let hash = program_hash(evm, &c.program);
-            answer(active_program(evm, &hash).map(|r| {
-                let cached = pricing::cached_gas(&params, r.cached_cost);
-                let init = pricing::init_gas(&params, r.init_cost).saturating_add(cached);
+            }
+            Call::programInitGas(c) => {
+                let (p, r) = read_program_at(ctx, evm, &c.program)?;
+                let (init, cached) = pricing::program_init_gas_report(&p, r.init_cost, r.cached_cost);
                 ArbWasm::programInitGasCall::abi_encode_returns(&(init, cached))
-            }))
-        }
-        Call::programMemoryFootprint(c) => {
-            let hash = program_hash(evm, &c.program);
-            answer(active_program(evm, &hash).map(|r| {
+            }
+            Call::programMemoryFootprint(c) => {
+                let (_, r) = read_program_at(ctx, evm, &c.program)?;
                 ArbWasm::programMemoryFootprintCall::abi_encode_returns(&(r.footprint,))
-            }))
-        }
-        Call::programTimeLeft(c) => {
-            let hash = program_hash(evm, &c.program);
-            let now = evm.block.timestamp;
-            answer(active_program(evm, &hash).map(|r| {
-                let left = pricing::days_to_seconds(params.expiry_days).saturating_sub(now.saturating_sub(r.activated_at));
+            }
+            Call::programTimeLeft(c) => {
+                let (p, r) = read_program_at(ctx, evm, &c.program)?;
+                let age = now.saturating_sub(r.activated_at);
+                let left = pricing::days_to_seconds(p.expiry_days).saturating_sub(age);
                 ArbWasm::programTimeLeftCall::abi_encode_returns(&(left,))
-            }))
-        }
-        Call::inkPrice(_) => {
-            answer(Ok(ArbWasm::inkPriceCall::abi_encode_returns(&(params.ink_price,))))
-        }
-        Call::maxStackDepth(_) => {
-            answer(Ok(ArbWasm::maxStackDepthCall::abi_encode_returns(&(params.max_stack_depth,))))
-        }
-        Call::freePages(_) => {
-            answer(Ok(ArbWasm::freePagesCall::abi_encode_returns(&(params.free_pages,))))
-        }
-        Call::pageGas(_) => answer(Ok(ArbWasm::pageGasCall::abi_encode_returns(&(params.page_gas,)))),
-        Call::pageRamp(_) => {
-            answer(Ok(ArbWasm::pageRampCall::abi_encode_returns(&(params.page_ramp,))))
-        }
-        Call::pageLimit(_) => {
-            answer(Ok(ArbWasm::pageLimitCall::abi_encode_returns(&(params.page_limit,))))
-        }
-        Call::minInitGas(_) => answer(Ok(ArbWasm::minInitGasCall::abi_encode_returns(&(
-            params.min_init_gas as u64 * pricing::MIN_INIT_GAS_UNITS,
-            params.min_cached_init_gas as u64 * pricing::MIN_CACHED_GAS_UNITS,
-        )))),
-        Call::initCostScalar(_) => answer(Ok(ArbWasm::initCostScalarCall::abi_encode_returns(&(
-            params.init_cost_scalar as u64 * pricing::COST_SCALAR_PERCENT,
-        )))),
-        Call::expiryDays(_) => {
-            answer(Ok(ArbWasm::expiryDaysCall::abi_encode_returns(&(params.expiry_days,))))
-        }
-        Call::keepaliveDays(_) => {
-            answer(Ok(ArbWasm::keepaliveDaysCall::abi_encode_returns(&(params.keepalive_days,))))
-        }
-        Call::blockCacheSize(_) => {
-            answer(Ok(ArbWasm::blockCacheSizeCall::abi_encode_returns(&(params.block_cache_size,))))
-        }
-    }
+            }
+            Call::inkPrice(_) => parameter!(inkPriceCall, ink_price),
+            Call::maxStackDepth(_) => parameter!(maxStackDepthCall, max_stack_depth),
+            Call::freePages(_) => parameter!(freePagesCall, free_pages),
+            Call::pageGas(_) => parameter!(pageGasCall, page_gas),
+            Call::pageRamp(_) => parameter!(pageRampCall, page_ramp),
+            Call::pageLimit(_) => parameter!(pageLimitCall, page_limit),
+            Call::minInitGas(_) => {
+                let p = read_params(ctx, evm)?;
+                ArbWasm::minInitGasCall::abi_encode_returns(&(
+                    p.min_init_gas as u64 * pricing::MIN_INIT_GAS_UNITS,
+                    p.min_cached_init_gas as u64 * pricing::MIN_CACHED_GAS_UNITS,
+                ))
+            }
+            Call::initCostScalar(_) => {
+                let p = read_params(ctx, evm)?;
+                ArbWasm::initCostScalarCall::abi_encode_returns(&(
+                    p.init_cost_scalar as u64 * pricing::COST_SCALAR_PERCENT,
+                ))
+            }
+            Call::expiryDays(_) => parameter!(expiryDaysCall, expiry_days),
+            Call::keepaliveDays(_) => parameter!(keepaliveDaysCall, keepalive_days),
+            Call::blockCacheSize(_) => parameter!(blockCacheSizeCall, block_cache_size),
+        })
+    })
 }
 
-/// Pays `fee` out of the value sent to ArbWasm and returns the rest to the caller, directly
-/// (no call), as ArbOS does.
-fn settle_fee(evm: &mut Evm, msg: &Message, fee: U256) {
+/// ArbWasm.go `payActivationDataFee`: refuses too little value, then (reading the network fee
+/// account) pays `fee` to it and returns the rest to the caller, directly (no call).
+fn pay_data_fee(evm: &mut Evm, msg: &Message, ctx: &mut Burner, fee: U256) -> Result<(), Stop> {
     let paid = if msg.transfers_value { msg.value } else { U256::ZERO };
-    let coinbase = evm.block.coinbase;
-    evm.state.transfer(ARB_WASM, coinbase, fee);
+    if paid < fee {
+        return Err(sol(ArbWasm::ProgramInsufficientValue { have: paid, want: fee }));
+    }
+    ctx.burn(precompile_gas::STORAGE_READ_GAS)?;
+    let network = evm.block.network_fee_account;
+    evm.state.transfer(ARB_WASM, network, fee);
     evm.state.transfer(ARB_WASM, msg.caller, paid - fee);
+    Ok(())
 }
 
-fn activate_program(evm: &mut Evm, msg: &Message, program: Address, gas: u64) -> CallResult {
-    if msg.is_static {
-        return CallResult::fail(Failure::WriteProtection);
-    }
+/// `DataPricer.UpdateModel` with its storage costs: the fee for `bytes`.
+fn update_data_pricer(evm: &mut Evm, ctx: &mut Burner, bytes: u32) -> Result<U256, Stop> {
+    let now = evm.block.timestamp;
+    let fee = evm.data_pricer.update(bytes, now);
+    ctx.burn(precompile_gas::data_pricer_update_gas(evm.data_pricer.demand, now))?;
+    Ok(fee)
+}
+
+/// `Programs.setProgram`: one word, never zero (the version is not).
+fn write_program(evm: &mut Evm, ctx: &mut Burner, code_hash: B256, record: ProgramRecord) -> Result<(), Stop> {
+    ctx.burn(precompile_gas::storage_write_gas(false))?;
+    evm.state.set_program(code_hash, record);
+    Ok(())
+}
+
+/// ArbWasm.go `ActivateProgram` and programs.go `Programs.ActivateProgram`, charged step by
+/// step in Nitro's order.
+fn activate_program(evm: &mut Evm, msg: &Message, ctx: &mut Burner, program: Address) -> Result<Vec<u8>, Stop> {
+    // The configurable activation gas (`Programs.ActivationGas`) only exists from ArbOS 60:
+    // before it nothing is read or burned. Then "charge a fixed cost up front".
+    ctx.burn(pricing::ACTIVATION_FIXED_GAS)?;
     let stored = evm.state.code(&program);
     let code_hash = keccak256(&stored);
-    let wasm = match code::decode_stylus_code(&stored, evm.params.max_wasm_size as usize) {
-        Ok(wasm) => wasm,
-        Err(_) => return revert_with(ArbWasm::ProgramNotWasm {}, gas),
-    };
+    let params = read_params(ctx, evm)?;
+    // programExists: one read; up to date = same version and not expired (an activatedAt of
+    // hour 0 counts as expired).
+    ctx.burn(precompile_gas::STORAGE_READ_GAS)?;
+    let now = evm.block.timestamp;
     if let Some(record) = evm.state.program(&code_hash) {
-        let age = evm.block.timestamp.saturating_sub(record.activated_at);
-        if record.version == evm.params.version && age <= pricing::days_to_seconds(evm.params.expiry_days) {
-            return revert_with(ArbWasm::ProgramUpToDate {}, gas);
+        let age = now.saturating_sub(record.activated_at);
+        let expired = pricing::hours_since_arbitrum(record.activated_at) == 0
+            || age > pricing::days_to_seconds(params.expiry_days);
+        if record.version == params.version && !expired {
+            return Err(sol(ArbWasm::ProgramUpToDate {}));
         }
     }
+    // getWasm: no code is ProgramNotWasm(); before ArbOS 60 anything without the classic
+    // prefix is the plain error "specified bytecode is not a Stylus program", and a stream
+    // that does not decompress is a plain error too: both revert without data.
+    if stored.is_empty() {
+        return Err(sol(ArbWasm::ProgramNotWasm {}));
+    }
+    let wasm = match code::decode_stylus_code(&stored, params.max_wasm_size as usize) {
+        Ok(wasm) => wasm,
+        // Nitro would decompress this; the dev node cannot, and says so.
+        Err(error @ code::CodeError::StylusDictionaryUnsupported) => {
+            return Err(Stop::Sol(alloy_sol_types::Revert::from(error.to_string()).abi_encode()))
+        }
+        Err(_) => return Err(Stop::Plain),
+    };
+    // "require the program's footprint not exceed the remaining memory budget"
     let (open, _) = evm.state.stylus_pages();
     let rules = validate::ActivationParams {
         arbos_version: ARBOS_VERSION,
-        stylus_version: evm.params.version,
-        page_limit: evm.params.page_limit.saturating_sub(open),
+        stylus_version: params.version,
+        page_limit: params.page_limit.saturating_sub(open),
     };
+    // A module Nitro refuses fails activation with all gas taken (`takeAllGas`, and
+    // precompile.go burns out on ErrProgramActivation); so does running out of gas in
+    // Module::activate, whose charges come after validation.
     let info = match validate::activate_check_with(&wasm, &rules) {
         Ok(info) => info,
-        // Nitro reports validation failures as a plain error; the reason is kept readable
-        // here as Error(string) so tools can show it.
-        Err(reason) => {
-            let message = format!("activation failed: {reason}");
-            return CallResult::revert(alloy_sol_types::Revert::from(message).abi_encode(), gas);
+        Err(error) => {
+            ctx.burn_out();
+            let reasons: Vec<String> = error.rules.iter().map(|rule| rule.to_string()).collect();
+            return Err(Stop::Activation(reasons.join("; ")));
         }
     };
-    let activation_gas = info.activation_gas;
-    let Some(gas) = gas.checked_sub(activation_gas) else {
-        return CallResult::fail(Failure::OutOfGas);
-    };
-    let now = evm.block.timestamp;
-    let fee = evm.data_pricer.update(wasm.len() as u32, now);
-    let paid = if msg.transfers_value { msg.value } else { U256::ZERO };
-    if paid < fee {
-        return revert_with(ArbWasm::ProgramInsufficientValue { have: paid, want: fee }, gas);
+    ctx.burn(info.activation_gas)?;
+    if let Err(reason) = evm.runtime.compile(code_hash, &wasm, &info.frame_words) {
+        ctx.burn_out();
+        return Err(Stop::Activation(reason));
     }
-    if let Err(reason) = evm.runtime.compile(code_hash, &wasm) {
-        let message = format!("activation failed: {reason}");
-        return CallResult::revert(alloy_sol_types::Revert::from(message).abi_encode(), gas);
-    }
+    // moduleHashes.Set, then UpdateModel on the asm estimate (not the wasm's length), then
+    // setProgram with the estimate in KiB and the hour of activation.
     let module_hash = keccak256(&wasm);
-    let version = evm.params.version;
-    evm.state.set_program(
-        code_hash,
-        ProgramRecord {
-            version,
-            init_cost: info.init_cost,
-            cached_cost: info.cached_init_cost,
-            footprint: info.footprint_pages,
-            asm_estimate: info.asm_estimate,
-            activated_at: now,
-            module_hash,
-        },
-    );
-    settle_fee(evm, msg, fee);
+    ctx.burn(precompile_gas::storage_write_gas(module_hash.is_zero()))?;
+    let fee = update_data_pricer(evm, ctx, info.asm_estimate)?;
+    let version = params.version;
+    let record = ProgramRecord {
+        version,
+        init_cost: info.init_cost,
+        cached_cost: info.cached_init_cost,
+        footprint: info.footprint_pages,
+        asm_estimate: info.asm_estimate,
+        activated_at: pricing::activation_time(now),
+        module_hash,
+    };
+    write_program(evm, ctx, code_hash, record)?;
+    pay_data_fee(evm, msg, ctx, fee)?;
     let event = ArbWasm::ProgramActivated {
         codehash: code_hash,
         moduleHash: module_hash,
@@ -352,37 +468,41 @@ fn activate_program(evm: &mut Evm, msg: &Message, program: Address, gas: u64) ->
         dataFee: fee,
         version,
     };
-    push_event(evm, ARB_WASM, &event);
-    CallResult::success(ArbWasm::activateProgramCall::abi_encode_returns(&(version, fee)), gas)
+    emit(evm, ctx, ARB_WASM, &event)?;
+    Ok(ArbWasm::activateProgramCall::abi_encode_returns(&(version, fee)))
 }
 
-fn keepalive(evm: &mut Evm, msg: &Message, code_hash: B256, gas: u64) -> CallResult {
-    if msg.is_static {
-        return CallResult::fail(Failure::WriteProtection);
-    }
-    let mut record = match active_program(evm, &code_hash) {
-        Ok(record) => record,
-        Err(revert) => return CallResult::revert(revert, gas),
-    };
-    let age = evm.block.timestamp.saturating_sub(record.activated_at);
-    if age < evm.params.keepalive_days as u64 * 86_400 {
-        return revert_with(ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age }, gas);
-    }
+/// ArbWasm.go `CodehashKeepalive` and programs.go `ProgramKeepalive`.
+fn keepalive(evm: &mut Evm, msg: &Message, ctx: &mut Burner, code_hash: B256) -> Result<Vec<u8>, Stop> {
+    let params = read_params(ctx, evm)?;
+    let mut record = read_active_program(ctx, evm, &code_hash)?;
     let now = evm.block.timestamp;
-    let fee = evm.data_pricer.update(record.asm_estimate, now);
-    let paid = if msg.transfers_value { msg.value } else { U256::ZERO };
-    if paid < fee {
-        return revert_with(ArbWasm::ProgramInsufficientValue { have: paid, want: fee }, gas);
+    let age = now.saturating_sub(record.activated_at);
+    if age < pricing::days_to_seconds(params.keepalive_days) {
+        return Err(sol(ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age }));
     }
-    record.activated_at = now;
-    evm.state.set_program(code_hash, record);
-    settle_fee(evm, msg, fee);
-    push_event(evm, ARB_WASM, &ArbWasm::ProgramLifetimeExtended { codehash: code_hash, dataFee: fee });
-    CallResult::success(Vec::new(), gas)
+    // Keepalive prices the stored size, whole KiB (`Program.asmSize`).
+    let fee = update_data_pricer(evm, ctx, pricing::asm_size(record.asm_estimate))?;
+    record.activated_at = pricing::activation_time(now);
+    write_program(evm, ctx, code_hash, record)?;
+    pay_data_fee(evm, msg, ctx, fee)?;
+    emit(evm, ctx, ARB_WASM, &ArbWasm::ProgramLifetimeExtended { codehash: code_hash, dataFee: fee })?;
+    Ok(Vec::new())
+}
+
+/// A precompile's event: paid for first ([`precompile_gas::event_gas`]), then logged.
+fn emit(evm: &mut Evm, ctx: &mut Burner, address: Address, event: &impl SolEvent) -> Result<(), Stop> {
+    let log = event.encode_log_data();
+    ctx.burn(precompile_gas::event_gas(log.topics().len() - 1, log.data.len()))?;
+    push_log_data(evm, address, log);
+    Ok(())
 }
 
 fn push_event(evm: &mut Evm, address: Address, event: &impl SolEvent) {
-    let log = event.encode_log_data();
+    push_log_data(evm, address, event.encode_log_data());
+}
+
+fn push_log_data(evm: &mut Evm, address: Address, log: alloy_primitives::LogData) {
     evm.state.push_log(Log { address, topics: log.topics().to_vec(), data: log.data });
 }
 

@@ -762,6 +762,13 @@ pub fn asm_estimate_kb(asm_estimate: u32) -> Option<u32> {
     (kb < (1 << 24)).then_some(kb)
 }
 
+/// `Program.asmSize` (programs.go): the stored `asm_estimate_kb * 1024`, saturating at u32, what
+/// `codehashAsmSize` reports and keepalive prices: the estimate rounded *up* to whole KiB.
+pub fn asm_size(asm_estimate: u32) -> u32 {
+    let kb = asm_estimate.div_ceil(1024);
+    kb.saturating_mul(1024)
+}
+
 /// Fixed gas `ArbWasm.activateProgram` burns before activating ("charge a fixed cost up front
 /// to begin activation", ArbWasm.go).
 pub const ACTIVATION_FIXED_GAS: u64 = 1_659_168;
@@ -927,6 +934,14 @@ pub fn hours_to_age(time: u64, hours: u32) -> u64 {
     let seconds = (hours as u64).saturating_mul(3600);
     let activated_at = ARBITRUM_START_TIME.saturating_add(seconds);
     time.saturating_sub(activated_at)
+}
+
+/// The time a program's stored `activatedAt` stands for: Nitro keeps whole hours since
+/// Arbitrum began (`hoursSinceArbitrum`, rounded down), so a program's age, its expiry and its
+/// keepalive window all count from the start of the hour it was (re)activated in
+/// (`hoursToAge`). `hours_to_age(t, hours_since_arbitrum(a)) == t - activation_time(a)`.
+pub fn activation_time(time: u64) -> u64 {
+    ARBITRUM_START_TIME + hours_since_arbitrum(time) as u64 * 3600
 }
 
 /// arbmath `DaysToSeconds`.
@@ -1507,6 +1522,13 @@ mod tests {
         let v1 = activation_costs(&facts, 1).unwrap();
         assert_eq!(v1.init_cost, c.init_cost + c.cached_init_cost);
         assert_eq!(asm_estimate_kb(c.asm_estimate), Some(c.asm_estimate.div_ceil(1024)));
+        // programs.go stores DivCeil(asmEstimate, 1024) KiB; asmSize() multiplies back:
+        // 688,466 bytes -> 673 KiB -> 689,152 bytes.
+        assert_eq!(c.asm_estimate, 688_466);
+        assert_eq!(asm_size(c.asm_estimate), 673 * 1024);
+        assert_eq!(asm_size(512_000), 512_000); // exactly 500 KiB
+        assert_eq!(asm_size(512_001), 501 * 1024);
+        assert_eq!(asm_size(u32::MAX), u32::MAX); // 4,194,304 KiB * 1024 saturates
 
         let huge = ActivationFacts { funcs: 10_000_000, ..facts };
         assert_eq!(activation_costs(&huge, 2), Err(ActivationCostError::InitCostTooHigh));
@@ -1565,6 +1587,13 @@ mod tests {
         assert_eq!(hours_to_age(t, 10), 59);
         assert_eq!(hours_since_arbitrum(0), 0);
         assert_eq!(days_to_seconds(365), 31_536_000);
+        // programs.go stores hoursSinceArbitrum(time) and measures age with hoursToAge: an
+        // activation at 10h59m59s is 59m59s old at once, and expires 365 days after 10h00.
+        assert_eq!(activation_time(t), ARBITRUM_START_TIME + 10 * 3600);
+        assert_eq!(t - activation_time(t), hours_to_age(t, hours_since_arbitrum(t)));
+        let later = t + days_to_seconds(365) - 59;
+        assert_eq!(hours_to_age(later, 10), days_to_seconds(365));
+        assert_eq!(activation_time(0), ARBITRUM_START_TIME);
     }
 
     #[test]

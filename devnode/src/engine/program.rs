@@ -1,6 +1,7 @@
 //! Running an activated Stylus program: the call's up-front price (memory footprint and init
 //! gas, as `CallProgram` in `arbos/programs/programs.go`), instantiation of the metered module,
-//! `user_entrypoint`, and the mapping of how it stopped onto a call result.
+//! `user_entrypoint` with Nitro's ink and stack budgets, and the mapping of how it stopped onto
+//! a call result.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -12,7 +13,7 @@ use super::{
     code,
     exec::{CallResult, Evm, Failure, Message},
     host::{self, HostEnv, HostStop},
-    meter, precompiles, pricing,
+    meter, precompiles, pricing, validate,
 };
 
 /// Compiled programs by code hash, and the engine and linker that run them.
@@ -37,8 +38,9 @@ impl Default for Runtime {
 impl Runtime {
     pub fn new() -> Self {
         let mut config = Config::default();
-        // The meter, not wasmi, bounds the work; these only keep a runaway recursion from
-        // exhausting the host's memory (Nitro's depth checker has the same role).
+        // The meter and the injected depth checker, not wasmi, bound the work and the nesting:
+        // with frames of at least 5 words, MaxStackDepth (22,000 words) stops a recursion long
+        // before this limit, which only guards the host.
         config.set_max_recursion_depth(16_384);
         config.wasm_multi_value(true).wasm_bulk_memory(true).wasm_sign_extension(true);
         let engine = Engine::new(&config);
@@ -48,11 +50,12 @@ impl Runtime {
     }
 
     /// Instruments and compiles an already validated module, keeping it for later calls.
-    pub fn compile(&self, code_hash: B256, wasm: &[u8]) -> Result<Module, String> {
+    /// `frames`: its functions' frame sizes (`validate::ModuleInfo::frame_words`).
+    pub fn compile(&self, code_hash: B256, wasm: &[u8], frames: &[u32]) -> Result<Module, String> {
         if let Some(module) = self.modules.lock().expect("module cache").get(&code_hash) {
             return Ok(module.clone());
         }
-        let metered = meter::instrument(wasm).map_err(|e| e.to_string())?;
+        let metered = meter::instrument(wasm, frames).map_err(|e| e.to_string())?;
         let module = Module::new(&self.engine, &metered).map_err(|e| e.to_string())?;
         self.modules.lock().expect("module cache").insert(code_hash, module.clone());
         Ok(module)
@@ -64,7 +67,8 @@ impl Runtime {
             return Ok(module.clone());
         }
         let wasm = code::decode_stylus_code(stored, code::MAX_WASM_SIZE).map_err(|e| e.to_string())?;
-        self.compile(code_hash, &wasm)
+        let info = validate::activate_check(&wasm).map_err(|e| e.to_string())?;
+        self.compile(code_hash, &wasm, &info.frame_words)
     }
 }
 
@@ -143,6 +147,7 @@ fn run(
 ) -> CallResult {
     let runtime = evm.runtime.clone();
     let ink_price = evm.params.ink_price;
+    let max_depth = evm.params.max_stack_depth.min(i32::MAX as u32) as i32;
     let module = match runtime.module_for(code_hash, stored_code) {
         Ok(module) => module,
         Err(reason) => return CallResult::fail(Failure::Trap(reason)),
@@ -158,10 +163,15 @@ fn run(
     };
     let ink = instance.get_global(&store, meter::INK_LEFT);
     let status = instance.get_global(&store, meter::INK_STATUS);
+    let stack = instance.get_global(&store, meter::STACK_LEFT);
     let memory = instance.get_memory(&store, "memory");
-    let (Some(ink), Some(status)) = (ink, status) else {
+    let (Some(ink), Some(status), Some(stack)) = (ink, status, stack) else {
         return CallResult::fail(Failure::Trap("module is not metered".into()));
     };
+    // run.rs `run_main`: `set_stack(config.max_depth)` before every call.
+    if stack.set(&mut store, Val::I32(max_depth)).is_err() {
+        return CallResult::fail(Failure::Trap("stack global is immutable".into()));
+    }
     {
         let env = store.data_mut();
         env.ink = Some(ink);
@@ -178,6 +188,11 @@ fn run(
     };
     let outcome = entry.call(&mut store, msg.input.len() as i32);
 
+    // run.rs: a trap with the stack budget at 0 is `OutOfStack` (checked before ink), which
+    // Go turns into `vm.ErrDepth`: the call fails and consumes all its gas.
+    if outcome.is_err() && matches!(stack.get(&store), Val::I32(0)) {
+        return CallResult::fail(Failure::CallDepth);
+    }
     let out_of_ink = matches!(status.get(&store), Val::I32(s) if s != 0);
     let ink_left = match ink.get(&store) {
         Val::I64(ink) => ink as u64,

@@ -4,6 +4,8 @@
 //! transaction touches is recorded in the journal first; [`State::checkpoint`] marks a frame's
 //! start and [`State::revert_to`] rolls back to it. Transaction-scoped state (transient
 //! storage, warm sets, logs, the gas refund, Stylus pages) is cleared by [`State::end_tx`].
+//! The Stylus page counters are the one exception to the journal: as in geth, a reverted frame
+//! does not lower them (see [`State::add_stylus_pages`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -46,9 +48,11 @@ pub struct ProgramRecord {
     pub cached_cost: u16,
     /// Pages of memory the program starts with.
     pub footprint: u16,
-    /// Nitro's estimate of the compiled size, in bytes.
+    /// Nitro's estimate of the compiled size, in bytes. Nitro stores it in KiB rounded up;
+    /// what it reports and prices is [`super::pricing::asm_size`] of this.
     pub asm_estimate: u32,
-    /// Seconds since the epoch at activation (or last keepalive).
+    /// Seconds since the epoch at activation (or last keepalive), rounded down to the hour as
+    /// Nitro stores it ([`super::pricing::activation_time`]).
     pub activated_at: u64,
     pub module_hash: B256,
 }
@@ -64,7 +68,6 @@ enum Entry {
     Log,
     Refund(u64),
     Program(B256, Option<ProgramRecord>),
-    Pages(u16, u16),
 }
 
 /// A point in the journal to return to.
@@ -300,17 +303,21 @@ impl State {
     }
 
     /// Opens `pages` more; returns (open, ever) as they were before.
+    ///
+    /// Not journaled: geth keeps the counters as plain fields of the StateDB
+    /// (`core/state/statedb_arbitrum.go`, `AddStylusPages` / `SetStylusPagesOpen` record no
+    /// journal entry), so a frame that reverts leaves `ever` where it rose to, and later
+    /// programs in the same transaction pay the ramp from there. `open` comes back down only
+    /// because `CallProgram` restores it when the call returns, whatever its outcome.
     pub fn add_stylus_pages(&mut self, pages: u16) -> (u16, u16) {
         let before = (self.pages_open, self.pages_ever);
-        self.journal.push(Entry::Pages(before.0, before.1));
         self.pages_open = self.pages_open.saturating_add(pages);
         self.pages_ever = self.pages_ever.max(self.pages_open);
         before
     }
 
-    /// Closes a program's pages when its call returns.
+    /// Closes a program's pages when its call returns (not journaled either).
     pub fn set_stylus_pages_open(&mut self, open: u16) {
-        self.journal.push(Entry::Pages(self.pages_open, self.pages_ever));
         self.pages_open = open;
     }
 
@@ -367,10 +374,6 @@ impl State {
                         self.persistent.programs.remove(&code_hash);
                     }
                 },
-                Entry::Pages(open, ever) => {
-                    self.pages_open = open;
-                    self.pages_ever = ever;
-                }
             }
         }
     }
@@ -477,5 +480,21 @@ mod tests {
         assert_eq!(state.add_stylus_pages(2), (3, 3));
         state.set_stylus_pages_open(3);
         assert_eq!(state.stylus_pages(), (3, 5));
+    }
+
+    #[test]
+    fn a_revert_does_not_lower_the_page_counters() {
+        let mut state = State::default();
+        state.add_stylus_pages(2);
+        let frame = state.checkpoint();
+        state.add_stylus_pages(17);
+        state.set_storage(A, slot(1), slot(1));
+        state.revert_to(frame);
+        assert_eq!(state.storage(&A, &slot(1)), B256::ZERO, "storage is journaled");
+        assert_eq!(state.stylus_pages(), (19, 19), "pages are not");
+        state.set_stylus_pages_open(2);
+        assert_eq!(state.stylus_pages(), (2, 19));
+        state.end_tx();
+        assert_eq!(state.stylus_pages(), (0, 0));
     }
 }

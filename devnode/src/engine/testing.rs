@@ -18,6 +18,8 @@ use super::{
 
 /// Who calls in a [`Bench`]; funded with plenty of ETH.
 pub const CALLER: Address = address!("00000000000000000000000000000000000ca11e");
+/// The network fee account of a [`Bench`]'s block, so tests can see fees arrive.
+pub const NETWORK_FEE_ACCOUNT: Address = address!("00000000000000000000000000000000000fee00");
 
 pub struct Bench {
     pub evm: Evm,
@@ -39,6 +41,7 @@ impl Bench {
             l1_number: 1,
             timestamp: 1_700_000_000,
             coinbase: Address::ZERO,
+            network_fee_account: NETWORK_FEE_ACCOUNT,
             basefee: U256::from(100_000_000u64),
             gas_limit: 1 << 50,
             chain_id: 412_346,

@@ -99,6 +99,9 @@ pub struct ModuleInfo {
     pub activation_gas: u64,
     /// Largest frame the depth checker charges for one call, in words.
     pub max_frame_words: u32,
+    /// The frame the depth checker charges each defined function (imports excluded), in
+    /// words, in function order: what the run-time depth check subtracts on entry.
+    pub frame_words: Vec<u32>,
     /// Operators after Nitro's instrumentation, all functions.
     pub instrumented_ops: u64,
 }
@@ -537,6 +540,7 @@ struct Scan {
     type_len: u64,
     instrumented_ops: u64,
     max_frame: u32,
+    frames: Vec<u32>,
 }
 
 impl Scan {
@@ -847,6 +851,7 @@ impl Scan {
                 );
                 self.instrumented_ops = self.instrumented_ops.saturating_add(facts.ops);
                 self.max_frame = self.max_frame.max(facts.frame);
+                self.frames.push(facts.frame);
             }
             // The dynamic meter already refused these operators.
             Err(_) if refused_ops => {}
@@ -1031,6 +1036,7 @@ impl Scan {
             asm_estimate: asm as u32,
             activation_gas: self.activation_gas(wasm_len),
             max_frame_words: self.max_frame,
+            frame_words: self.frames.clone(),
             instrumented_ops: self.instrumented_ops,
         }
     }

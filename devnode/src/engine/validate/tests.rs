@@ -781,6 +781,7 @@ fn activation_reports_what_nitro_computes() {
     assert_eq!(info.instrumented_ops, 2 + 12 + 17);
     // Two values from the meter header, no locals, 4 words of frame.
     assert_eq!(info.max_frame_words, 2 + 4);
+    assert_eq!(info.frame_words, vec![2 + 4], "one frame per defined function");
 
     // Nitro's formulas (binary.rs `instrument`, programs/mod.rs `activate`), by hand.
     let len = wasm.len() as u64;
