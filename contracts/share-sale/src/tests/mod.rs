@@ -278,6 +278,28 @@ fn a_fee_on_transfer_token_is_credited_what_arrived(
 }
 
 #[motsu::test]
+fn the_soft_cap_counts_what_arrived_not_what_was_sent(
+    shares: Contract<RigShares>,
+    sale: Contract<ShareSale>,
+    usd: Contract<PayToken>,
+    admin: Address,
+    treasury: Address,
+    alice: Address,
+) {
+    setup(&shares, &sale, admin, treasury, Cfg::usd(usd.address()));
+    usd.sender(admin).set_fee_bps(U256::from(100));
+    open();
+    // 200 shares = 2,000 units sent, exactly the soft cap; 1,980 arrive.
+    let sent = buy_token(&sale, &usd, alice, shares_of(200));
+    assert_eq!(sent, U256::from(2_000_000_000u64));
+    close();
+    assert_eq!(sale.sender(alice).state(), STATE_FAILED);
+    let err = sale.sender(alice).finalize().motsu_unwrap_err();
+    assert!(matches!(err, Error::NotSucceeded(_)));
+    assert_eq!(sale.sender(alice).refund().motsu_unwrap(), U256::from(1_980_000_000u64));
+}
+
+#[motsu::test]
 fn cost_rounds_up_by_less_than_one_base_unit(shares: Contract<RigShares>, sale: Contract<ShareSale>, usd: Contract<PayToken>, admin: Address, treasury: Address) {
     let cfg = Cfg { min: U256::from(1), ..Cfg::usd(usd.address()) };
     setup(&shares, &sale, admin, treasury, cfg);
@@ -848,6 +870,8 @@ fn privileged_calls_need_the_admin_role(shares: Contract<RigShares>, sale: Contr
     assert!(unauthorized(sale.sender(mallory).unpause().motsu_unwrap_err()));
     assert!(unauthorized(sale.sender(mallory).grant_role(ADMIN_ROLE.into(), mallory).motsu_unwrap_err()));
     assert!(unauthorized(sale.sender(mallory).revoke_role(ADMIN_ROLE.into(), admin).motsu_unwrap_err()));
+    let err = sale.sender(mallory).renounce_role(ADMIN_ROLE.into(), admin).motsu_unwrap_err();
+    assert!(matches!(err, Error::BadConfirmation(_)));
     assert_eq!(sale.sender(mallory).state(), STATE_PENDING);
     assert!(sale.sender(mallory).paused());
     // The treasury-only call is covered in `a_treasury_that_rejects_eth_does_not_brick_the_sale`.
