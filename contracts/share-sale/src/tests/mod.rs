@@ -876,3 +876,39 @@ fn privileged_calls_need_the_admin_role(shares: Contract<RigShares>, sale: Contr
     assert!(sale.sender(mallory).paused());
     // The treasury-only call is covered in `a_treasury_that_rejects_eth_does_not_brick_the_sale`.
 }
+
+#[motsu::test]
+fn refunding_twice_pays_once(shares: Contract<RigShares>, sale: Contract<ShareSale>, admin: Address, treasury: Address, alice: Contract<EthWallet>, bob: Contract<EthWallet>) {
+    let (alice, bob) = (alice.address(), bob.address());
+    setup(&shares, &sale, admin, treasury, Cfg::eth());
+    open();
+    let a = buy_eth(&sale, alice, shares_of(10));
+    let b = buy_eth(&sale, bob, shares_of(10));
+    sale.sender(admin).cancel().motsu_unwrap();
+    assert_eq!(sale.sender(alice).refund().motsu_unwrap(), a);
+    for _ in 0..3 {
+        let err = sale.sender(alice).refund().motsu_unwrap_err();
+        assert!(matches!(err, Error::NothingToRefund(_)));
+        let err = sale.sender(alice).refund_to(bob).motsu_unwrap_err();
+        assert!(matches!(err, Error::NothingToRefund(_)));
+    }
+    assert_eq!(alice.balance(), a);
+    // Bob's payment is untouched.
+    assert_eq!(sale.balance(), b);
+    assert_eq!(sale.sender(bob).refund().motsu_unwrap(), b);
+}
+
+#[motsu::test]
+fn finalizing_twice_pays_the_treasury_once(shares: Contract<RigShares>, sale: Contract<ShareSale>, admin: Address, treasury: Contract<EthWallet>, alice: Address) {
+    setup(&shares, &sale, admin, treasury.address(), Cfg::eth());
+    open();
+    let cost = buy_eth(&sale, alice, shares_of(250));
+    close();
+    sale.sender(alice).finalize().motsu_unwrap();
+    for _ in 0..3 {
+        let err = sale.sender(alice).finalize().motsu_unwrap_err();
+        assert!(matches!(err, Error::AlreadyFinalized(_)));
+    }
+    assert_eq!(treasury.balance(), cost);
+    assert_eq!(sale.sender(alice).totals(), (cost, U256::ZERO, cost, U256::ZERO, U256::ZERO));
+}
