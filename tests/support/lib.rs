@@ -142,8 +142,16 @@ impl Chain {
         A: SolValue,
         for<'a> <A::SolType as alloy_sol_types::SolType>::Token<'a>: alloy_sol_types::abi::TokenSeq<'a>,
     {
-        let stored = stored_code(package);
-        let init_code = devnode::engine::code::init_code(&stored);
+        self.deploy_stored(package, &stored_code(package), constructor_args)
+    }
+
+    /// [`Chain::deploy`] with the stored code given (`package` only names it in messages).
+    pub fn deploy_stored<A>(&mut self, package: &str, stored: &[u8], constructor_args: A) -> Address
+    where
+        A: SolValue,
+        for<'a> <A::SolType as alloy_sol_types::SolType>::Token<'a>: alloy_sol_types::abi::TokenSeq<'a>,
+    {
+        let init_code = devnode::engine::code::init_code(stored);
         let mut init_data = CONSTRUCTOR_SELECTOR.to_vec();
         init_data.extend(constructor_args.abi_encode_params());
         let call = StylusDeployer::deployCall {

@@ -12,6 +12,7 @@ pub mod erc20;
 pub mod revenue_splitter;
 pub mod rig_deed;
 pub mod rig_shares;
+pub mod share_sale;
 
 use std::{collections::BTreeMap, future::Future, pin::Pin, sync::{Arc, OnceLock}};
 
@@ -27,7 +28,8 @@ use crate::{
 };
 
 /// Every contract, in deployment order: the system `up` deploys, then the tools it builds only.
-pub const ENTRIES: &[&Entry] = &[&rig_deed::ENTRY, &rig_shares::ENTRY, &revenue_splitter::ENTRY, &demo_token::ENTRY];
+pub const ENTRIES: &[&Entry] =
+    &[&rig_deed::ENTRY, &rig_shares::ENTRY, &revenue_splitter::ENTRY, &demo_token::ENTRY, &share_sale::ENTRY];
 
 /// A future a wiring check returns.
 pub type Check<'a> = Pin<Box<dyn Future<Output = Result<Option<ContractCall<Client, ()>>>> + Send + 'a>>;
@@ -66,6 +68,46 @@ pub struct SystemConfig {
     pub stream_seconds: u64,
     /// The splitter's payees; none leaves them as they are.
     pub payees: Vec<Payee>,
+    /// The terms of a raise, for a ShareSale deployment.
+    pub sale: SaleTerms,
+}
+
+/// A ShareSale's terms (see contracts/share-sale): amounts in base units, times in seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleTerms {
+    /// Payment asset (zero = ETH).
+    pub asset: Address,
+    /// Payment base units per whole share.
+    pub price: U256,
+    pub start: u64,
+    pub end: u64,
+    /// Minimum raise, in payment base units.
+    pub soft_cap: U256,
+    /// Most shares sold, in share base units.
+    pub hard_cap: U256,
+    pub min_per_account: U256,
+    pub max_per_account: U256,
+    /// Receives the proceeds (default: the deploying account).
+    pub treasury: Option<Address>,
+}
+
+impl Default for SaleTerms {
+    /// 100,000 shares at 0.001 ETH each, a 10 ETH soft cap, 1 to 25,000 shares an account, open
+    /// for a week from time 0 (the command that deploys a sale sets real times).
+    fn default() -> Self {
+        let share = U256::exp10(18);
+        Self {
+            asset: Address::zero(),
+            price: U256::exp10(15),
+            start: 0,
+            end: 7 * 24 * 3600,
+            soft_cap: U256::exp10(19),
+            hard_cap: share * 100_000,
+            min_per_account: share,
+            max_per_account: share * 25_000,
+            treasury: None,
+        }
+    }
 }
 
 impl Default for SystemConfig {
@@ -79,6 +121,7 @@ impl Default for SystemConfig {
             payout_asset: Address::zero(),
             stream_seconds: 0,
             payees: Vec::new(),
+            sale: SaleTerms::default(),
         }
     }
 }
