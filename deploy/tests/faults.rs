@@ -225,8 +225,9 @@ fn operating_commands_act_once(fault: Fault) {
         ("pool transfer", vec!["pool", "transfer", "--to", &investor, "--amount", "1000"], Box::new(move |e| e.shares_of_investor += shares)),
         ("revenue deposit", vec!["revenue", "deposit", "--amount", "0.5"], Box::new(|e| e.deposited += U256::exp10(17) * 5)),
         ("payees set", vec!["payees", "set", &hosting], Box::new(|_| ())),
-        // The deployer holds 999,000 of 1,000,000 shares: 999/1000 of the 0.5 ETH.
-        ("revenue claim", vec!["revenue", "claim"], Box::new(|e| e.claimed += U256::exp10(14) * 4_995)),
+        // `up` set 15% of payees; the deployer holds 999,000 of 1,000,000 shares:
+        // 0.5 ETH x 0.85 x 0.999 = 0.424575 ETH.
+        ("revenue claim", vec!["revenue", "claim"], Box::new(|e| e.claimed += U256::exp10(12) * 424_575)),
     ];
     let key = common::key(&node, 0);
     for (name, args, effect) in commands {

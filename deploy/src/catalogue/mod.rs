@@ -350,8 +350,10 @@ mod tests {
     #[test]
     fn errors_of_every_contract_are_named_with_hints() {
         let d = decoder();
-        let data = ethers::utils::id("SplitterNothingToClaim()");
-        assert_eq!(d.describe(&data), "SplitterNothingToClaim() (nothing is claimable for this account yet)");
+        let who = Address::repeat_byte(0x22);
+        let mut data = ethers::utils::id("SplitterNothingToClaim(address)").to_vec();
+        data.extend(ethers::abi::encode(&[Token::Address(who)]));
+        assert_eq!(d.describe(&data), format!("SplitterNothingToClaim({who:?}) (nothing is claimable for this account yet)"));
         assert_eq!(d.error_name(&ethers::utils::id("EnforcedPause()")), Some("EnforcedPause"));
     }
 }
