@@ -97,7 +97,7 @@ fn a_custom_error_comes_back_as_revert_data_and_changes_nothing() {
     let System { mut chain, shares, .. } = system();
     let nobody = account(9);
     chain.fund(address_of(&nobody), U256::from(ETH));
-    let before = chain.engine.dump_state();
+    let before = chain.engine.state().snapshot();
     let call = RigShares::transferCall { to: chain.dev_address(), value: U256::from(1) };
     let output = chain.engine.call(&CallRequest {
         from: address_of(&nobody),
@@ -112,7 +112,7 @@ fn a_custom_error_comes_back_as_revert_data_and_changes_nothing() {
         _2: U256::from(1),
     };
     assert_eq!(output.result.output.to_vec(), expected.abi_encode());
-    assert_eq!(chain.engine.dump_state(), before, "eth_call leaves no trace");
+    assert_eq!(chain.engine.state().snapshot(), before, "eth_call leaves no trace");
 
     let receipt = chain.send_with_gas(&nobody, Some(shares), U256::ZERO, call.abi_encode().into(), 500_000);
     assert!(!receipt.status);

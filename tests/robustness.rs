@@ -342,7 +342,7 @@ fn check(system: &mut System, input: &Input, tally: &mut Tally) -> Result<(), Te
     let from = address_of(&key);
     let value = U256::from(input.value);
     let chain = &mut system.chain;
-    let before = chain.engine.dump_state();
+    let before = chain.engine.state().snapshot();
     if input.call {
         let output = chain.engine.call(&CallRequest {
             from,
@@ -353,12 +353,12 @@ fn check(system: &mut System, input: &Input, tally: &mut Tally) -> Result<(), Te
             ..CallRequest::default()
         });
         prop_assert!(output.gas_used <= TX_GAS);
-        prop_assert_eq!(chain.engine.dump_state(), before, "an eth_call changed state");
+        prop_assert_eq!(chain.engine.state().snapshot(), before, "an eth_call changed state");
         tally[usize::from(!output.success())] += 1;
         return Ok(());
     }
     let receipt = chain.send_with_gas(&key, Some(to), value, data, TX_GAS);
-    let after = chain.engine.dump_state();
+    let after = chain.engine.state().snapshot();
     prop_assert!(receipt.gas_used <= TX_GAS);
     prop_assert_eq!(total_balance(&after), total_balance(&before), "ETH created or destroyed");
     tally[2 + usize::from(!receipt.status)] += 1;

@@ -10,7 +10,7 @@ use ethers::{
     prelude::*,
     utils::keccak256,
 };
-use rigshare_e2e::{stored_code, CONSTRUCTOR_SELECTOR, DEV_KEY};
+use rigshare_e2e::{stored_code, CHAIN_ID, CONSTRUCTOR_SELECTOR, DEV_KEY};
 
 abigen!(RigDeed, "$CARGO_MANIFEST_DIR/../abi/RigDeed.json");
 abigen!(RigShares, "$CARGO_MANIFEST_DIR/../abi/RigShares.json");
@@ -51,8 +51,8 @@ async fn ethers_deploys_calls_and_reads_events_over_http() {
     let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
     let provider = Provider::<Http>::try_from(node.url.as_str()).unwrap().interval(Duration::from_millis(10));
     let chain_id = provider.get_chainid().await.unwrap().as_u64();
-    assert_eq!(chain_id, 412_346);
-    let wallet: LocalWallet = DEV_KEY.parse::<LocalWallet>().unwrap().with_chain_id(chain_id);
+    assert_eq!(chain_id, CHAIN_ID);
+    let wallet: LocalWallet = LocalWallet::from_bytes(DEV_KEY.as_slice()).unwrap().with_chain_id(chain_id);
     let admin = wallet.address();
     let client = Arc::new(SignerMiddleware::new(provider.clone(), wallet));
 

@@ -1,12 +1,17 @@
 //! `devnode`: rigshare's local Stylus node. Defaults match Nitro's dev node (chain 412346 on
 //! http://127.0.0.1:8547 with its published dev account funded), flags follow anvil's.
 
-use std::{path::PathBuf, process::ExitCode, sync::Arc};
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+    sync::Arc,
+};
 
 use alloy_primitives::U256;
 use clap::Parser;
 use tokio::signal::unix::{signal, SignalKind};
 use devnode::{
+    dev,
     engine::dump,
     rpc::{self, methods::Node, NodeConfig},
 };
@@ -20,7 +25,7 @@ struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
-    #[arg(long, default_value_t = 412_346)]
+    #[arg(long, default_value_t = dev::CHAIN_ID)]
     chain_id: u64,
     /// Accounts derived from the test mnemonic, besides Nitro's dev account.
     #[arg(long, short = 'a', default_value_t = 10)]
@@ -117,16 +122,15 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn load(node: &Arc<Node>, path: &PathBuf) -> Result<(), String> {
+fn load(node: &Arc<Node>, path: &Path) -> Result<(), String> {
     let state = dump::read_file(path).map_err(|e| e.to_string())?;
     let mut guard = node.state.lock().map_err(|_| "node state poisoned".to_string())?;
-    guard.snapshots.clear();
-    guard.engine.import(state).map_err(|e| e.to_string())
+    guard.load_state(state).map_err(|e| e.to_string())
 }
 
-fn save(node: &Arc<Node>, path: &PathBuf) -> Result<(), String> {
+fn save(node: &Arc<Node>, path: &Path) -> Result<(), String> {
     let guard = node.state.lock().map_err(|_| "node state poisoned".to_string())?;
-    let state = guard.engine.export();
+    let state = guard.dump_state();
     drop(guard);
     dump::write_file(path, &state).map_err(|e| e.to_string())
 }

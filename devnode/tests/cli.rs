@@ -76,7 +76,7 @@ fn prints_accounts_and_url_and_answers() {
     assert!(banner.contains("(1) 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"), "{banner}");
     assert!(banner.contains("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"), "{banner}");
     assert!(banner.contains(&format!("Listening on http://127.0.0.1:{}", node.port)), "{banner}");
-    assert_eq!(node.rpc("eth_chainId", json!([])), "0x64aba");
+    assert_eq!(node.rpc("eth_chainId", json!([])), format!("{:#x}", devnode::dev::CHAIN_ID));
     assert_eq!(node.rpc("eth_accounts", json!([])).as_array().unwrap().len(), 4);
     assert!(node.interrupt().success());
 }

@@ -8,13 +8,16 @@ use std::sync::OnceLock;
 
 use alloy_primitives::{address, keccak256, Address, Bytes, B256, U256};
 use alloy_sol_types::SolCall;
-use devnode::engine::{
-    chain::{ChainConfig, Engine},
-    code,
-    exec::{Failure, Outcome},
-    precompiles::{self, ArbWasm, StylusDeployer},
-    testing::{Bench, CALLER},
-    tx::{self, AccessListItem, Eip1559Tx, Eip2930Tx, LegacyTx, SignedTx, TxKind, TxRequest},
+use devnode::{
+    dev::CHAIN_ID,
+    engine::{
+        chain::{ChainConfig, Engine},
+        code,
+        exec::{Failure, Outcome},
+        precompiles::{self, ArbWasm, StylusDeployer},
+        testing::{Bench, CALLER},
+        tx::{self, AccessListItem, Eip1559Tx, Eip2930Tx, LegacyTx, SignedTx, TxKind, TxRequest},
+    },
 };
 use k256::ecdsa::SigningKey;
 use proptest::collection::vec;
@@ -460,7 +463,7 @@ fn template() -> impl Strategy<Value = Template> {
         (0usize..6).prop_map(Target::Precompile),
         Just(Target::Deploy),
     ];
-    let chain_id = prop_oneof![8 => Just(Some(412_346u64)), 1 => Just(None), 1 => any::<u64>().prop_map(Some)];
+    let chain_id = prop_oneof![8 => Just(Some(CHAIN_ID)), 1 => Just(None), 1 => any::<u64>().prop_map(Some)];
     let input = prop_oneof![
         vec(any::<u8>(), 0..200),
         // A known ArbWasm / deployer selector with random arguments.
@@ -540,12 +543,12 @@ fn build(t: &Template, nonce: u64) -> TxRequest {
 }
 
 fn total_balance(engine: &Engine) -> U256 {
-    engine.dump_state().accounts.values().fold(U256::ZERO, |sum, a| sum + a.balance)
+    engine.state().snapshot().accounts.values().fold(U256::ZERO, |sum, a| sum + a.balance)
 }
 
 /// Sends `raw`: a rejection leaves the state as it was, an inclusion keeps the ETH supply.
 fn send_and_check(engine: &mut Engine, raw: &[u8]) -> Result<bool, TestCaseError> {
-    let before = engine.dump_state();
+    let before = engine.state().snapshot();
     let supply = total_balance(engine);
     let blocks = engine.latest_block().number;
     match engine.send_raw_transaction(raw) {
@@ -556,7 +559,7 @@ fn send_and_check(engine: &mut Engine, raw: &[u8]) -> Result<bool, TestCaseError
             Ok(true)
         }
         Err(_) => {
-            prop_assert_eq!(engine.dump_state(), before, "a rejected transaction changed state");
+            prop_assert_eq!(engine.state().snapshot(), before, "a rejected transaction changed state");
             prop_assert_eq!(engine.latest_block().number, blocks, "a rejected transaction sealed a block");
             Ok(false)
         }

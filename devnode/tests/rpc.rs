@@ -8,6 +8,7 @@ use std::{
 
 use alloy_primitives::{hex, keccak256, Address, Bytes, U256};
 use devnode::{
+    dev::CHAIN_ID,
     engine::{
         code,
         precompiles::{ArbWasm, STYLUS_DEPLOYER},
@@ -111,8 +112,8 @@ impl ArbWasmDeploy {
 #[test]
 fn basic_chain_methods() {
     let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
-    assert_eq!(result(&node, "eth_chainId", json!([])), "0x64aba");
-    assert_eq!(result(&node, "net_version", json!([])), "412346");
+    assert_eq!(result(&node, "eth_chainId", json!([])), format!("{:#x}", CHAIN_ID));
+    assert_eq!(result(&node, "net_version", json!([])), CHAIN_ID.to_string());
     assert_eq!(result(&node, "eth_blockNumber", json!([])), "0x0");
     let accounts = result(&node, "eth_accounts", json!([]));
     assert_eq!(accounts[0], "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E");
@@ -282,7 +283,7 @@ fn json_rpc_errors_batches_and_limits() {
     let (_, body) = post(&node.url, &batch.to_string());
     let responses: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(responses.as_array().unwrap().len(), 3, "the notification gets no response");
-    assert_eq!(responses[0]["result"], "0x64aba");
+    assert_eq!(responses[0]["result"], format!("{:#x}", CHAIN_ID));
     assert_eq!(responses[1]["id"], "two");
     assert_eq!(responses[2]["error"]["code"], -32601);
 

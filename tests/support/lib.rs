@@ -34,11 +34,8 @@ sol!(
     "../abi/DemoToken.json"
 );
 
-/// Selector of `stylus_constructor()`: how SDK 0.9 contracts receive constructor arguments.
-pub const CONSTRUCTOR_SELECTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
-
-/// Nitro's dev-node key, prefunded on every dev chain.
-pub const DEV_KEY: &str = "b6b15c8cb491557369f3c7d2c287b053eb229daa9c22138887752191c9520659";
+/// The dev chain's constants, defined once in the node.
+pub use devnode::dev::{CHAIN_ID, CONSTRUCTOR_SELECTOR, DEV_KEY};
 
 pub const ETH: u128 = 1_000_000_000_000_000_000;
 
@@ -47,11 +44,6 @@ pub const ETH: u128 = 1_000_000_000_000_000_000;
 pub fn stored_code(package: &str) -> Vec<u8> {
     let out = rigshare_cli::commands::build_once();
     std::fs::read(out.join(format!("{package}.code"))).expect("built code")
-}
-
-pub fn key(hex_key: &str) -> SigningKey {
-    let bytes: [u8; 32] = alloy_primitives::hex::decode(hex_key).unwrap().try_into().unwrap();
-    SigningKey::from_bytes(&bytes.into()).unwrap()
 }
 
 /// A deterministic extra account, funded by [`Chain::fund`].
@@ -79,7 +71,7 @@ impl Default for Chain {
 
 impl Chain {
     pub fn new() -> Self {
-        let dev = key(DEV_KEY);
+        let dev = SigningKey::from_slice(DEV_KEY.as_slice()).expect("Nitro's dev key is a valid key");
         let engine = Engine::new(
             ChainConfig::default(),
             &[(address_of(&dev), U256::from(1_000_000u64) * U256::from(ETH))],

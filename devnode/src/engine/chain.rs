@@ -34,8 +34,7 @@ pub struct ChainConfig {
 impl Default for ChainConfig {
     fn default() -> Self {
         Self {
-            // Nitro's dev node.
-            chain_id: 412_346,
+            chain_id: crate::dev::CHAIN_ID,
             block_gas_limit: 1 << 50,
             base_fee: 100_000_000,
             // l1pricing.BatchPosterAddress, the coinbase of sequenced Arbitrum blocks.
@@ -630,22 +629,12 @@ impl Engine {
         self.recent_wasms.clear();
     }
 
-    /// Persistent state for `--dump-state`.
-    pub fn dump_state(&self) -> Snapshot {
-        self.state.snapshot()
-    }
-
-    /// Replaces the world state (`--load-state`); compiled modules are rebuilt on first call.
-    pub fn load_state(&mut self, snapshot: Snapshot) {
-        self.state = State::from_snapshot(snapshot);
-    }
-
     pub fn account(&self, address: &Address) -> Account {
         self.state.account(address).cloned().unwrap_or_default()
     }
 
-    /// The state and head block for `--dump-state` (written by `dump::to_json`).
-    pub fn export(&self) -> StateDump {
+    /// The state and head block for `--dump-state` (written by `dump::write_file`).
+    pub fn dump_state(&self) -> StateDump {
         let head = self.latest_block();
         StateDump {
             chain_id: self.config.chain_id,
@@ -661,8 +650,9 @@ impl Engine {
     /// block with the dump's number, hash and timestamp, so the next block is numbered
     /// `block_number + 1` and is no earlier than `timestamp`. Blocks, transactions and
     /// receipts before it are gone, as are `evm_snapshot`s taken before the import.
-    /// Refuses a dump of another chain id and then changes nothing.
-    pub fn import(&mut self, dump: StateDump) -> Result<(), DumpError> {
+    /// Refuses a dump of another chain id and then changes nothing. Compiled modules are
+    /// rebuilt on first call.
+    pub fn load_state(&mut self, dump: StateDump) -> Result<(), DumpError> {
         if dump.chain_id != self.config.chain_id {
             return Err(DumpError::ChainId { dump: dump.chain_id, node: self.config.chain_id });
         }

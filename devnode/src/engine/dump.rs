@@ -31,7 +31,8 @@
 //! Unknown fields are refused, so a typo does not silently drop state.
 //!
 //! Blocks, transactions and receipts are not kept: a loaded node starts from a head block with
-//! the dumped number, hash and timestamp (see `Engine::import`).
+//! the dumped number, hash and timestamp (see `Engine::load_state`; `Engine::dump_state` writes
+//! one).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -501,7 +502,7 @@ mod tests {
         assert_eq!(state.storage[&PROGRAM][&B256::ZERO], B256::from([7u8; 32]));
         assert_ne!(bench.evm.data_pricer, DataPricer::default());
         StateDump {
-            chain_id: 412_346,
+            chain_id: crate::dev::CHAIN_ID,
             block_number: 41,
             block_hash: HEAD_HASH,
             timestamp: 1_700_000_500,
@@ -531,7 +532,7 @@ mod tests {
         let dump = bench_dump();
         let value: Value = serde_json::from_str(&to_json(&dump)).unwrap();
         assert_eq!(value["version"], FORMAT_VERSION);
-        assert_eq!(value["chainId"], 412_346);
+        assert_eq!(value["chainId"], crate::dev::CHAIN_ID);
         assert_eq!(value["blockNumber"], 41);
         assert_eq!(value["blockHash"], HEAD_HASH.to_string());
         assert_eq!(value["timestamp"], 1_700_000_500u64);
@@ -564,13 +565,13 @@ mod tests {
         assert_eq!(program["moduleHash"], record.module_hash.to_string());
     }
 
-    /// export → JSON → import into a fresh engine: the state, the pricer and the head come
+    /// dump → JSON → load into a fresh engine: the state, the pricer and the head come
     /// back, the activated program still runs, and block numbering continues.
     #[test]
     fn engine_survives_a_restart() {
         let mut first = engine();
-        first.import(bench_dump()).unwrap();
-        let exported = first.export();
+        first.load_state(bench_dump()).unwrap();
+        let exported = first.dump_state();
         assert_eq!((exported.block_number, exported.block_hash, exported.timestamp), (41, HEAD_HASH, 1_700_000_500));
         assert_eq!(exported.data_pricer, bench_dump().data_pricer);
         let bench = bench_dump().state;
@@ -584,8 +585,8 @@ mod tests {
         assert_eq!(exported.state.accounts[&precompiles::ARB_WASM].code.as_ref(), &precompiles::NATIVE_CODE_MARKER);
 
         let mut second = engine();
-        second.import(from_json(&to_json(&exported)).unwrap()).unwrap();
-        assert_eq!(second.export(), exported);
+        second.load_state(from_json(&to_json(&exported)).unwrap()).unwrap();
+        assert_eq!(second.dump_state(), exported);
         assert_eq!(second.latest_block().number, 41);
         assert_eq!(second.block(41).unwrap().hash, HEAD_HASH);
         assert_eq!(second.block_by_hash(&HEAD_HASH).unwrap().number, 41);
@@ -614,17 +615,17 @@ mod tests {
         assert_eq!(second.block_by_hash(&hash).unwrap().number, 42);
         second.mine();
         assert_eq!(second.latest_block().number, 43);
-        assert_eq!(second.export().block_number, 43);
+        assert_eq!(second.dump_state().block_number, 43);
     }
 
     #[test]
-    fn import_refuses_another_chain() {
+    fn loading_refuses_another_chain() {
         let mut engine = engine();
-        let before = engine.export();
+        let before = engine.dump_state();
         let dump = StateDump { chain_id: 1, ..bench_dump() };
-        let err = engine.import(dump).unwrap_err();
-        assert!(matches!(err, DumpError::ChainId { dump: 1, node: 412_346 }), "{err}");
-        assert_eq!(engine.export(), before, "a refused import changes nothing");
+        let err = engine.load_state(dump).unwrap_err();
+        assert!(matches!(err, DumpError::ChainId { dump: 1, node: crate::dev::CHAIN_ID }), "{err}");
+        assert_eq!(engine.dump_state(), before, "a refused load changes nothing");
     }
 
     /// The dump as JSON, edited by `edit`, then read back.

@@ -1,5 +1,6 @@
 //! The execution engine: world state, Stylus code and activation, ink metering, host
-//! functions, precompiles and transactions. No networking here; `rpc` wraps it.
+//! functions, precompiles and transactions; the pending pool, log and fee-history queries that
+//! any user of a chain needs. No networking here; `rpc` wraps it.
 
 pub mod types;
 pub mod pricing;
@@ -16,4 +17,8 @@ pub mod precompiles;
 pub mod tx;
 pub mod testing;
 pub mod chain;
+pub mod query;
+pub mod pool;
+pub mod logs;
+pub mod fees;
 pub mod dump;

@@ -44,7 +44,7 @@ impl Bench {
             network_fee_account: NETWORK_FEE_ACCOUNT,
             basefee: U256::from(100_000_000u64),
             gas_limit: 1 << 50,
-            chain_id: 412_346,
+            chain_id: crate::dev::CHAIN_ID,
         };
         let tx = TxEnv { origin: CALLER, gas_price: U256::from(100_000_000u64) };
         let evm = Evm::new(
@@ -111,7 +111,7 @@ impl Bench {
 
 pub use super::types::revert_reason;
 
-/// An EIP-1559 transaction for the dev chain (chain id 412346, 1 gwei fee cap, no tip), signed:
+/// An EIP-1559 transaction for the dev chain ([`crate::dev::CHAIN_ID`], 1 gwei fee cap, no tip), signed:
 /// what tests and benchmarks send to a node.
 pub fn signed_tx(
     key: &k256::ecdsa::SigningKey,
@@ -122,7 +122,7 @@ pub fn signed_tx(
     gas_limit: u64,
 ) -> super::tx::SignedTx {
     let request = super::tx::TxRequest::Eip1559(super::tx::Eip1559Tx {
-        chain_id: 412_346,
+        chain_id: crate::dev::CHAIN_ID,
         nonce,
         max_priority_fee_per_gas: 0,
         max_fee_per_gas: 1_000_000_000,

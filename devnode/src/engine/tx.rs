@@ -857,6 +857,7 @@ fn recover_address(prehash: &B256, sig: &TxSignature) -> Option<Address> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dev::CHAIN_ID;
     use alloy_primitives::{address, b256, hex};
     use proptest::prelude::*;
 
@@ -910,7 +911,7 @@ mod tests {
             }),
             eip155_request(),
             TxRequest::Legacy(LegacyTx {
-                chain_id: Some(412_346),
+                chain_id: Some(CHAIN_ID),
                 nonce: 7,
                 gas_price: 100_000_000,
                 gas_limit: 30_000,
@@ -919,7 +920,7 @@ mod tests {
                 input: Bytes::from_static(b"hello"),
             }),
             TxRequest::Eip2930(Eip2930Tx {
-                chain_id: 412_346,
+                chain_id: CHAIN_ID,
                 nonce: 1,
                 gas_price: 100_000_000,
                 gas_limit: 60_000,
@@ -929,7 +930,7 @@ mod tests {
                 access_list: sample_access_list(),
             }),
             TxRequest::Eip1559(Eip1559Tx {
-                chain_id: 412_346,
+                chain_id: CHAIN_ID,
                 nonce: u64::MAX,
                 max_priority_fee_per_gas: 0,
                 max_fee_per_gas: u128::MAX,
@@ -1014,10 +1015,10 @@ mod tests {
         );
         assert_eq!(tx.check_chain_id(1), Ok(()));
         assert_eq!(
-            tx.check_chain_id(412_346),
+            tx.check_chain_id(CHAIN_ID),
             Err(TxError::WrongChainId {
                 have: 1,
-                want: 412_346
+                want: CHAIN_ID
             })
         );
     }
@@ -1044,7 +1045,7 @@ mod tests {
         assert_eq!(tx.request.to(), TxKind::Create);
         assert_eq!(tx.request.input().as_ref(), &[0x01]);
         assert_eq!(tx.v(), U256::from(28u8));
-        assert_eq!(tx.check_chain_id(412_346), Ok(()));
+        assert_eq!(tx.check_chain_id(CHAIN_ID), Ok(()));
     }
 
     /// alloy-consensus test_decode_live_legacy_tx: mainnet tx 0x280cde…fc4.
@@ -1181,7 +1182,7 @@ mod tests {
         assert_eq!(al.tx_type(), 1);
         assert_eq!(dynamic.tx_type(), 2);
         assert_eq!(legacy.chain_id(), None);
-        assert_eq!(al.chain_id(), Some(412_346));
+        assert_eq!(al.chain_id(), Some(CHAIN_ID));
         assert_eq!(legacy.to().to(), None);
         assert_eq!(al.to().to(), Some(Address::repeat_byte(0x11)));
         assert_eq!(al.value(), U256::MAX);

@@ -5,64 +5,14 @@
 use alloy_primitives::{hex, Address, Bytes, B256, U256};
 use serde_json::{json, Map, Value};
 
+use super::error::RpcError;
 use crate::engine::{
     chain::{Block, Receipt},
+    logs::MatchedLog,
+    query::BlockId,
     tx::{SignedTx, TxKind, TxRequest},
+    types::Log,
 };
-
-/// A JSON-RPC error object.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RpcError {
-    pub code: i64,
-    pub message: String,
-    pub data: Option<Value>,
-}
-
-impl RpcError {
-    pub fn new(code: i64, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), data: None }
-    }
-
-    pub fn parse(message: impl Into<String>) -> Self {
-        Self::new(-32700, message)
-    }
-
-    pub fn invalid_request(message: impl Into<String>) -> Self {
-        Self::new(-32600, message)
-    }
-
-    pub fn method_not_found(method: &str) -> Self {
-        Self::new(-32601, format!("the method {method} does not exist/is not available"))
-    }
-
-    pub fn invalid_params(message: impl Into<String>) -> Self {
-        Self::new(-32602, message)
-    }
-
-    /// geth's code for transaction and state errors.
-    pub fn server(message: impl Into<String>) -> Self {
-        Self::new(-32000, message)
-    }
-
-    /// geth's revert: code 3, the revert data hex-encoded in `data`.
-    pub fn reverted(data: &[u8]) -> Self {
-        let mut message = "execution reverted".to_string();
-        if let Some(reason) = crate::engine::types::revert_reason(data) {
-            message = format!("execution reverted: {reason}");
-        }
-        Self { code: 3, message, data: Some(Value::String(hex::encode_prefixed(data))) }
-    }
-
-    pub fn to_json(&self) -> Value {
-        let mut error = json!({ "code": self.code, "message": self.message });
-        if let Some(data) = &self.data {
-            error["data"] = data.clone();
-        }
-        error
-    }
-}
-
-pub type RpcResult = Result<Value, RpcError>;
 
 /// Integers the wire format writes as `0x`-prefixed minimal hex.
 pub trait Quantity {
@@ -151,16 +101,6 @@ pub fn parse_hash(value: &Value, what: &str) -> Result<B256, RpcError> {
         return Err(RpcError::invalid_params(format!("{what}: a hash is 32 bytes, got {}", bytes.len())));
     }
     Ok(B256::from_slice(&bytes))
-}
-
-/// Which block a request refers to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlockId {
-    Latest,
-    Pending,
-    Earliest,
-    Number(u64),
-    Hash(B256),
 }
 
 pub fn parse_block_id(value: Option<&Value>) -> Result<BlockId, RpcError> {
@@ -296,27 +236,30 @@ pub fn transaction_json(tx: &SignedTx, block: Option<(&Block, u64)>, base_fee: u
     Value::Object(object)
 }
 
+/// A log with its position: `log_index` is block-wide.
+fn log_json(log: &Log, receipt: &Receipt, log_index: u64) -> Value {
+    json!({
+        "address": address(&log.address),
+        "topics": log.topics.iter().map(hash).collect::<Vec<_>>(),
+        "data": data(&log.data),
+        "blockNumber": quantity(receipt.block_number),
+        "blockHash": hash(&receipt.block_hash),
+        "transactionHash": hash(&receipt.transaction_hash),
+        "transactionIndex": quantity(receipt.transaction_index),
+        "logIndex": quantity(log_index),
+        "removed": false,
+    })
+}
+
+/// An eth_getLogs result entry.
+pub fn matched_log_json(matched: &MatchedLog<'_>) -> Value {
+    log_json(matched.log, matched.receipt, matched.log_index)
+}
+
 /// A receipt's logs with their positions; `first_log_index` is the block-wide index of the
 /// first one.
 pub fn logs_json(receipt: &Receipt, first_log_index: u64) -> Vec<Value> {
-    receipt
-        .logs
-        .iter()
-        .enumerate()
-        .map(|(i, log)| {
-            json!({
-                "address": address(&log.address),
-                "topics": log.topics.iter().map(hash).collect::<Vec<_>>(),
-                "data": data(&log.data),
-                "blockNumber": quantity(receipt.block_number),
-                "blockHash": hash(&receipt.block_hash),
-                "transactionHash": hash(&receipt.transaction_hash),
-                "transactionIndex": quantity(receipt.transaction_index),
-                "logIndex": quantity(first_log_index + i as u64),
-                "removed": false,
-            })
-        })
-        .collect()
+    receipt.logs.iter().enumerate().map(|(i, log)| log_json(log, receipt, first_log_index + i as u64)).collect()
 }
 
 pub fn receipt_json(receipt: &Receipt, first_log_index: u64) -> Value {
@@ -367,12 +310,5 @@ mod tests {
             BlockId::Number(2)
         );
         assert!(parse_block_id(Some(&json!("soon"))).is_err());
-    }
-
-    #[test]
-    fn revert_errors_carry_the_data() {
-        let error = RpcError::reverted(&[0xde, 0xad]);
-        assert_eq!(error.code, 3);
-        assert_eq!(error.to_json()["data"], json!("0xdead"));
     }
 }

@@ -1,12 +1,26 @@
-//! The JSON-RPC front over the engine: what wallets, ethers and cargo-stylus talk to.
+//! The JSON-RPC front over the node: what wallets, ethers and cargo-stylus talk to. It only
+//! translates: `server` speaks HTTP and JSON-RPC 2.0, `request` decodes a method and its
+//! parameters (`params`) into a typed request from the method table, `methods` runs it on the
+//! [`DevNode`](crate::node::DevNode) and writes the result in the wire format (`json`), and
+//! `error` maps what the node refuses to JSON-RPC errors.
 //!
 //! [`spawn`] starts a node in-process on its own threads (tests, the deploy harness);
 //! the `devnode` binary runs the same node in the foreground.
 
-pub mod accounts;
+pub mod error;
 pub mod json;
 pub mod methods;
+pub mod params;
+pub mod request;
 pub mod server;
+
+/// The dev accounts' former path: deploy/ still imports `NITRO_DEV_KEY` from here. Remove once
+/// it reads [`crate::dev`] (issue 10).
+#[doc(hidden)]
+pub mod accounts {
+    pub use crate::dev::accounts::*;
+    pub use crate::dev::DEV_KEY as NITRO_DEV_KEY;
+}
 
 use std::{
     net::{SocketAddr, TcpListener as StdListener},
@@ -16,9 +30,15 @@ use std::{
 
 use alloy_primitives::U256;
 
-use crate::engine::chain::{ChainConfig, Engine};
-use accounts::DevAccount;
-use methods::{Node, NodeState};
+use crate::{
+    dev::{
+        self,
+        accounts::{self as dev_accounts, DevAccount},
+    },
+    engine::chain::{ChainConfig, Engine},
+    node::DevNode,
+};
+use methods::Node;
 
 /// How to run a node; the defaults are Nitro's dev node's.
 #[derive(Debug, Clone)]
@@ -41,7 +61,7 @@ impl Default for NodeConfig {
         Self {
             host: "127.0.0.1".into(),
             port: 8547,
-            chain_id: 412_346,
+            chain_id: dev::CHAIN_ID,
             accounts: 10,
             balance: U256::from(10_000u64) * U256::from(10u64).pow(U256::from(18u64)),
             block_time: 0,
@@ -59,20 +79,12 @@ impl NodeConfig {
 
 /// Builds the node state: the chain with its prefunded accounts.
 pub fn build_node(config: &NodeConfig) -> (Arc<Node>, Vec<DevAccount>) {
-    let accounts = accounts::dev_accounts(config.accounts);
+    let accounts = dev_accounts::dev_accounts(config.accounts);
     let alloc: Vec<_> = accounts.iter().map(|a| (a.address, config.balance)).collect();
     let chain = ChainConfig { chain_id: config.chain_id, ..ChainConfig::default() };
     let engine = Engine::new(chain, &alloc);
-    let node = Node::new(NodeState {
-        engine,
-        accounts: accounts.clone(),
-        pending: Vec::new(),
-        snapshots: Vec::new(),
-        next_snapshot_id: 1,
-        automine: config.block_time == 0,
-        quiet: config.quiet,
-    });
-    (Arc::new(node), accounts)
+    let node = DevNode::new(engine, accounts.clone(), config.block_time == 0, config.quiet);
+    (Arc::new(Node::new(node)), accounts)
 }
 
 /// A node running in the background; stops when dropped.

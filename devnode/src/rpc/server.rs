@@ -13,7 +13,10 @@ use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
-use super::{json::RpcError, methods::Node};
+use super::{
+    error::{RpcError, INTERNAL_ERROR},
+    methods::Node,
+};
 
 /// Largest request body accepted (geth's default).
 pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
@@ -110,7 +113,7 @@ async fn serve_request(node: Arc<Node>, request: Request<Incoming>) -> Result<Re
         Ok(Some(value)) => respond(StatusCode::OK, value.to_string().into_bytes()),
         Ok(None) => respond(StatusCode::OK, Vec::new()),
         Err(_) => {
-            let error = RpcError::new(-32603, "internal error");
+            let error = RpcError::new(INTERNAL_ERROR, "internal error");
             respond(StatusCode::INTERNAL_SERVER_ERROR, error_response(Value::Null, error).to_string().into_bytes())
         }
     })

@@ -6,19 +6,12 @@
 //! a mnemonic needs is here: no wordlist or checksum check (BIP-39's seed does not depend on
 //! either), no extended public keys, no serialisation.
 
-use alloy_primitives::{address, b256, Address, B256};
+use alloy_primitives::{Address, B256};
 use hmac::{Hmac, Mac};
 use k256::{ecdsa::SigningKey, elliptic_curve::PrimeField, FieldBytes, Scalar};
 use sha2::Sha512;
 
-/// The private key of Nitro's dev account (`nitro-testnode`'s and `--dev`'s funded account).
-pub const NITRO_DEV_KEY: B256 = b256!("b6b15c8cb491557369f3c7d2c287b053eb229daa9c22138887752191c9520659");
-
-/// The address of [`NITRO_DEV_KEY`].
-pub const NITRO_DEV_ADDRESS: Address = address!("3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E");
-
-/// The mnemonic anvil and hardhat derive their default accounts from.
-pub const TEST_MNEMONIC: &str = "test test test test test test test test test test test junk";
+use super::{DEV_KEY, TEST_MNEMONIC};
 
 /// BIP-32's offset of hardened child indices (`i'` or `iH` in a path).
 pub const HARDENED: u32 = 1 << 31;
@@ -85,7 +78,7 @@ impl std::fmt::Debug for DevAccount {
 
 /// Nitro's dev account, then accounts `0..count` of [`TEST_MNEMONIC`].
 pub fn dev_accounts(count: usize) -> Vec<DevAccount> {
-    let nitro = DevAccount::from_private_key(&NITRO_DEV_KEY).expect("Nitro's dev key is a valid key");
+    let nitro = DevAccount::from_private_key(&DEV_KEY).expect("Nitro's dev key is a valid key");
     let mut accounts = Vec::with_capacity(count + 1);
     accounts.push(nitro);
     accounts.extend(derive_accounts(TEST_MNEMONIC, count).expect("the test mnemonic derives its accounts"));
@@ -238,14 +231,15 @@ pub fn format_path(path: &[u32]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloy_primitives::hex;
+    use crate::dev::DEV_ADDRESS;
+    use alloy_primitives::{address, b256, hex};
 
     #[test]
     fn nitro_dev_key_is_its_published_address() {
         let accounts = dev_accounts(2);
         assert_eq!(accounts.len(), 3);
-        assert_eq!(accounts[0].address, NITRO_DEV_ADDRESS);
-        assert_eq!(accounts[0].private_key(), NITRO_DEV_KEY);
+        assert_eq!(accounts[0].address, DEV_ADDRESS);
+        assert_eq!(accounts[0].private_key(), DEV_KEY);
         assert_eq!(accounts[1].address, address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266"));
         assert_eq!(dev_accounts(0).len(), 1);
     }

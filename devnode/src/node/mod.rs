@@ -1,0 +1,269 @@
+//! The dev node without its transport: a chain ([`Engine`]) plus what a development node adds
+//! to one, namely accounts it signs for, a mining mode (a block per transaction, or interval
+//! blocks from the pending [`Pool`]), numbered `evm_snapshot`s and a line printed per
+//! transaction. Every operation is typed; `rpc` only turns JSON into calls of these and back,
+//! and in-process users (tests, the deploy harness) can drive it directly.
+
+pub mod signer;
+
+use alloy_primitives::{Address, Bytes, B256};
+
+use crate::{
+    dev::accounts::DevAccount,
+    engine::{
+        chain::{Block, CallRequest, Engine, EngineSnapshot, Receipt, TxRejected},
+        dump::{DumpError, StateDump},
+        exec::{Failure, Outcome},
+        pool::Pool,
+        query::QueryError,
+        tx::SignedTx,
+    },
+};
+
+/// Why the node refuses an operation. `rpc::error` maps each to its JSON-RPC error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NodeError {
+    #[error(transparent)]
+    Rejected(#[from] TxRejected),
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// The call reverted with this data.
+    #[error("execution reverted")]
+    Reverted(Bytes),
+    /// The call failed without a revert (out of gas, a trap).
+    #[error("{0}")]
+    Failed(Failure),
+    /// No gas limit makes the call succeed.
+    #[error("gas required exceeds allowance or always failing transaction: {0}")]
+    EstimateFailed(Failure),
+    /// Estimation gave up without an outcome to report.
+    #[error("gas estimation failed")]
+    EstimateInconclusive,
+    #[error("unknown account {0}: the node holds no key for it")]
+    UnknownAccount(Address),
+    #[error("timestamp {timestamp} is before the latest block's {latest}")]
+    TimestampInPast { timestamp: u64, latest: u64 },
+}
+
+/// Where a transaction is: queued for the next block, or mined at `index` in `block`.
+#[derive(Debug, Clone, Copy)]
+pub enum TxLocation<'a> {
+    Pending(&'a SignedTx),
+    Mined { tx: &'a SignedTx, block: &'a Block, index: u64 },
+}
+
+/// A chain with its dev accounts, pending pool, mining mode and snapshots.
+pub struct DevNode {
+    pub engine: Engine,
+    /// Accounts whose keys the node holds (eth_accounts, eth_sendTransaction).
+    pub accounts: Vec<DevAccount>,
+    /// Transactions waiting for the next interval block; empty when automining.
+    pub pool: Pool,
+    /// Mine each transaction at once (block time 0).
+    pub automine: bool,
+    /// Print nothing per transaction.
+    pub quiet: bool,
+    snapshots: Vec<(u64, EngineSnapshot)>,
+    next_snapshot_id: u64,
+}
+
+impl DevNode {
+    pub fn new(engine: Engine, accounts: Vec<DevAccount>, automine: bool, quiet: bool) -> Self {
+        Self { engine, accounts, pool: Pool::default(), automine, quiet, snapshots: Vec::new(), next_snapshot_id: 1 }
+    }
+
+    /// Automine: executes `tx` in a block of its own. Interval mining: queues it for the next
+    /// block. Either way it is checked completely first, and a refused one changes nothing.
+    pub fn submit(&mut self, tx: SignedTx) -> Result<B256, TxRejected> {
+        if !self.automine {
+            return self.pool.add(&self.engine, tx);
+        }
+        let receipt = self.engine.send_transaction(tx)?;
+        self.print(&receipt);
+        Ok(receipt.transaction_hash)
+    }
+
+    /// Mines the pending transactions into one block (interval mining, evm_mine).
+    pub fn mine(&mut self) -> B256 {
+        let (hash, results) = self.pool.mine(&mut self.engine);
+        results.iter().flatten().for_each(|receipt| self.print(receipt));
+        hash
+    }
+
+    /// The nonce the sender's next transaction needs, counting queued ones.
+    pub fn next_nonce(&self, sender: &Address) -> u64 {
+        self.pool.next_nonce(&self.engine, sender)
+    }
+
+    pub fn transaction(&self, hash: &B256) -> Option<TxLocation<'_>> {
+        if let Some(tx) = self.pool.get(hash) {
+            return Some(TxLocation::Pending(tx));
+        }
+        let (tx, number) = self.engine.transaction(hash)?;
+        let block = self.engine.block(*number).expect("a mined transaction's block exists");
+        let index = block.transactions.iter().position(|h| h == hash).unwrap_or(0) as u64;
+        Some(TxLocation::Mined { tx, block, index })
+    }
+
+    /// eth_call: the output, or why the call did not succeed.
+    pub fn call(&mut self, request: &CallRequest) -> Result<Bytes, NodeError> {
+        let output = self.engine.call(request);
+        match output.result.outcome {
+            Outcome::Success => Ok(output.result.output),
+            Outcome::Revert => Err(NodeError::Reverted(output.result.output)),
+            Outcome::Failure(failure) => Err(NodeError::Failed(failure)),
+        }
+    }
+
+    /// eth_estimateGas: the smallest gas limit with which the call succeeds.
+    pub fn estimate_gas(&mut self, request: &CallRequest) -> Result<u64, NodeError> {
+        self.engine.estimate_gas(request).map_err(|output| match output.result.outcome {
+            Outcome::Revert => NodeError::Reverted(output.result.output),
+            Outcome::Failure(failure) => NodeError::EstimateFailed(failure),
+            Outcome::Success => NodeError::EstimateInconclusive,
+        })
+    }
+
+    /// evm_setNextBlockTimestamp: no earlier than the head block.
+    pub fn set_next_timestamp(&mut self, timestamp: u64) -> Result<(), NodeError> {
+        let latest = self.engine.latest_block().timestamp;
+        if timestamp < latest {
+            return Err(NodeError::TimestampInPast { timestamp, latest });
+        }
+        self.engine.set_next_timestamp(timestamp);
+        Ok(())
+    }
+
+    /// evm_snapshot: saves the chain and returns the snapshot's id (1, 2, ...).
+    pub fn snapshot(&mut self) -> u64 {
+        let id = self.next_snapshot_id;
+        self.next_snapshot_id += 1;
+        self.snapshots.push((id, self.engine.snapshot()));
+        id
+    }
+
+    /// evm_revert: back to snapshot `id`, which is used up with every later one; the pending
+    /// pool is dropped. `false` if there is no such snapshot.
+    pub fn revert(&mut self, id: u64) -> bool {
+        let Some(position) = self.snapshots.iter().position(|(i, _)| *i == id) else {
+            return false;
+        };
+        let (_, snapshot) = self.snapshots.drain(position..).next().expect("position exists");
+        self.pool.clear();
+        self.engine.revert_to_snapshot(snapshot);
+        true
+    }
+
+    /// The state and head block for `--dump-state`.
+    pub fn dump_state(&self) -> StateDump {
+        self.engine.dump_state()
+    }
+
+    /// Starts over from a dump (`--load-state`); snapshots and pending transactions from
+    /// before are dropped. A refused dump changes nothing.
+    pub fn load_state(&mut self, dump: StateDump) -> Result<(), DumpError> {
+        self.engine.load_state(dump)?;
+        self.snapshots.clear();
+        self.pool.clear();
+        Ok(())
+    }
+
+    fn print(&self, receipt: &Receipt) {
+        if !self.quiet {
+            println!("{}", receipt_line(receipt));
+        }
+    }
+}
+
+/// The node's one line per transaction.
+pub fn receipt_line(receipt: &Receipt) -> String {
+    let target = match (receipt.contract_address, receipt.to) {
+        (Some(created), _) => format!("created {created}"),
+        (None, Some(to)) => format!("to {to}"),
+        (None, None) => "create failed".to_string(),
+    };
+    let status = if receipt.status {
+        "ok".to_string()
+    } else {
+        format!("failed ({})", receipt.failure.as_deref().unwrap_or("reverted"))
+    };
+    format!("tx {:#x} block {} {target} gas {} {status}", receipt.transaction_hash, receipt.block_number, receipt.gas_used)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        dev::accounts::dev_accounts,
+        engine::{chain::ChainConfig, testing::signed_tx, tx::TxKind},
+    };
+    use alloy_primitives::U256;
+
+    fn node(automine: bool) -> DevNode {
+        let accounts = dev_accounts(1);
+        let alloc: Vec<_> = accounts.iter().map(|a| (a.address, U256::from(10u128.pow(20)))).collect();
+        DevNode::new(Engine::new(ChainConfig::default(), &alloc), accounts, automine, true)
+    }
+
+    fn transfer(node: &DevNode, nonce: u64) -> SignedTx {
+        signed_tx(&node.accounts[1].key, nonce, TxKind::Call(Address::repeat_byte(0x42)), U256::from(1u64), Vec::new(), 21_000)
+    }
+
+    #[test]
+    fn interval_mining_queues_until_the_block() {
+        let mut node = node(false);
+        let hash = node.submit(transfer(&node, 0)).unwrap();
+        assert!(matches!(node.transaction(&hash), Some(TxLocation::Pending(_))));
+        assert_eq!(node.next_nonce(&node.accounts[1].address), 1);
+        node.mine();
+        let Some(TxLocation::Mined { block, index, .. }) = node.transaction(&hash) else { panic!("mined") };
+        assert_eq!((block.number, index), (1, 0));
+        assert!(node.transaction(&B256::ZERO).is_none());
+    }
+
+    #[test]
+    fn snapshots_are_used_once_and_drop_the_pool() {
+        let mut node = node(false);
+        let id = node.snapshot();
+        node.submit(transfer(&node, 0)).unwrap();
+        node.mine();
+        node.submit(transfer(&node, 1)).unwrap();
+        assert!(node.revert(id));
+        assert_eq!(node.engine.latest_block().number, 0);
+        assert!(node.pool.pending().is_empty());
+        assert!(!node.revert(id), "a snapshot is used once");
+    }
+
+    #[test]
+    fn a_loaded_state_starts_without_snapshots_or_pending_transactions() {
+        let mut node = node(false);
+        let dump = node.dump_state();
+        let id = node.snapshot();
+        node.submit(transfer(&node, 0)).unwrap();
+        node.load_state(dump.clone()).unwrap();
+        assert!(node.pool.pending().is_empty());
+        assert!(!node.revert(id), "snapshots from before the load are gone");
+        assert_eq!(node.dump_state(), dump);
+    }
+
+    #[test]
+    fn timestamps_cannot_go_back() {
+        let mut node = node(true);
+        let latest = node.engine.latest_block().timestamp;
+        assert_eq!(
+            node.set_next_timestamp(latest - 1).unwrap_err(),
+            NodeError::TimestampInPast { timestamp: latest - 1, latest }
+        );
+        node.set_next_timestamp(latest + 10).unwrap();
+        node.engine.mine();
+        assert_eq!(node.engine.latest_block().timestamp, latest + 10);
+    }
+
+    #[test]
+    fn the_receipt_line_says_what_happened() {
+        let mut node = node(true);
+        let hash = node.submit(transfer(&node, 0)).unwrap();
+        let line = receipt_line(node.engine.receipt(&hash).unwrap());
+        assert_eq!(line, format!("tx {hash:#x} block 1 to {} gas 21000 ok", Address::repeat_byte(0x42)));
+    }
+}

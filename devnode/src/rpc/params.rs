@@ -1,0 +1,363 @@
+//! Positional JSON-RPC parameters into typed values.
+//!
+//! Every parameter type says how it reads one array element ([`Param`]); the method table
+//! (`request.rs`) lists each method's parameters with their names, so every message names the
+//! parameter and what was wrong with it, with geth's wording where geth has one. Errors here
+//! are all -32602: whatever the chain thinks of a value is decided later, by the node.
+
+use alloy_primitives::{Address, Bytes, B256, U256};
+use serde_json::Value;
+
+use super::{
+    error::RpcError,
+    json::{parse_address, parse_block_id, parse_data, parse_hash, parse_quantity, parse_u64},
+};
+use crate::{
+    engine::{
+        chain::{AccountOverride, CallRequest},
+        logs::{LogBlocks, LogFilter},
+        query::BlockId,
+        tx::AccessListItem,
+    },
+    node::signer::TxFields,
+};
+
+/// A value read from a request's `params` array.
+pub trait Param: Sized {
+    /// Whether the method needs the element (optional ones may be absent or null).
+    const REQUIRED: bool = true;
+
+    /// Reads element `index` (`None` past the end of the array); `name` is for messages.
+    fn from_param(value: Option<&Value>, index: usize, name: &str) -> Result<Self, RpcError> {
+        let value = value.ok_or_else(|| {
+            RpcError::invalid_params(format!("missing value for required argument {index} ({name})"))
+        })?;
+        Self::from_value(value, name)
+    }
+
+    /// Reads a present element.
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError>;
+}
+
+/// The `params` member as an array: absent or null is no parameters.
+pub fn params_array(params: &Value) -> Result<&[Value], RpcError> {
+    match params {
+        Value::Array(items) => Ok(items),
+        Value::Null => Ok(&[]),
+        _ => Err(RpcError::invalid_params("params must be an array")),
+    }
+}
+
+impl<T: Param> Param for Option<T> {
+    const REQUIRED: bool = false;
+
+    fn from_param(value: Option<&Value>, _index: usize, name: &str) -> Result<Self, RpcError> {
+        match value {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => T::from_value(value, name).map(Some),
+        }
+    }
+
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        Self::from_param(Some(value), 0, name)
+    }
+}
+
+impl Param for Address {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        parse_address(value, name)
+    }
+}
+
+impl Param for B256 {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        parse_hash(value, name)
+    }
+}
+
+impl Param for Bytes {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        parse_data(value, name)
+    }
+}
+
+/// A quantity: `0x`-prefixed hex.
+impl Param for U256 {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        parse_quantity(value, name)
+    }
+}
+
+/// A quantity that fits 64 bits.
+impl Param for u64 {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        parse_u64(value, name)
+    }
+}
+
+impl Param for bool {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        value.as_bool().ok_or_else(|| RpcError::invalid_params(format!("{name} must be a boolean")))
+    }
+}
+
+/// A tag, number, hash or EIP-1898 object; null is `latest`.
+impl Param for BlockId {
+    fn from_value(value: &Value, _name: &str) -> Result<Self, RpcError> {
+        parse_block_id(Some(value))
+    }
+}
+
+/// A count or a time that tools send either as a JSON number (hardhat's and anvil's test
+/// methods, eth_feeHistory's blockCount from many libraries) or as a hex quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Integer(pub u64);
+
+impl Param for Integer {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        match value {
+            Value::Number(n) => n
+                .as_u64()
+                .map(Integer)
+                .ok_or_else(|| RpcError::invalid_params(format!("{name}: expected a non-negative integer"))),
+            other => parse_u64(other, name).map(Integer),
+        }
+    }
+}
+
+/// eth_feeHistory's reward percentiles. Every tip on the dev chain is zero, so only how many
+/// columns to return matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Percentiles(pub usize);
+
+impl Param for Percentiles {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        match value {
+            Value::Array(percentiles) => Ok(Percentiles(percentiles.len())),
+            _ => Err(RpcError::invalid_params(format!("{name}: expected an array"))),
+        }
+    }
+}
+
+/// A call or transaction object (eth_call, eth_estimateGas, eth_sendTransaction): the call,
+/// and the fields only a transaction uses.
+#[derive(Debug, Clone, Default)]
+pub struct CallObject {
+    pub call: CallRequest,
+    pub fields: TxFields,
+}
+
+impl Param for CallObject {
+    fn from_value(value: &Value, _name: &str) -> Result<Self, RpcError> {
+        let Value::Object(object) = value else {
+            return Err(RpcError::invalid_params("expected a call object"));
+        };
+        let field = |name: &str| object.get(name).filter(|v| !v.is_null());
+        let u128_field = |name: &str| -> Result<Option<u128>, RpcError> {
+            field(name)
+                .map(|v| {
+                    let q = parse_quantity(v, name)?;
+                    u128::try_from(q).map_err(|_| RpcError::invalid_params(format!("{name}: too large")))
+                })
+                .transpose()
+        };
+        let input = match (field("input"), field("data")) {
+            (Some(input), Some(data)) if input != data => {
+                return Err(RpcError::invalid_params(
+                    "both \"data\" and \"input\" are set and not equal. Please use \"input\" to pass transaction call data",
+                ))
+            }
+            (Some(input), _) => parse_data(input, "input")?,
+            (None, Some(data)) => parse_data(data, "data")?,
+            (None, None) => Bytes::new(),
+        };
+        let call = CallRequest {
+            from: field("from").map(|v| parse_address(v, "from")).transpose()?.unwrap_or(Address::ZERO),
+            to: field("to").map(|v| parse_address(v, "to")).transpose()?,
+            gas: field("gas").map(|v| parse_u64(v, "gas")).transpose()?,
+            value: field("value").map(|v| parse_quantity(v, "value")).transpose()?.unwrap_or_default(),
+            input,
+            overrides: Vec::new(),
+        };
+        let access_list = field("accessList").map(parse_access_list).transpose()?.unwrap_or_default();
+        let fields = TxFields {
+            nonce: field("nonce").map(|v| parse_u64(v, "nonce")).transpose()?,
+            gas_price: u128_field("gasPrice")?,
+            max_fee_per_gas: u128_field("maxFeePerGas")?,
+            max_priority_fee_per_gas: u128_field("maxPriorityFeePerGas")?,
+            access_list,
+            tx_type: field("type").map(|v| parse_u64(v, "type")).transpose()?,
+        };
+        Ok(CallObject { call, fields })
+    }
+}
+
+fn parse_access_list(list: &Value) -> Result<Vec<AccessListItem>, RpcError> {
+    let Value::Array(items) = list else {
+        return Err(RpcError::invalid_params("accessList: expected an array"));
+    };
+    items
+        .iter()
+        .map(|item| {
+            let address = parse_address(item.get("address").unwrap_or(&Value::Null), "accessList.address")?;
+            let storage_keys = match item.get("storageKeys") {
+                Some(Value::Array(keys)) => {
+                    keys.iter().map(|k| parse_hash(k, "accessList.storageKeys")).collect::<Result<_, _>>()?
+                }
+                None | Some(Value::Null) => Vec::new(),
+                Some(_) => return Err(RpcError::invalid_params("accessList.storageKeys: expected an array")),
+            };
+            Ok(AccessListItem { address, storage_keys })
+        })
+        .collect()
+}
+
+/// eth_call's state-override set (geth's `StateOverride`): address -> balance, nonce, code,
+/// and either `state` (all storage) or `stateDiff` (some slots).
+#[derive(Debug, Clone, Default)]
+pub struct StateOverrides(pub Vec<AccountOverride>);
+
+impl Param for StateOverrides {
+    fn from_value(value: &Value, _name: &str) -> Result<Self, RpcError> {
+        let Value::Object(accounts) = value else {
+            return Err(RpcError::invalid_params("state overrides must be an object"));
+        };
+        accounts
+            .iter()
+            .map(|(address, fields)| {
+                let address = parse_address(&Value::String(address.clone()), "state override address")?;
+                let get = |name: &str| fields.get(name).filter(|v| !v.is_null());
+                if get("state").is_some() && get("stateDiff").is_some() {
+                    return Err(RpcError::invalid_params(format!("account {address} has both 'state' and 'stateDiff'")));
+                }
+                Ok(AccountOverride {
+                    address,
+                    balance: get("balance").map(|v| parse_quantity(v, "balance")).transpose()?,
+                    nonce: get("nonce").map(|v| parse_u64(v, "nonce")).transpose()?,
+                    code: get("code").map(|v| parse_data(v, "code")).transpose()?,
+                    state: get("state").map(|v| parse_slots(v, "state")).transpose()?,
+                    state_diff: get("stateDiff").map(|v| parse_slots(v, "stateDiff")).transpose()?,
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map(StateOverrides)
+    }
+}
+
+fn parse_slots(value: &Value, what: &str) -> Result<Vec<(B256, B256)>, RpcError> {
+    let Value::Object(slots) = value else {
+        return Err(RpcError::invalid_params(format!("{what}: expected an object of slot -> value")));
+    };
+    slots
+        .iter()
+        .map(|(key, value)| Ok((parse_hash(&Value::String(key.clone()), what)?, parse_hash(value, what)?)))
+        .collect()
+}
+
+/// eth_getLogs' filter object: `blockHash`, or `fromBlock`/`toBlock` (default `latest`);
+/// `address` one or a list; `topics` up to four positions, each null (any), one topic or a
+/// list of alternatives.
+impl Param for LogFilter {
+    fn from_value(value: &Value, _name: &str) -> Result<Self, RpcError> {
+        let Value::Object(filter) = value else {
+            return Err(RpcError::invalid_params("expected a filter object"));
+        };
+        let get = |name: &str| filter.get(name).filter(|v| !v.is_null());
+        let blocks = if let Some(hash) = get("blockHash") {
+            if get("fromBlock").is_some() || get("toBlock").is_some() {
+                return Err(RpcError::invalid_params(
+                    "cannot specify both BlockHash and FromBlock/ToBlock, choose one or the other",
+                ));
+            }
+            LogBlocks::Hash(parse_hash(hash, "blockHash")?)
+        } else {
+            LogBlocks::Range { from: parse_block_id(get("fromBlock"))?, to: parse_block_id(get("toBlock"))? }
+        };
+        let addresses = match get("address") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items.iter().map(|a| parse_address(a, "address")).collect::<Result<_, _>>()?,
+            Some(one) => vec![parse_address(one, "address")?],
+        };
+        let topics = match get("topics") {
+            None => Vec::new(),
+            Some(Value::Array(positions)) => {
+                if positions.len() > 4 {
+                    return Err(RpcError::invalid_params("too many topics: at most 4"));
+                }
+                positions
+                    .iter()
+                    .map(|position| match position {
+                        Value::Null => Ok(Vec::new()),
+                        Value::Array(any) => any.iter().map(|t| parse_hash(t, "topic")).collect(),
+                        one => Ok(vec![parse_hash(one, "topic")?]),
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+            Some(_) => return Err(RpcError::invalid_params("topics: expected an array")),
+        };
+        Ok(LogFilter { blocks, addresses, topics })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn message<T: Param + std::fmt::Debug>(params: &Value, index: usize, name: &str) -> String {
+        let items = params_array(params).unwrap();
+        let error = T::from_param(items.get(index), index, name).unwrap_err();
+        assert_eq!(error.code, -32602);
+        error.message
+    }
+
+    #[test]
+    fn messages_name_the_parameter_and_the_problem() {
+        assert_eq!(message::<Address>(&json!([]), 0, "address"), "missing value for required argument 0 (address)");
+        assert_eq!(message::<Address>(&json!(["0x1234"]), 0, "address"), "address: an address is 20 bytes, got 2");
+        assert_eq!(message::<Integer>(&json!([-1]), 0, "seconds"), "seconds: expected a non-negative integer");
+        assert_eq!(message::<Option<bool>>(&json!([1]), 0, "full transactions flag"), "full transactions flag must be a boolean");
+        assert_eq!(message::<Option<Percentiles>>(&json!([{}]), 0, "rewardPercentiles"), "rewardPercentiles: expected an array");
+        assert_eq!(params_array(&json!({})).unwrap_err().message, "params must be an array");
+    }
+
+    #[test]
+    fn optional_parameters_may_be_absent_or_null() {
+        assert_eq!(Option::<u64>::from_param(None, 1, "timestamp").unwrap(), None);
+        assert_eq!(Option::<u64>::from_param(Some(&json!(null)), 1, "timestamp").unwrap(), None);
+        assert_eq!(Option::<u64>::from_param(Some(&json!("0x10")), 1, "timestamp").unwrap(), Some(16));
+        assert_eq!(Integer::from_value(&json!(3600), "seconds").unwrap(), Integer(3600));
+        assert_eq!(Integer::from_value(&json!("0xe10"), "seconds").unwrap(), Integer(3600));
+        assert_eq!(BlockId::from_value(&json!(null), "block").unwrap(), BlockId::Latest);
+    }
+
+    #[test]
+    fn call_objects_and_overrides() {
+        let object = json!({"from": "0x00000000000000000000000000000000000000aa", "input": "0x01", "gasPrice": "0x5",
+                            "accessList": [{"address": "0x00000000000000000000000000000000000000bb", "storageKeys": [format!("0x{}", "00".repeat(32))]}]});
+        let CallObject { call, fields } = CallObject::from_value(&object, "call").unwrap();
+        assert_eq!((call.from, call.input.as_ref()), (alloy_primitives::address!("00000000000000000000000000000000000000aa"), &[1u8][..]));
+        assert_eq!((fields.gas_price, fields.access_list.len()), (Some(5), 1));
+        let both = json!({"data": "0x01", "input": "0x02"});
+        assert!(CallObject::from_value(&both, "call").unwrap_err().message.starts_with("both \"data\" and \"input\""));
+
+        let account = "0x00000000000000000000000000000000000000cc";
+        let twice = json!({account: {"state": {}, "stateDiff": {}}});
+        assert!(StateOverrides::from_value(&twice, "overrides").unwrap_err().message.contains("both 'state' and 'stateDiff'"));
+        let code = json!({account: {"code": "0x00", "nonce": "0x2"}});
+        let overrides = StateOverrides::from_value(&code, "overrides").unwrap().0;
+        assert_eq!((overrides[0].nonce, overrides[0].code.as_ref().map(|c| c.len())), (Some(2), Some(1)));
+    }
+
+    #[test]
+    fn log_filters() {
+        let topic = format!("0x{}", "aa".repeat(32));
+        let filter = LogFilter::from_value(&json!({"fromBlock": "0x1", "topics": [null, [topic]]}), "filter").unwrap();
+        assert_eq!(filter.blocks, LogBlocks::Range { from: BlockId::Number(1), to: BlockId::Latest });
+        assert_eq!(filter.topics, vec![vec![], vec![B256::repeat_byte(0xaa)]]);
+        let both = json!({"blockHash": format!("0x{}", "11".repeat(32)), "toBlock": "0x1"});
+        assert!(LogFilter::from_value(&both, "filter").unwrap_err().message.starts_with("cannot specify both"));
+        let five = json!({"topics": [null, null, null, null, null]});
+        assert_eq!(LogFilter::from_value(&five, "filter").unwrap_err().message, "too many topics: at most 4");
+    }
+}

@@ -1,0 +1,288 @@
+//! The method table: every JSON-RPC method the node answers, with its aliases and its
+//! parameters, declared once. From it come the typed request ([`Request`], decoded through
+//! serde as anvil's `EthRequest` is), the catalogue [`METHODS`] and the README's method list
+//! ([`markdown_table`], checked by `tests/readme.rs`).
+//!
+//! Adding a method is one entry here; the compiler then asks for its arm in
+//! `methods.rs`, and the README test for its line in the README.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use super::{
+    error::RpcError,
+    params::{params_array, CallObject, Integer, Param, Percentiles, StateOverrides},
+};
+use crate::engine::{logs::LogFilter, query::BlockId};
+use alloy_primitives::{Address, Bytes, B256, U256};
+
+/// One method as the table declares it.
+#[derive(Debug, Clone, Copy)]
+pub struct Method {
+    pub name: &'static str,
+    /// Other names it answers to (anvil's and hardhat's for the test methods).
+    pub aliases: &'static [&'static str],
+    pub params: &'static [ParamInfo],
+    /// What it does, from its doc comment.
+    pub doc: &'static [&'static str],
+}
+
+/// One positional parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamInfo {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+/// Declares the methods: `Variant "name" ["alias", ...] (field: Type = "param name", ...);`
+/// with a doc comment. Generates one parameter struct per method (in [`params_of`], read
+/// positionally through [`Param`]), the serde-tagged [`Request`] and [`METHODS`].
+macro_rules! methods {
+    ($(
+        $(#[doc = $doc:literal])+
+        $variant:ident $name:literal [$($alias:literal),*] ($($field:ident: $ty:ty = $pname:literal),* $(,)?);
+    )*) => {
+        /// Each method's parameters, named like its [`Request`] variant.
+        pub mod params_of {
+            use super::*;
+            use serde::de::Error as _;
+            $(
+                $(#[doc = $doc])+
+                #[derive(Debug, Clone)]
+                pub struct $variant {
+                    $(pub $field: $ty,)*
+                }
+
+                impl<'de> Deserialize<'de> for $variant {
+                    // A method without parameters reads none of `items`.
+                    #[allow(unused_mut, unused_variables)]
+                    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let params = Value::deserialize(deserializer)?;
+                        let items = params_array(&params).map_err(|e| D::Error::custom(e.message))?;
+                        let mut positions = 0usize..;
+                        Ok(Self {
+                            $($field: {
+                                let index = positions.next().expect("unbounded");
+                                <$ty as Param>::from_param(items.get(index), index, $pname)
+                                    .map_err(|e| D::Error::custom(e.message))?
+                            },)*
+                        })
+                    }
+                }
+            )*
+        }
+
+        /// A decoded request: the method and its typed parameters.
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(tag = "method", content = "params")]
+        pub enum Request {
+            $(
+                $(#[doc = $doc])+
+                #[serde(rename = $name $(, alias = $alias)*)]
+                $variant(params_of::$variant),
+            )*
+        }
+
+        /// Every method, in the table's order.
+        pub const METHODS: &[Method] = &[$(
+            Method {
+                name: $name,
+                aliases: &[$($alias),*],
+                params: &[$(ParamInfo { name: $pname, required: <$ty as Param>::REQUIRED }),*],
+                doc: &[$($doc),+],
+            },
+        )*];
+    };
+}
+
+methods! {
+    /// The node's name and version.
+    Web3ClientVersion "web3_clientVersion" [] ();
+    /// Keccak-256 of the data.
+    Web3Sha3 "web3_sha3" [] (data: Bytes = "data");
+    /// The chain id as a decimal string.
+    NetVersion "net_version" [] ();
+    /// Always true.
+    NetListening "net_listening" [] ();
+    /// 412346 unless `--chain-id` says otherwise.
+    EthChainId "eth_chainId" [] ();
+    /// Always false: the node is the chain.
+    EthSyncing "eth_syncing" [] ();
+    /// Whether every transaction is mined at once (no `--block-time`).
+    EthMining "eth_mining" [] ();
+    /// ArbOS's network fee account, which collects the fees.
+    EthCoinbase "eth_coinbase" [] ();
+    /// The latest block's number.
+    EthBlockNumber "eth_blockNumber" [] ();
+    /// The accounts the node signs for: Nitro's dev account, then the test mnemonic's.
+    EthAccounts "eth_accounts" [] ();
+    /// The base fee (Arbitrum's minimum, 0.1 gwei).
+    EthGasPrice "eth_gasPrice" [] ();
+    /// Zero: Arbitrum drops tips.
+    EthMaxPriorityFeePerGas "eth_maxPriorityFeePerGas" [] ();
+    /// Base fees and gas-used ratios of recent blocks; rewards are all zero.
+    EthFeeHistory "eth_feeHistory" [] (
+        block_count: Integer = "blockCount",
+        newest: BlockId = "newestBlock",
+        percentiles: Option<Percentiles> = "rewardPercentiles",
+    );
+    /// At the latest block only (no archive state).
+    EthGetBalance "eth_getBalance" [] (address: Address = "address", block: Option<BlockId> = "block");
+    /// Stylus code as stored (`EF F0 00` + compressed WASM); a marker for native contracts.
+    EthGetCode "eth_getCode" [] (address: Address = "address", block: Option<BlockId> = "block");
+    /// One storage slot, at the latest block.
+    EthGetStorageAt "eth_getStorageAt" [] (
+        address: Address = "address",
+        slot: U256 = "slot",
+        block: Option<BlockId> = "block",
+    );
+    /// With `pending`, counts transactions waiting for the next interval block.
+    EthGetTransactionCount "eth_getTransactionCount" [] (address: Address = "address", block: Option<BlockId> = "block");
+    /// With geth's state overrides (balance, nonce, code, state, stateDiff).
+    EthCall "eth_call" [] (
+        call: CallObject = "call",
+        block: Option<BlockId> = "block",
+        overrides: Option<StateOverrides> = "stateOverrides",
+    );
+    /// The smallest gas limit that succeeds (binary search, as geth).
+    EthEstimateGas "eth_estimateGas" [] (call: CallObject = "call", block: Option<BlockId> = "block");
+    /// A signed legacy, EIP-2930 or EIP-1559 transaction.
+    EthSendRawTransaction "eth_sendRawTransaction" [] (transaction: Bytes = "transaction");
+    /// Signed by the node for one of its accounts; nonce, gas and fees filled in if absent.
+    EthSendTransaction "eth_sendTransaction" [] (transaction: CallObject = "transaction");
+    /// Pending or mined.
+    EthGetTransactionByHash "eth_getTransactionByHash" [] (hash: B256 = "hash");
+    /// With Nitro's extra fields (gasUsedForL1, l1BlockNumber).
+    EthGetTransactionReceipt "eth_getTransactionReceipt" [] (hash: B256 = "hash");
+    /// With transaction hashes, or whole transactions if the flag is true.
+    EthGetBlockByNumber "eth_getBlockByNumber" [] (block: BlockId = "block", full: Option<bool> = "full transactions flag");
+    /// As `eth_getBlockByNumber`.
+    EthGetBlockByHash "eth_getBlockByHash" [] (hash: B256 = "hash", full: Option<bool> = "full transactions flag");
+    /// Null for a block the chain does not have.
+    EthGetBlockTransactionCountByNumber "eth_getBlockTransactionCountByNumber" [] (block: BlockId = "block");
+    /// By block range (at most 100,000 blocks) or block hash, addresses and topics.
+    EthGetLogs "eth_getLogs" [] (filter: LogFilter = "filter");
+    /// Saves the chain; returns an id for `evm_revert`.
+    EvmSnapshot "evm_snapshot" [] ();
+    /// Back to a snapshot, which is used up; false if there is none.
+    EvmRevert "evm_revert" [] (id: u64 = "snapshot id");
+    /// Mines a block with the pending transactions, at the given timestamp if one is given.
+    EvmMine "evm_mine" ["anvil_mine"] (timestamp: Option<u64> = "timestamp");
+    /// Moves the next block's clock forward by the seconds given.
+    EvmIncreaseTime "evm_increaseTime" ["anvil_increaseTime"] (seconds: Integer = "seconds");
+    /// The next block's timestamp, no earlier than the latest block's.
+    EvmSetNextBlockTimestamp "evm_setNextBlockTimestamp" ["anvil_setNextBlockTimestamp"] (timestamp: Integer = "timestamp");
+    /// Sets an account's balance.
+    AnvilSetBalance "anvil_setBalance" ["hardhat_setBalance"] (address: Address = "address", balance: U256 = "balance");
+}
+
+impl Request {
+    /// Decodes a request's method and `params`: an unknown method is -32601, anything wrong
+    /// with the parameters -32602 with a message naming the parameter.
+    pub fn decode(method: &str, params: Value) -> Result<Self, RpcError> {
+        params_array(&params)?;
+        if lookup(method).is_none() {
+            return Err(RpcError::method_not_found(method));
+        }
+        let mut object = serde_json::Map::new();
+        object.insert("method".into(), Value::String(method.into()));
+        object.insert("params".into(), params);
+        serde_json::from_value(Value::Object(object)).map_err(|error| {
+            // Unreachable while the table and the enum come from the same macro; kept so a
+            // decoding surprise still gets the right code.
+            if error.to_string().starts_with("unknown variant") {
+                RpcError::method_not_found(method)
+            } else {
+                RpcError::invalid_params(error.to_string())
+            }
+        })
+    }
+}
+
+/// The table's entry for a method name or alias.
+pub fn lookup(method: &str) -> Option<&'static Method> {
+    METHODS.iter().find(|m| m.name == method || m.aliases.contains(&method))
+}
+
+/// The README's method list: one row per method, optional parameters marked `?`.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| Method | Parameters | Notes |\n|---|---|---|\n");
+    for method in METHODS {
+        let names: Vec<String> =
+            std::iter::once(method.name).chain(method.aliases.iter().copied()).map(|n| format!("`{n}`")).collect();
+        let params: Vec<String> = method
+            .params
+            .iter()
+            .map(|p| format!("{}{}", p.name, if p.required { "" } else { "?" }))
+            .collect();
+        let doc: Vec<&str> = method.doc.iter().map(|line| line.trim()).collect();
+        out.push_str(&format!("| {} | {} | {} |\n", names.join(", "), params.join(", "), doc.join(" ")));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Every name and alias in the table decodes to a request (or, lacking its parameters,
+    /// to a -32602 naming the first one), never to "method not found".
+    #[test]
+    fn the_table_and_the_enum_agree() {
+        for method in METHODS {
+            for name in std::iter::once(&method.name).chain(method.aliases) {
+                match Request::decode(name, json!([])) {
+                    Ok(_) => assert!(method.params.iter().all(|p| !p.required), "{name}"),
+                    Err(error) => {
+                        assert_eq!(error.code, -32602, "{name}: {error:?}");
+                        let first = method.params.iter().position(|p| p.required).expect("a required parameter");
+                        let expected = format!("missing value for required argument {first} ({})", method.params[first].name);
+                        assert_eq!(error.message, expected, "{name}");
+                    }
+                }
+            }
+        }
+        let mut names: Vec<&str> = METHODS.iter().flat_map(|m| std::iter::once(m.name).chain(m.aliases.iter().copied())).collect();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), count, "a name appears twice");
+    }
+
+    #[test]
+    fn unknown_methods_and_bad_params() {
+        let unknown = Request::decode("eth_noSuchMethod", json!([])).unwrap_err();
+        assert_eq!((unknown.code, unknown.message.as_str()), (-32601, "the method eth_noSuchMethod does not exist/is not available"));
+        let object = Request::decode("eth_chainId", json!({"a": 1})).unwrap_err();
+        assert_eq!((object.code, object.message.as_str()), (-32602, "params must be an array"));
+        let bad = Request::decode("eth_getBalance", json!(["0x1234"])).unwrap_err();
+        assert_eq!((bad.code, bad.message.as_str()), (-32602, "address: an address is 20 bytes, got 2"));
+        assert!(Request::decode("eth_chainId", Value::Null).is_ok(), "absent params are no params");
+        assert!(Request::decode("eth_chainId", json!([1, 2])).is_ok(), "extra params are ignored, as geth does");
+    }
+
+    #[test]
+    fn aliases_and_typed_parameters() {
+        let Request::EvmMine(mine) = Request::decode("anvil_mine", json!(["0x10"])).unwrap() else { panic!("evm_mine") };
+        assert_eq!(mine.timestamp, Some(16));
+        let Request::EthGetBalance(balance) = Request::decode("eth_getBalance", json!(["0x00000000000000000000000000000000000000aa"])).unwrap()
+        else {
+            panic!("eth_getBalance")
+        };
+        assert_eq!((balance.address, balance.block), (Address::with_last_byte(0xaa), None));
+        // In-process users can deserialize a whole request object too.
+        let request: Request = serde_json::from_value(json!({"method": "hardhat_setBalance", "params": ["0x00000000000000000000000000000000000000aa", "0x1"]})).unwrap();
+        assert!(matches!(request, Request::AnvilSetBalance(p) if p.balance == U256::from(1)));
+    }
+
+    #[test]
+    fn the_markdown_lists_every_name() {
+        let table = markdown_table();
+        for method in METHODS {
+            assert!(table.contains(&format!("`{}`", method.name)));
+            assert!(method.aliases.iter().all(|a| table.contains(&format!("`{a}`"))));
+        }
+        assert!(table.contains("| `evm_mine`, `anvil_mine` | timestamp? | Mines a block"), "{table}");
+    }
+}
