@@ -33,23 +33,11 @@ sol! {
 
 const SHARE: u128 = ETH;
 
-/// ShareSale's stored code, built once per run with `rigshare build`'s reproducible build,
-/// normalisation and Nitro's activation checks. The sale is not (yet) in the deploy tool's
-/// `CONTRACTS`, so the test builds it itself rather than through `build_once`.
+/// ShareSale's stored code, as `rigshare build` leaves it (built once per test process with
+/// every other catalogued contract).
 fn sale_code() -> &'static [u8] {
     static CODE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-    CODE.get_or_init(|| {
-        use rigshare_deploy::{build, code, normalise, validate, workspace::{Contract, Workspace}};
-        let ws = Workspace::of_this_crate().expect("cargo metadata");
-        let sale = Contract { package: "share-sale", name: "ShareSale" };
-        let built = build::build_contracts(&ws, &[sale]).expect("building share-sale");
-        let raw = std::fs::read(&built[0].wasm_path).expect("share-sale wasm");
-        let wasm = normalise::normalise(&raw).expect("re-encoding share-sale");
-        validate::validate(sale.package, &wasm).expect("share-sale passes Nitro's activation rules");
-        let stored = code::stored_code(&wasm);
-        assert!(stored.len() <= 24_576, "share-sale is {} stored bytes", stored.len());
-        stored
-    })
+    CODE.get_or_init(|| std::fs::read(rigshare_cli::commands::build_once().join("share-sale.code")).expect("share-sale.code"))
 }
 const OPENS_IN: u64 = 60;
 const LASTS: u64 = 3_600;

@@ -64,7 +64,7 @@ fn call(node: &Node, to: &str, signature: &str, args: &[ethers::abi::Token]) -> 
 }
 
 fn outcome(node: &RunningNode, dir: &Path) -> Outcome {
-    let file: Value = serde_json::from_slice(&std::fs::read(dir.join("412346.json")).unwrap()).unwrap();
+    let file: Value = serde_json::from_slice(&std::fs::read(dir.join(format!("{}.json", devnode::dev::CHAIN_ID))).unwrap()).unwrap();
     let at = |name: &str| file["contracts"][name]["address"].as_str().unwrap().to_owned();
     let (deed, shares, splitter) = (at("RigDeed"), at("RigShares"), at("RevenueSplitter"));
     let topic = format!("0x{}", ethers::utils::hex::encode(ethers::utils::keccak256("ContractDeployed(address)")));
@@ -136,7 +136,7 @@ fn interrupted(fault: Fault) {
         }
         // The file on disk is whole after any cut (written by rename), and names the cut
         // transaction unless the node refused it.
-        let file: Value = serde_json::from_slice(&std::fs::read(dir.join("412346.json")).unwrap()).unwrap();
+        let file: Value = serde_json::from_slice(&std::fs::read(dir.join(format!("{}.json", devnode::dev::CHAIN_ID))).unwrap()).unwrap();
         assert_eq!(file["pending"].as_object().map_or(0, |p| p.len()), 1, "{fault:?} at {at}: {file:#}");
 
         let healthy = front(node.node.clone(), Behaviour::default());
@@ -164,7 +164,7 @@ fn resumes_after_rpc_drops_before_each_transaction() {
 
 /// The deployment's contract addresses from its file.
 fn addresses(dir: &Path) -> (String, String, String) {
-    let file: Value = serde_json::from_slice(&std::fs::read(dir.join("412346.json")).unwrap()).unwrap();
+    let file: Value = serde_json::from_slice(&std::fs::read(dir.join(format!("{}.json", devnode::dev::CHAIN_ID))).unwrap()).unwrap();
     let at = |name: &str| file["contracts"][name]["address"].as_str().unwrap().to_owned();
     (at("RigDeed"), at("RigShares"), at("RevenueSplitter"))
 }
@@ -243,7 +243,7 @@ fn operating_commands_act_once(fault: Fault) {
         let faulty = front(node.node.clone(), Behaviour { fault: Some((fault, 1)), ..Behaviour::default() });
         let (ok, _, stderr) = run(&faulty.url, &args, &faulty);
         assert!(!ok, "{name}, {fault:?}: the run should have been cut\n{stderr}");
-        let file: Value = serde_json::from_slice(&std::fs::read(dir.join("412346.json")).unwrap()).unwrap();
+        let file: Value = serde_json::from_slice(&std::fs::read(dir.join(format!("{}.json", devnode::dev::CHAIN_ID))).unwrap()).unwrap();
         assert_eq!(file["pending"].as_object().map_or(0, |p| p.len()), 1, "{name}, {fault:?}: the cut transaction is recorded: {file:#}");
 
         let healthy = front(node.node.clone(), Behaviour::default());
@@ -264,7 +264,7 @@ fn operating_commands_act_once(fault: Fault) {
             expected.payees = effects(&node, &dir).payees;
         }
         assert_eq!(effects(&node, &dir), expected, "{name}, {fault:?}: exactly one effect\n{stderr}");
-        let file: Value = serde_json::from_slice(&std::fs::read(dir.join("412346.json")).unwrap()).unwrap();
+        let file: Value = serde_json::from_slice(&std::fs::read(dir.join(format!("{}.json", devnode::dev::CHAIN_ID))).unwrap()).unwrap();
         assert_eq!(file["pending"].as_object().map_or(0, |p| p.len()), 0, "{name}, {fault:?}: settled: {file:#}");
     }
     let _ = std::fs::remove_dir_all(dir);

@@ -147,7 +147,7 @@ fn operating_commands_drive_a_pool_end_to_end() {
     assert_eq!((created["pool"].as_u64(), created["supply"].as_str()), (Some(1), Some("500000")));
     let fees: Vec<&str> = created["steps"].as_array().unwrap().iter().filter_map(|s| s["data_fee_wei"].as_str()).collect();
     assert_eq!(fees, ["0", "0"], "the code was already activated");
-    let file: Value = serde_json::from_slice(&std::fs::read(chain.dir.join("412346.json")).unwrap()).unwrap();
+    let file: Value = serde_json::from_slice(&std::fs::read(chain.dir.join(format!("{}.json", devnode::dev::CHAIN_ID))).unwrap()).unwrap();
     assert_eq!(file["pools"].as_array().unwrap().len(), 2);
     assert_eq!(file["pools"][1]["shares"], created["shares"]);
     assert_eq!(file["pools"][0]["payee_labels"][&hosting], "hosting");
@@ -223,7 +223,7 @@ fn a_pool_pays_in_a_second_asset() {
     let symbols: Vec<&str> = splitters.iter().map(|s| s["asset"]["symbol"].as_str().unwrap()).collect();
     assert_eq!(symbols, ["ETH", "dWBTC"]);
     assert_eq!((raw(&splitters[1]["deposited"]["raw"]), raw(&splitters[1]["claimed"]["raw"])), (50_000_000, 4_500_000));
-    let file: Value = serde_json::from_slice(&std::fs::read(chain.dir.join("412346.json")).unwrap()).unwrap();
+    let file: Value = serde_json::from_slice(&std::fs::read(chain.dir.join(format!("{}.json", devnode::dev::CHAIN_ID))).unwrap()).unwrap();
     assert_eq!(file["pools"][0]["splitters"][1]["asset"], token.as_str());
 }
 
@@ -256,14 +256,14 @@ fn errors_are_one_line_and_name_the_fix() {
     // Connection problems.
     let dir = chain.dir.to_str().unwrap();
     let (_, _, stderr) = rigshare(&["status", "--network", "arbitrum-sepolia", "--rpc-url", &url, "--deployments-dir", dir]);
-    assert!(stderr.contains("412346") && stderr.contains("421614") && stderr.starts_with("rigshare: error: "), "{stderr}");
+    assert!(stderr.contains(&devnode::dev::CHAIN_ID.to_string()) && stderr.contains("421614") && stderr.starts_with("rigshare: error: "), "{stderr}");
     let (_, _, stderr) = rigshare(&["status", "--network", "mainnet"]);
     assert!(stderr.contains("unknown network 'mainnet'"), "{stderr}");
     let (_, _, stderr) = rigshare(&["status", "--rpc-url", "http://127.0.0.1:9"]);
     assert!(stderr.contains("cannot reach the RPC at http://127.0.0.1:9"), "{stderr}");
     let empty = std::env::temp_dir().join(format!("rigshare-ops-empty-{}", std::process::id()));
     let (_, _, stderr) = rigshare(&["status", "--rpc-url", &url, "--deployments-dir", empty.to_str().unwrap()]);
-    assert!(stderr.contains("no rigshare deployment on chain 412346") && stderr.contains("run `rigshare up`"), "{stderr}");
+    assert!(stderr.contains(&format!("no rigshare deployment on chain {}", devnode::dev::CHAIN_ID)) && stderr.contains("run `rigshare up`"), "{stderr}");
 
     // A deployments file from another (restarted) node: addresses without code.
     let other = rpc::spawn(NodeConfig::ephemeral()).unwrap();

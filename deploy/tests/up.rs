@@ -77,7 +77,7 @@ fn deploys_wires_and_is_idempotent() {
         ]));
         assert_eq!(call(&node, token, data)[31], 1, "operator role on {token}");
     }
-    let file: Value = serde_json::from_slice(&std::fs::read(dir.join("412346.json")).unwrap()).unwrap();
+    let file: Value = serde_json::from_slice(&std::fs::read(dir.join(format!("{}.json", devnode::dev::CHAIN_ID))).unwrap()).unwrap();
     assert_eq!(file["contracts"]["RigDeed"]["address"], deed.as_str());
     assert_eq!(file["wiring"].as_object().unwrap().len(), wiring_steps);
 
@@ -94,7 +94,7 @@ fn deploys_wires_and_is_idempotent() {
     contracts.remove("RigShares");
     contracts.remove("RevenueSplitter");
     partial["wiring"] = serde_json::json!({});
-    std::fs::write(dir.join("412346.json"), serde_json::to_vec(&partial).unwrap()).unwrap();
+    std::fs::write(dir.join(format!("{}.json", devnode::dev::CHAIN_ID)), serde_json::to_vec(&partial).unwrap()).unwrap();
     let third = up_json(&node, &dir);
     let c = third["contracts"].as_array().unwrap();
     assert_eq!((c[0]["status"].as_str(), c[0]["address"].as_str()), (Some("existing"), Some(deed.as_str())));
@@ -110,7 +110,7 @@ fn refuses_wrong_chain_and_dry_run_sends_nothing() {
     let (ok, _, stderr) = up(&["--network", "arbitrum-sepolia", "--rpc-url", &node.url, "--private-key", &key, "--no-serve"]);
     assert!(!ok);
     let line = stderr.lines().last().unwrap();
-    assert!(line.starts_with("rigshare: error: ") && line.contains("412346") && line.contains("421614"), "{stderr}");
+    assert!(line.starts_with("rigshare: error: ") && line.contains(&devnode::dev::CHAIN_ID.to_string()) && line.contains("421614"), "{stderr}");
     assert!(!stderr.contains(&key), "the key is never printed");
 
     let before = nonce(&node);

@@ -16,7 +16,7 @@ pub struct Named {
 }
 
 /// The dev node's chain id (`rigshare up`'s embedded node, `scripts/devnode`, Nitro's dev node).
-pub const DEVNODE_CHAIN_ID: u64 = 412_346;
+pub use devnode::dev::CHAIN_ID as DEVNODE_CHAIN_ID;
 
 /// Where the operating commands look when neither `--network` nor `--rpc-url` is given: the
 /// node `rigshare up` serves.
@@ -142,8 +142,8 @@ mod tests {
 
     #[test]
     fn wrong_chain_names_both_ids() {
-        let err = check_chain(Some(lookup("arbitrum-sepolia").unwrap()), "http://x", 412_346).unwrap_err().to_string();
-        assert!(err.contains("412346") && err.contains("421614"), "{err}");
+        let err = check_chain(Some(lookup("arbitrum-sepolia").unwrap()), "http://x", DEVNODE_CHAIN_ID).unwrap_err().to_string();
+        assert!(err.contains(&DEVNODE_CHAIN_ID.to_string()) && err.contains("421614"), "{err}");
         check_chain(None, "http://x", 1).unwrap();
     }
 

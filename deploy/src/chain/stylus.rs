@@ -38,7 +38,7 @@ abigen!(
 );
 
 /// Selector of `stylus_constructor()`: how SDK 0.9 contracts take constructor arguments.
-pub const CONSTRUCTOR_SELECTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
+pub use devnode::dev::CONSTRUCTOR_SELECTOR;
 
 /// Where the fee estimate pretends the code lives (any address without code works).
 const SCRATCH: &str = "0x000000000000000000000000000000000000dEaD";

@@ -14,14 +14,6 @@ pub mod params;
 pub mod request;
 pub mod server;
 
-/// The dev accounts' former path: deploy/ still imports `NITRO_DEV_KEY` from here. Remove once
-/// it reads [`crate::dev`] (issue 10).
-#[doc(hidden)]
-pub mod accounts {
-    pub use crate::dev::accounts::*;
-    pub use crate::dev::DEV_KEY as NITRO_DEV_KEY;
-}
-
 use std::{
     net::{SocketAddr, TcpListener as StdListener},
     sync::Arc,

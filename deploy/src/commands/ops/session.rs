@@ -79,7 +79,7 @@ impl Session {
         let (key, signs) = match given.clone() {
             Some(key) => (key, true),
             // The dev node's prefunded account is the one `rigshare up` deploys with.
-            None if chain_id == DEVNODE_CHAIN_ID => (ethers::utils::hex::encode(devnode::rpc::accounts::NITRO_DEV_KEY), true),
+            None if chain_id == DEVNODE_CHAIN_ID => (ethers::utils::hex::encode(devnode::dev::DEV_KEY), true),
             None => (ethers::utils::hex::encode(LocalWallet::new(&mut ethers::core::rand::thread_rng()).signer().to_bytes()), false),
         };
         let client = network::client(provider, &key, chain_id)?;

@@ -188,7 +188,8 @@ pub fn solidity(c: &ContractAbi) -> String {
     let name = format!("I{}", c.contract.name);
     let constructor = match &c.constructor {
         Some(line) => format!(
-            "// Constructor (deploy with the calldata of `stylus_constructor()` = 0x5585258d + these\n// arguments ABI-encoded): {line}\n"
+            "// Constructor (deploy with the calldata of `stylus_constructor()` = 0x{} + these\n// arguments ABI-encoded): {line}\n",
+            format!("{:08x}", u32::from_be_bytes(devnode::dev::CONSTRUCTOR_SELECTOR))
         ),
         None => String::new(),
     };

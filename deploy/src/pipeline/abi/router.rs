@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::{Context, Result};
 use wasmparser::{Operator, Parser, Payload};
 
-/// `stylus_constructor()`, which the SDK routes itself (`0x5585258d`).
-pub const CONSTRUCTOR_SELECTOR: u32 = 0x5585_258d;
+/// `stylus_constructor()`, which the SDK routes itself.
+pub const CONSTRUCTOR_SELECTOR: u32 = u32::from_be_bytes(devnode::dev::CONSTRUCTOR_SELECTOR);
 
 /// One comparison `local <op> const` in the router.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
