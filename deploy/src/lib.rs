@@ -13,4 +13,5 @@ pub mod report;
 pub mod toolchain;
 pub mod up;
 pub mod validate;
+pub mod wasm_opt;
 pub mod workspace;
