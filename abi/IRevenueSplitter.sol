@@ -13,16 +13,22 @@ interface IRevenueSplitter {
     error SafeErc20FailedDecreaseAllowance(address, uint256, uint256);
     error SafeErc20FailedOperation(address);
     error SplitterAlreadyBound();
+    error SplitterAssetIsShareToken();
     error SplitterBalanceUnavailable(address);
     error SplitterCutsExceedTotal(uint256);
     error SplitterDepositTooLarge(uint256);
+    error SplitterDuplicatePayee(address);
     error SplitterEthTransferFailed(address);
+    error SplitterExclusionNotPending(address);
     error SplitterExclusionUnchanged(address, bool);
+    error SplitterExclusionsPending(uint256);
     error SplitterInvalidPayee(address, uint16);
     error SplitterInvalidRecipient();
     error SplitterInvalidShareToken();
     error SplitterNotBound();
+    error SplitterNothingEligible();
     error SplitterNothingToClaim(address);
+    error SplitterNothingToSync();
     error SplitterPayeesMismatch(uint256, uint256);
     error SplitterStreamTooLong(uint64, uint64);
     error SplitterSupplyMismatch();
@@ -33,6 +39,7 @@ interface IRevenueSplitter {
     error SplitterZeroDeposit();
 
     event Claimed(address indexed account, address indexed recipient, uint256 amount);
+    event ExclusionPending(address indexed account, bool pending);
     event ExclusionSet(address indexed account, bool excluded);
     event Paused(address account);
     event PayeeCredited(address indexed payee, uint256 amount);
@@ -47,6 +54,7 @@ interface IRevenueSplitter {
 
     function accountState(address account) external view returns (uint256, uint256, uint256);
     function accumulator() external view returns (uint256, uint256, uint256, uint256, uint64, uint64);
+    function applyExclusion(address account) external;
     function asset() external view returns (address);
     function bound() external view returns (bool);
     function claim() external returns (uint256);
@@ -59,12 +67,14 @@ interface IRevenueSplitter {
     function grantRole(bytes32 role, address account) external;
     function hasRole(bytes32 role, address account) external view returns (bool);
     function isExcluded(address account) external view returns (bool);
-    function onSharesBound(uint256 total_supply) external;
+    function isExclusionPending(address account) external view returns (bool);
+    function onSharesBound(uint256 total_supply) external returns (bytes4);
     function onSharesTransfer(address from, address to, uint256 amount) external;
     function onlyRole(bytes32 role) external view;
     function pause() external;
     function paused() external view returns (bool);
     function payees() external view returns (address[] memory, uint16[] memory);
+    function pendingExclusions() external view returns (uint256);
     function renounceRole(bytes32 role, address confirmation) external;
     function revokeRole(bytes32 role, address account) external;
     function setExcluded(address account, bool excluded) external;
@@ -72,6 +82,7 @@ interface IRevenueSplitter {
     function shareToken() external view returns (address);
     function streamWindow() external view returns (uint64);
     function supportsInterface(bytes4 interface_id) external view returns (bool);
+    function sync() external returns (uint256);
     function totals() external view returns (uint256, uint256, uint256, uint256, uint256);
     function unpause() external;
 }

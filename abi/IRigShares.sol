@@ -24,10 +24,13 @@ interface IRigShares {
     error SharesDeedTransferFailed(uint256, bytes);
     error SharesDuplicateSplitter(address);
     error SharesForeignDeed(address);
+    error SharesInvalidEscrow(uint256, uint256);
     error SharesInvalidRigDeed();
     error SharesInvalidSplitter(address);
     error SharesInvalidText(uint8, uint256);
     error SharesNotSoleHolder(uint256, uint256);
+    error SharesNothingToClaim(address);
+    error SharesPoolClosed();
     error SharesPoolFull(uint256);
     error SharesReceiverNotAllowed(address);
     error SharesSplitterAlreadySet(address);
@@ -38,6 +41,8 @@ interface IRigShares {
 
     event AllowlistUpdated(address indexed account, bool allowed);
     event Approval(address indexed owner, address indexed spender, uint256 value);
+    event BuyoutClaimed(address indexed holder, address indexed recipient, uint256 shares, uint256 amount);
+    event BuyoutEscrowed(address indexed holder, uint256 amount, uint256 shares);
     event ComplianceModeSet(bool enabled);
     event DeedDeposited(uint256 indexed tokenId, address indexed from, address indexed operator);
     event PoolRedeemed(address indexed holder, address indexed recipient, uint256 shares, uint256 deeds);
@@ -57,6 +62,7 @@ interface IRigShares {
     function balanceOf(address account) external view returns (uint256);
     function burn(uint256 amount) external;
     function burnFrom(address account, uint256 amount) external;
+    function claimBuyout(address recipient) external returns (uint256);
     function complianceMode() external view returns (bool);
     function decimals() external view returns (uint8);
     function deedCount() external view returns (uint256);
@@ -72,7 +78,7 @@ interface IRigShares {
     function onERC721Received(address operator, address from, uint256 token_id, bytes memory _data) external returns (bytes4);
     function onlyRole(bytes32 role) external view;
     function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
-    function redeemAll(address recipient) external;
+    function redeemAll(address recipient) external payable;
     function renounceRole(bytes32 role, address confirmation) external;
     function revenueSplitter() external view returns (address);
     function revenueSplitters() external view returns (address[] memory);

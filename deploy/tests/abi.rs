@@ -107,7 +107,9 @@ fn abi_functions_are_what_the_routers_dispatch() {
                 b.contract.name
             );
         }
-        let raw = fs::read(&b.wasm_path).unwrap();
+        // The module as Cargo linked it: wasm-opt (same dispatch, same selectors) inlines
+        // helpers into the router, which this heuristic would mistake for dispatch.
+        let raw = fs::read(&b.cargo_wasm_path).unwrap();
         let wasm = normalise::normalise(&raw).unwrap();
         let router =
             Router::find(&wasm, &selectors).unwrap_or_else(|e| panic!("{}: {e}", b.contract.name));

@@ -28,13 +28,23 @@ pub const ADMIN_ROLE: [u8; 32] = [0; 32];
 /// contract asks for; rigshare announces the standard id instead.
 pub const ACCESS_CONTROL_INTERFACE_ID: [u8; 4] = [0x79, 0x65, 0xdb, 0x0b];
 
+/// What `onSharesBound` returns: its own selector, `bytes4(keccak256("onSharesBound(uint256)"))`.
+pub const SHARES_BOUND_MAGIC: [u8; 4] = {
+    let h = keccak_const::Keccak256::new().update(b"onSharesBound(uint256)").finalize();
+    [h[0], h[1], h[2], h[3]]
+};
+
 stylus_sdk::prelude::sol_interface! {
     /// What a pool's share token tells its revenue splitter. The token passes everything the
     /// splitter needs as arguments, because Stylus refuses re-entry: the splitter cannot call
     /// back into the token while the token is mid-transfer.
     interface IShareCheckpoint {
         /// Called once, when the token adopts this splitter, with the supply at that moment.
-        function onSharesBound(uint256 total_supply) external;
+        /// Returns [`SHARES_BOUND_MAGIC`] (this function's selector), so that a contract that
+        /// merely accepts any call (a permissive fallback) is refused.
+        function onSharesBound(uint256 total_supply) external returns (bytes4);
+        /// The share token this splitter pays; the token refuses a splitter bound to another.
+        function shareToken() external view returns (address);
         /// Called on every balance change (`from` zero for a mint, `to` zero for a burn).
         function onSharesTransfer(address from, address to, uint256 amount) external;
     }

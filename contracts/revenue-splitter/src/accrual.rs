@@ -75,11 +75,20 @@ impl Pool {
 
     /// Releases what the stream has vested between the last release and `now`, to the shares
     /// eligible over that interval (the caller releases before any eligible supply changes).
+    /// While no share is eligible the stream stands still: its end moves forward by the time
+    /// that passed, so nothing vests to no one and no later buyer collects it all at once.
     pub fn release(&mut self, now: u64, eligible: U256) {
-        let released = self.vested_since_last(now);
-        if now > self.last_release {
-            self.last_release = now;
+        if now <= self.last_release {
+            return;
         }
+        if eligible.is_zero() {
+            // Paused stream: the time left is unchanged, so the end moves by `now - last`.
+            self.stream_end = self.stream_end.saturating_add(now - self.last_release);
+            self.last_release = now;
+            return;
+        }
+        let released = self.vested_since_last(now);
+        self.last_release = now;
         if released.is_zero() {
             return;
         }
@@ -105,19 +114,41 @@ impl Pool {
         self.rate.saturating_mul(elapsed).min(self.unvested)
     }
 
-    /// Adds `magnified` to the stream: what is still unvested plus the new amount vest
-    /// linearly over `window` seconds from `now`. A zero window distributes at once.
-    /// The caller has already released up to `now`.
+    /// Adds `magnified` to the stream. What is still unvested and the new amount vest
+    /// together, linearly, until the amount-weighted average of their ends: the old end for
+    /// the unvested rest, `now + window` for the new amount. A deposit of a fraction `f` of the
+    /// new unvested total so delays the end by at most `f x (window - time left)`, rounded
+    /// down: a 1-wei deposit cannot push back a large stream (the finding this replaced was a
+    /// fresh full window on every deposit). A zero window distributes at once. The caller has
+    /// already released up to `now`.
     pub fn deposit(&mut self, magnified: U256, now: u64, window: u64, eligible: U256) {
         if window == 0 {
             self.distribute(magnified, eligible);
             return;
         }
+        let span = weighted_span(self.unvested, self.stream_end.saturating_sub(now), magnified, window);
         self.unvested += magnified;
-        self.rate = self.unvested / U256::from(window);
-        self.stream_end = now.saturating_add(window);
+        self.rate = self.unvested / U256::from(span);
+        self.stream_end = now.saturating_add(span);
         self.last_release = now;
     }
+}
+
+/// Seconds from now until the weighted end of `old` (ending in `old_left` s) and `new`
+/// (ending in `window` s), rounded down, at least 1. Weights are the amounts shifted right by
+/// 64 bits (about 1.8 x 10^-20 wei: the precision lost is far below a second), so that
+/// weight x seconds stays below 2^192 x 2^25 and cannot overflow.
+#[must_use]
+pub fn weighted_span(old: U256, old_left: u64, new: U256, window: u64) -> u64 {
+    let (w_old, w_new): (U256, U256) = (old >> 64usize, new >> 64usize);
+    let weight: U256 = w_old + w_new;
+    if weight.is_zero() {
+        return window.max(1);
+    }
+    let left = U256::from(old_left.min(window));
+    // (w_old x left + w_new x window) / weight <= window: fits u64; rounded down.
+    let span = (w_old * left + w_new * U256::from(window)) / weight;
+    span.to::<u64>().max(1)
 }
 
 /// A holder's magnified accrual. Excluded accounts have their accrual frozen in the
@@ -188,6 +219,55 @@ mod tests {
         assert_eq!(pool.unvested, U256::from(1_000));
         assert_eq!(pool.rate, U256::from(100));
         assert_eq!(pool.stream_end, 15);
+    }
+
+    /// Finding 3 (issue 17): one 1-wei deposit every 3 days used to restart the 30-day
+    /// window each time and leave 34.9% of the stream unvested at day 30.
+    #[test]
+    fn one_wei_deposits_every_3_days_do_not_delay_a_30_day_stream() {
+        const DAY: u64 = 86_400;
+        let one = U256::from(1);
+        let mut pool = Pool::default();
+        let eth = magnify(U256::from(10u64).pow(U256::from(18)));
+        pool.deposit(eth, 0, 30 * DAY, one);
+        let mut dust = U256::ZERO;
+        for k in 1..10u64 {
+            pool.release(3 * DAY * k, one);
+            pool.deposit(magnify(one), 3 * DAY * k, 30 * DAY, one);
+            dust += magnify(one);
+        }
+        assert_eq!(pool.stream_end, 30 * DAY);
+        pool.release(30 * DAY, one);
+        assert!(pool.unvested.is_zero(), "unvested at day 30: {}", pool.unvested);
+        assert_eq!(pool.acc, eth + dust);
+    }
+
+    /// A deposit delays the end of what is streaming by its weight's share of the rest of the
+    /// window, rounded down: equal amounts meet half way.
+    #[test]
+    fn a_deposit_moves_the_end_by_its_weight() {
+        let m = U256::from(1_000u64) << 64usize;
+        assert_eq!(weighted_span(m, 0, m, 100), 50);
+        assert_eq!(weighted_span(m, 50, m, 100), 75);
+        assert_eq!(weighted_span(m * U256::from(3), 40, m, 100), 55);
+        assert_eq!(weighted_span(U256::ZERO, 0, U256::from(5), 100), 100);
+    }
+
+    /// Finding 4 (issue 17): revenue streaming while no share was eligible piled up in the
+    /// carry and went all at once to whoever became eligible next.
+    #[test]
+    fn stream_stands_still_while_no_share_is_eligible() {
+        let m = magnify(U256::from(1_000u64));
+        let mut pool = Pool::default();
+        pool.deposit(m, 0, 100, U256::from(1));
+        pool.release(40, U256::from(1));
+        pool.release(1_000, U256::ZERO);
+        assert_eq!((pool.carry, pool.stream_end), (U256::ZERO, 1_060));
+        assert_eq!(pool.unvested, m - m * U256::from(40) / U256::from(100));
+        pool.release(1_030, U256::from(1));
+        assert_eq!(pool.acc, m * U256::from(70) / U256::from(100));
+        pool.release(1_060, U256::from(1));
+        assert_eq!(pool.acc, m);
     }
 
     #[test]

@@ -13,10 +13,16 @@
 //!   exceed what was deposited.
 //! - Optional streaming window: holder revenue vests linearly over N seconds, which blunts
 //!   buying shares just before a deposit and selling right after. A deposit made while an
-//!   earlier one is still vesting re-streams the unvested rest together with the new amount
-//!   over a fresh window.
+//!   earlier one is still vesting streams together with the unvested rest until the
+//!   amount-weighted average of their ends, so small deposits cannot delay vesting
+//!   ([`accrual::weighted_span`]). While no share is eligible the stream stands still.
+//! - Deposits are refused while no share is eligible (before binding, after every share was
+//!   burned, or while every holder is excluded): such revenue would have no owner and go to
+//!   whoever became eligible next. `sync()` credits, like a deposit, whatever the splitter
+//!   holds beyond what it owes (tokens sent straight to it, forced ETH).
 //! - Excluded accounts (AMM pools, the pool contract, ...) earn nothing; their share goes to
-//!   the other holders.
+//!   the other holders. Exclusions set before binding are pending: deposits are refused until
+//!   each is applied (`applyExclusion`, by anyone) once the token has bound the splitter.
 //! - The share token reports every balance change (`onSharesTransfer`) with the amounts, as
 //!   Stylus refuses re-entry into the token while it is mid-transfer.
 //! - Pausing stops deposits; claims always work.
@@ -42,7 +48,7 @@ use openzeppelin_stylus::{
         pausable::{self, IPausable, Pausable},
     },
 };
-use rigshare_common::{forward_errors, outputs, Outputs, ACCESS_CONTROL_INTERFACE_ID, IBalanceOf, ADMIN_ROLE};
+use rigshare_common::{forward_errors, outputs, Outputs, ACCESS_CONTROL_INTERFACE_ID, IBalanceOf, ADMIN_ROLE, SHARES_BOUND_MAGIC};
 use stylus_sdk::{
     call::Call,
     contract, evm, msg,
@@ -89,6 +95,11 @@ mod sol {
         #[derive(Debug)]
         #[allow(missing_docs)]
         event ExclusionSet(address indexed account, bool excluded);
+        /// Before binding: `account` was declared excluded (`pending` true), or the declaration
+        /// was withdrawn or applied (`pending` false).
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event ExclusionPending(address indexed account, bool pending);
     }
 
     sol! {
@@ -161,6 +172,28 @@ mod sol {
         #[derive(Debug)]
         #[allow(missing_docs)]
         error SplitterBalanceUnavailable(address token);
+        /// No share is eligible (none bound, none left, or every holder excluded): revenue
+        /// deposited now would have no owner.
+        #[derive(Debug)]
+        error SplitterNothingEligible();
+        /// `count` exclusions declared before binding are not applied yet (`applyExclusion`).
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterExclusionsPending(uint256 count);
+        /// `applyExclusion`: no exclusion of `account` is pending.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterExclusionNotPending(address account);
+        /// `sync`: the splitter holds nothing beyond what it owes.
+        #[derive(Debug)]
+        error SplitterNothingToSync();
+        /// Constructor: the payout asset is the share token itself.
+        #[derive(Debug)]
+        error SplitterAssetIsShareToken();
+        /// `setPayees`: `account` is listed twice.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SplitterDuplicatePayee(address account);
     }
 }
 
@@ -205,6 +238,18 @@ pub enum Error {
     SupplyMismatch(SplitterSupplyMismatch),
     /// See [`SplitterBalanceUnavailable`].
     BalanceUnavailable(SplitterBalanceUnavailable),
+    /// See [`SplitterNothingEligible`].
+    NothingEligible(SplitterNothingEligible),
+    /// See [`SplitterExclusionsPending`].
+    ExclusionsPending(SplitterExclusionsPending),
+    /// See [`SplitterExclusionNotPending`].
+    ExclusionNotPending(SplitterExclusionNotPending),
+    /// See [`SplitterNothingToSync`].
+    NothingToSync(SplitterNothingToSync),
+    /// See [`SplitterAssetIsShareToken`].
+    AssetIsShareToken(SplitterAssetIsShareToken),
+    /// See [`SplitterDuplicatePayee`].
+    DuplicatePayee(SplitterDuplicatePayee),
     /// A token transfer failed.
     SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation),
     /// Never returned: allowance decreases are not used.
@@ -279,6 +324,10 @@ pub struct RevenueSplitter {
     /// Unclaimed payee credits, in wei.
     payee_credit: StorageMap<Address, StorageU256>,
     excluded: StorageMap<Address, StorageBool>,
+    /// Exclusions declared before binding and not yet applied.
+    pending: StorageMap<Address, StorageBool>,
+    /// How many of `pending` are set; deposits wait for zero.
+    pending_count: StorageU256,
 }
 
 #[public]
@@ -297,6 +346,9 @@ impl RevenueSplitter {
         if share_token.is_zero() {
             return Err(Error::InvalidShareToken(SplitterInvalidShareToken {}));
         }
+        if asset == share_token {
+            return Err(Error::AssetIsShareToken(SplitterAssetIsShareToken {}));
+        }
         if admin.is_zero() {
             return Err(Error::ZeroAdmin(SplitterZeroAdmin {}));
         }
@@ -313,9 +365,10 @@ impl RevenueSplitter {
         Ok(())
     }
 
-    /// Share token hook: called once when the token adopts this splitter.
+    /// Share token hook: called once when the token adopts this splitter. Returns
+    /// [`SHARES_BOUND_MAGIC`], which the token checks.
     #[selector(name = "onSharesBound")]
-    pub fn on_shares_bound(&mut self, total_supply: U256) -> Result<(), Error> {
+    pub fn on_shares_bound(&mut self, total_supply: U256) -> Result<B32, Error> {
         self.only_share_token()?;
         if self.bound.get() {
             return Err(Error::AlreadyBound(SplitterAlreadyBound {}));
@@ -323,7 +376,7 @@ impl RevenueSplitter {
         self.bound.set(true);
         self.tracked_supply.set(total_supply);
         evm::log(SharesBound { shareToken: self.share_token.get(), totalSupply: total_supply });
-        Ok(())
+        Ok(B32::new(SHARES_BOUND_MAGIC))
     }
 
     /// Share token hook: `amount` shares moved from `from` (zero = mint) to `to` (zero = burn).
@@ -376,6 +429,25 @@ impl RevenueSplitter {
     #[payable]
     pub fn deposit_eth(&mut self) -> Result<(), Error> {
         self.deposit_native()
+    }
+
+    /// Credits, like a deposit by the caller, whatever the splitter holds beyond what it owes
+    /// (deposited minus claimed): tokens sent to it directly, ETH forced in, a `claimTo`
+    /// naming the splitter. Anyone may call it; refused when there is nothing beyond, while
+    /// paused, and whenever a deposit would be. Returns the amount credited.
+    pub fn sync(&mut self) -> Result<U256, Error> {
+        self.pausable.when_not_paused()?;
+        let asset = self.asset.get();
+        let this = contract::address();
+        let held = if asset.is_zero() { contract::balance() } else { self.asset_balance(asset, this)? };
+        // claimed <= deposited always: every claim pays out credited revenue.
+        let owed = self.total_deposited.get() - self.total_claimed.get();
+        let excess = held.saturating_sub(owed);
+        if excess.is_zero() {
+            return Err(Error::NothingToSync(SplitterNothingToSync {}));
+        }
+        self.credit(msg::sender(), excess)?;
+        Ok(excess)
     }
 
     /// Plain ETH transfers are deposits too, so a mining pool can pay this address directly.
@@ -439,9 +511,12 @@ impl RevenueSplitter {
             return Err(Error::TooManyPayees(SplitterTooManyPayees { max: U256::from(MAX_PAYEES) }));
         }
         let mut total: u32 = 0;
-        for (&account, &cut) in accounts.iter().zip(&bps) {
+        for (i, (&account, &cut)) in accounts.iter().zip(&bps).enumerate() {
             if account.is_zero() || cut == 0 {
                 return Err(Error::InvalidPayee(SplitterInvalidPayee { account, bps: cut }));
+            }
+            if accounts[..i].contains(&account) {
+                return Err(Error::DuplicatePayee(SplitterDuplicatePayee { account }));
             }
             total += u32::from(cut);
         }
@@ -477,29 +552,50 @@ impl RevenueSplitter {
     /// Stops (`excluded` true) or resumes `account` earning on its shares. Admin only.
     /// Revenue it already earned stays claimable; while excluded, its share of new revenue
     /// goes to the other holders.
+    ///
+    /// Before binding the splitter cannot know balances, so the exclusion is declared
+    /// (pending; `excluded` false withdraws the declaration) and deposits are refused until
+    /// it is applied after binding, by `applyExclusion` or by this function. So an AMM pair or
+    /// the pool contract is never credited between binding and its exclusion.
     pub fn set_excluded(&mut self, account: Address, excluded: bool) -> Result<(), Error> {
         self.access.only_role(ADMIN_ROLE.into())?;
         if !self.bound.get() {
+            if self.pending.get(account) == excluded {
+                return Err(Error::ExclusionUnchanged(SplitterExclusionUnchanged { account, excluded }));
+            }
+            self.set_pending(account, excluded);
+            return Ok(());
+        }
+        if self.pending.get(account) {
+            self.set_pending(account, false);
+            if !excluded {
+                return Ok(());
+            }
+        }
+        self.exclude(account, excluded)
+    }
+
+    /// Applies an exclusion declared before binding. Anyone may call it once the share token
+    /// has bound the splitter; deposits resume when none is left pending.
+    pub fn apply_exclusion(&mut self, account: Address) -> Result<(), Error> {
+        if !self.bound.get() {
             return Err(Error::NotBound(SplitterNotBound {}));
         }
-        if self.excluded.get(account) == excluded {
-            return Err(Error::ExclusionUnchanged(SplitterExclusionUnchanged { account, excluded }));
+        if !self.pending.get(account) {
+            return Err(Error::ExclusionNotPending(SplitterExclusionNotPending { account }));
         }
-        let pool = self.release_stream();
-        let balance = self.share_balance(account)?;
-        let c = self.correction.get(account);
-        // Freeze (or thaw) the accrual so that the balance term turns off (or on) without
-        // changing what the account has earned so far.
-        let c = if excluded {
-            accrual::accrual(pool.acc, c, balance, false)
-        } else {
-            accrual::on_gain(c, pool.acc, balance)
-        };
-        self.correction.setter(account).set(c);
-        self.excluded.setter(account).set(excluded);
-        self.adjust_excluded_supply(balance, excluded)?;
-        evm::log(ExclusionSet { account, excluded });
-        Ok(())
+        self.set_pending(account, false);
+        self.exclude(account, true)
+    }
+
+    /// Whether an exclusion of `account` was declared before binding and is not applied yet.
+    pub fn is_exclusion_pending(&self, account: Address) -> bool {
+        self.pending.get(account)
+    }
+
+    /// How many declared exclusions wait to be applied (deposits are refused until none).
+    pub fn pending_exclusions(&self) -> U256 {
+        self.pending_count.get()
     }
 
     /// Whether `account` is excluded from earning.
@@ -534,6 +630,11 @@ impl RevenueSplitter {
 
     /// Ledger totals: deposited, of which to holders, claimed, still streaming (wei, rounded
     /// down) and carried (magnified remainder not yet divisible, in wei rounded down).
+    ///
+    /// The carry leaves out the sub-wei fractions each holder's accrual keeps (paid once later
+    /// revenue tops them up), so `deposited = claimed + sum(claimable) + carried + unvested`
+    /// holds only up to one wei per holder when checked off chain with these figures; the
+    /// exact identity, in magnified units, uses `accumulator()` and `accountState()`.
     pub fn totals(&self) -> (U256, U256, U256, U256, U256) {
         let pool = self.pool_at(clock::now());
         (
@@ -571,6 +672,37 @@ impl RevenueSplitter {
 }
 
 impl RevenueSplitter {
+    /// Records or withdraws a declared exclusion. The caller has checked it changes.
+    fn set_pending(&mut self, account: Address, pending: bool) {
+        self.pending.setter(account).set(pending);
+        let count = self.pending_count.get();
+        // count is the number of set flags: +1 on a new flag, -1 on a set one.
+        self.pending_count.set(if pending { count + U256::from(1) } else { count - U256::from(1) });
+        evm::log(ExclusionPending { account, pending });
+    }
+
+    /// Excludes or re-admits `account` (bound splitter).
+    fn exclude(&mut self, account: Address, excluded: bool) -> Result<(), Error> {
+        if self.excluded.get(account) == excluded {
+            return Err(Error::ExclusionUnchanged(SplitterExclusionUnchanged { account, excluded }));
+        }
+        let pool = self.release_stream();
+        let balance = self.share_balance(account)?;
+        let c = self.correction.get(account);
+        // Freeze (or thaw) the accrual so that the balance term turns off (or on) without
+        // changing what the account has earned so far.
+        let c = if excluded {
+            accrual::accrual(pool.acc, c, balance, false)
+        } else {
+            accrual::on_gain(c, pool.acc, balance)
+        };
+        self.correction.setter(account).set(c);
+        self.excluded.setter(account).set(excluded);
+        self.adjust_excluded_supply(balance, excluded)?;
+        evm::log(ExclusionSet { account, excluded });
+        Ok(())
+    }
+
     fn only_share_token(&self) -> Result<(), Error> {
         let caller = msg::sender();
         if caller != self.share_token.get() {
@@ -658,10 +790,18 @@ impl RevenueSplitter {
         self.credit(msg::sender(), amount)
     }
 
-    /// Runs the waterfall over a deposit of `amount` that has already arrived.
+    /// Runs the waterfall over a deposit of `amount` that has already arrived. Refused while
+    /// declared exclusions wait or no share is eligible (the revenue would have no owner).
     fn credit(&mut self, from: Address, amount: U256) -> Result<(), Error> {
         if amount.is_zero() {
             return Err(Error::ZeroDeposit(SplitterZeroDeposit {}));
+        }
+        let count = self.pending_count.get();
+        if !count.is_zero() {
+            return Err(Error::ExclusionsPending(SplitterExclusionsPending { count }));
+        }
+        if self.eligible().is_zero() {
+            return Err(Error::NothingEligible(SplitterNothingEligible {}));
         }
         let mut to_payees = U256::ZERO;
         for i in 0..self.payees.len() {
@@ -737,6 +877,7 @@ pub const ABI_EVENTS: &[&str] = &[
     "event Claimed(address indexed account, address indexed recipient, uint256 amount)",
     "event PayeesUpdated(address[] accounts, uint16[] bps)",
     "event ExclusionSet(address indexed account, bool excluded)",
+    "event ExclusionPending(address indexed account, bool pending)",
     "event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)",
     "event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)",
     "event Paused(address account)",

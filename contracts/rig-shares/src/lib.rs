@@ -2,8 +2,24 @@
 //!
 //! ERC-20 shares (18 decimals, EIP-2612 permit) of a pool of rig deeds that this contract
 //! holds. The operator deposits deeds of the one configured RigDeed contract by safe transfer;
-//! deeds of any other contract are refused. A holder of the entire supply may burn it and take
-//! every deed out (`redeemAll`).
+//! deeds of any other contract are refused; a deed of that contract sent without the callback
+//! can be listed by anyone (`adoptDeed`), so every deed `backing()` counts leaves with
+//! `redeemAll`.
+//!
+//! ## Leaving the pool: `redeemAll` and the buy-out of the rest
+//! A holder of at least [`BUYOUT_THRESHOLD_BPS`] of the supply (95%, fixed in the code, so
+//! the same for every pool from the moment it is constructed) may burn its shares and take
+//! every deed, paying for the shares it does not hold: the ETH sent with `redeemAll` is
+//! escrowed in this contract, and the pool closes (no more deeds, no more mints). Each
+//! remaining share is then a claim on the escrow: `claimBuyout` burns the caller's shares
+//! and pays `escrow x shares / outstanding` of what is left, rounded down, so the last claimer
+//! takes the remainder and no wei stays behind. No holder is forced out: nothing is taken
+//! from a holder who does not claim (the shares, and any revenue they earned in the
+//! splitters, stay theirs, with no deadline), and each outstanding share is paid exactly its
+//! pro-rata part of an escrow fixed in full before any deed leaves. The price is the
+//! buyer's; an escrow of zero is refused while shares are outstanding. Dust that cannot be
+//! bought (1 unit sent to a dead address, an AMM's permanent minimum liquidity) so no longer
+//! blocks the deeds; shares sent to this contract itself are refused.
 //!
 //! Every balance change (transfer, mint, burn) is reported to each of the pool's revenue
 //! splitters in the same transaction, so revenue already earned stays with the holder who
@@ -42,7 +58,7 @@ use openzeppelin_stylus::{
         nonces::{INonces, Nonces},
     },
 };
-use rigshare_common::{forward_errors, outputs, Outputs, ACCESS_CONTROL_INTERFACE_ID, IRigBacking, IShareCheckpoint, ShortText, ADMIN_ROLE, MINTER_ROLE, OPERATOR_ROLE};
+use rigshare_common::{forward_errors, outputs, Outputs, ACCESS_CONTROL_INTERFACE_ID, IRigBacking, IShareCheckpoint, ShortText, ADMIN_ROLE, MINTER_ROLE, OPERATOR_ROLE, SHARES_BOUND_MAGIC};
 use stylus_sdk::{
     abi::Bytes,
     call::Call,
@@ -64,6 +80,16 @@ pub const MAX_POOL_DEEDS: usize = 128;
 /// bounds the calls every transfer makes.
 pub const MAX_SPLITTERS: usize = 4;
 
+/// Share of the supply (basis points) a holder needs for `redeemAll`: 95%, that is, at most
+/// 1/[`BUYOUT_REST_DIVISOR`] of the supply held by others.
+pub const BUYOUT_THRESHOLD_BPS: u64 = 9_500;
+
+/// `redeemAll` needs `outstanding x 20 <= supply` (the same 95%, checked with shifts).
+pub const BUYOUT_REST_DIVISOR: u64 = 20;
+
+/// A buy-out needs a supply below 2^254 base units, which keeps [`mul_div_down`] exact.
+const MAX_BUYOUT_SUPPLY_BITS: usize = 254;
+
 mod sol {
     use alloy_sol_types::sol;
 
@@ -81,6 +107,14 @@ mod sol {
         #[derive(Debug)]
         #[allow(missing_docs)]
         event PoolRedeemed(address indexed holder, address indexed recipient, uint256 shares, uint256 deeds);
+        /// `redeemAll` escrowed `amount` wei for the `shares` it did not hold.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event BuyoutEscrowed(address indexed holder, uint256 amount, uint256 shares);
+        /// A remaining holder burned `shares` and was paid `amount` wei from the escrow.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event BuyoutClaimed(address indexed holder, address indexed recipient, uint256 shares, uint256 amount);
         /// Compliance mode was switched on or off.
         #[derive(Debug)]
         #[allow(missing_docs)]
@@ -108,7 +142,8 @@ mod sol {
         #[derive(Debug)]
         #[allow(missing_docs)]
         error SharesSplitterAlreadySet(address splitter);
-        /// The splitter must be a contract address.
+        /// The splitter has no code, does not name this token as its share token, or did not
+        /// answer `onSharesBound` with its selector.
         #[derive(Debug)]
         #[allow(missing_docs)]
         error SharesInvalidSplitter(address splitter);
@@ -124,7 +159,7 @@ mod sol {
         #[derive(Debug)]
         #[allow(missing_docs)]
         error SharesCheckpointFailed(address splitter, bytes reason);
-        /// `redeemAll` needs the whole supply.
+        /// `redeemAll` needs at least `BUYOUT_THRESHOLD_BPS` of the supply.
         #[derive(Debug)]
         #[allow(missing_docs)]
         error SharesNotSoleHolder(uint256 balance, uint256 supply);
@@ -157,6 +192,20 @@ mod sol {
         #[derive(Debug)]
         #[allow(missing_docs)]
         error SharesInvalidText(uint8 field, uint256 length);
+        /// `redeemAll`: `escrow` wei for `shares` outstanding shares (zero for a non-zero
+        /// number, or any for none).
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesInvalidEscrow(uint256 escrow, uint256 shares);
+        /// The pool was bought out: no deed enters, no share is minted or burned other than by
+        /// `claimBuyout`, no second `redeemAll`, until every escrowed share has claimed.
+        #[derive(Debug)]
+        error SharesPoolClosed();
+        /// `claimBuyout`: no escrow, or the caller holds no share.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error SharesNothingToClaim(address account);
+
     }
 }
 
@@ -197,6 +246,13 @@ pub enum Error {
     ZeroAdmin(SharesZeroAdmin),
     /// See [`SharesInvalidText`].
     InvalidText(SharesInvalidText),
+    /// See [`SharesInvalidEscrow`].
+    InvalidEscrow(SharesInvalidEscrow),
+    /// See [`SharesPoolClosed`].
+    PoolClosed(SharesPoolClosed),
+    /// See [`SharesNothingToClaim`].
+    NothingToClaim(SharesNothingToClaim),
+
     /// ERC-20: balance too low.
     InsufficientBalance(erc20::ERC20InsufficientBalance),
     /// ERC-20: bad sender.
@@ -257,6 +313,10 @@ pub struct RigShares {
     listed: StorageMap<U256, StorageBool>,
     /// The splitters after the first, in the order adopted (at most `MAX_SPLITTERS - 1`).
     more_splitters: StorageVec<StorageAddress>,
+    /// Buy-out escrow left, in wei.
+    escrow: StorageU256,
+    /// Shares that may still claim it; non-zero = the pool is closed.
+    escrow_shares: StorageU256,
 }
 
 #[public]
@@ -358,8 +418,10 @@ impl RigShares {
     }
 
     /// Mints new shares to `to`. Minter only (a primary-sale contract; no one by default).
+    /// Not once the pool is bought out.
     pub fn mint(&mut self, to: Address, amount: U256) -> Result<(), Error> {
         self.access.only_role(MINTER_ROLE.into())?;
+        self.check_open()?;
         self.check_receiver(to)?;
         self.erc20._mint(to, amount)?;
         self.checkpoint(Address::ZERO, to, amount)
@@ -404,13 +466,11 @@ impl RigShares {
     }
 
     /// Lists a deed the pool owns but did not receive through `safeTransferFrom` (sent with a
-    /// plain `transferFrom`), so that it counts in `deedIds` and leaves with `redeemAll`.
-    /// Operator only.
+    /// plain `transferFrom`, or gifted), so that it counts in `deedIds` and leaves with
+    /// `redeemAll`. Anyone may call it: the deed is already the pool's, and `backing()`
+    /// already counts it.
     pub fn adopt_deed(&mut self, token_id: U256) -> Result<(), Error> {
         let operator = msg::sender();
-        if !self.access.has_role(OPERATOR_ROLE.into(), operator) {
-            return Err(Error::UnauthorizedDepositor(SharesUnauthorizedDepositor { operator }));
-        }
         let deed = self.rig_deed.get();
         let owner = IRigBacking::new(deed)
             .owner_of(Call::new(), token_id)
@@ -441,21 +501,37 @@ impl RigShares {
             .map_err(|e| backing_unavailable(deed, e))
     }
 
-    /// Burns the caller's shares, which must be the entire supply, and sends every deed to
-    /// `recipient`.
+    /// Burns the caller's shares, at least [`BUYOUT_THRESHOLD_BPS`] of the supply, and sends
+    /// every deed to `recipient`. The ETH sent buys out the other shares: it is escrowed for
+    /// their holders (`claimBuyout`), and must be non-zero exactly when other shares exist.
+    /// The pool then stays closed until every escrowed share has claimed.
+    #[payable]
     pub fn redeem_all(&mut self, recipient: Address) -> Result<(), Error> {
+        self.check_open()?;
         let holder = msg::sender();
         let supply = self.erc20.total_supply();
         let balance = self.erc20.balance_of(holder);
-        if supply.is_zero() || balance != supply {
+        // balance <= supply, so no underflow.
+        let rest = supply - balance;
+        // rest x 20 = (rest << 4) + (rest << 2), exact below 2^252; from 2^252 up it exceeds
+        // any supply. A supply of 2^254 or more (absurd) is refused, see mul_div_down.
+        let rest_x20 = if rest >> 252usize == U256::ZERO { (rest << 4usize).checked_add(rest << 2usize) } else { None };
+        let fits = supply >> MAX_BUYOUT_SUPPLY_BITS == U256::ZERO;
+        if supply.is_zero() || !fits || rest_x20.is_none_or(|r| r > supply) {
             return Err(Error::NotSoleHolder(SharesNotSoleHolder { balance, supply }));
         }
         if recipient.is_zero() {
             return Err(Error::InvalidReceiver(erc20::ERC20InvalidReceiver { receiver: recipient }));
         }
+        let escrow = msg::value();
+        if rest.is_zero() != escrow.is_zero() {
+            return Err(Error::InvalidEscrow(SharesInvalidEscrow { escrow, shares: rest }));
+        }
 
-        // Effects: burn, empty the pool's list, report to the splitters.
-        self.erc20._burn(holder, supply)?;
+        // Effects: escrow, burn, empty the pool's list, report to the splitters.
+        self.escrow.set(escrow);
+        self.escrow_shares.set(rest);
+        self.erc20._burn(holder, balance)?;
         let ids = self.deed_ids();
         while let Some(id) = self.deeds.pop() {
             self.listed.setter(id).set(false);
@@ -463,10 +539,13 @@ impl RigShares {
         evm::log(PoolRedeemed {
             holder,
             recipient,
-            shares: supply,
+            shares: balance,
             deeds: U256::from(ids.len()),
         });
-        self.checkpoint(holder, Address::ZERO, supply)?;
+        if !rest.is_zero() {
+            evm::log(BuyoutEscrowed { holder, amount: escrow, shares: rest });
+        }
+        self.checkpoint(holder, Address::ZERO, balance)?;
 
         // Interactions: hand the deeds over.
         let deed = IRigBacking::new(self.rig_deed.get());
@@ -480,6 +559,37 @@ impl RigShares {
             })?;
         }
         Ok(())
+    }
+
+    /// After a buy-out: burns all the caller's shares and pays `recipient` their part of
+    /// the escrow, `escrow left x shares / shares left`, rounded down (the last claimer takes
+    /// the remainder). Returns the amount paid. A recipient that refuses the ETH is refused
+    /// (`ERC20InvalidReceiver`). What is left to claim: this contract's ETH balance for the
+    /// shares still in circulation (`totalSupply()`), as `BuyoutEscrowed` announced.
+    pub fn claim_buyout(&mut self, recipient: Address) -> Result<U256, Error> {
+        let holder = msg::sender();
+        let shares = self.erc20.balance_of(holder);
+        let left = self.escrow_shares.get();
+        if shares.is_zero() || left.is_zero() {
+            return Err(Error::NothingToClaim(SharesNothingToClaim { account: holder }));
+        }
+        let pot = self.escrow.get();
+        // shares <= left (every outstanding share is escrowed: the buyer's were burned, and
+        // none are minted or burned otherwise while closed), so amount <= pot.
+        let amount = mul_div_down(pot, shares, left);
+
+        // Effects.
+        self.escrow.set(pot - amount);
+        self.escrow_shares.set(left - shares);
+        self.erc20._burn(holder, shares)?;
+        evm::log(BuyoutClaimed { holder, recipient, shares, amount });
+        self.checkpoint(holder, Address::ZERO, shares)?;
+
+        // Interaction.
+        // A recipient that refuses ETH is an invalid receiver; the holder may name another.
+        stylus_sdk::call::transfer_eth(recipient, amount)
+            .map_err(|_| Error::InvalidReceiver(erc20::ERC20InvalidReceiver { receiver: recipient }))?;
+        Ok(amount)
     }
 
     /// Whether compliance mode is on.
@@ -528,10 +638,14 @@ impl RigShares {
 
 impl RigShares {
     /// Records `splitter` (the first, or one more), then binds it with the current supply.
-    /// Callers have checked the role and the count.
+    /// Callers have checked the role and the count. The splitter must name this token as its
+    /// share token and answer `onSharesBound` with the hook's selector: a contract that
+    /// accepts any call would otherwise be adopted, and every transfer depends on it.
     fn adopt_splitter(&mut self, splitter: Address) -> Result<(), Error> {
-        if !splitter.has_code() {
-            return Err(Error::InvalidSplitter(SharesInvalidSplitter { splitter }));
+        let invalid = Error::InvalidSplitter(SharesInvalidSplitter { splitter });
+        let hooks = IShareCheckpoint::new(splitter);
+        if !splitter.has_code() || hooks.share_token(Call::new()).ok() != Some(contract::address()) {
+            return Err(invalid);
         }
         if self.splitter.get().is_zero() {
             self.splitter.set(splitter);
@@ -540,14 +654,24 @@ impl RigShares {
         }
         evm::log(RevenueSplitterSet { splitter });
         let supply = self.erc20.total_supply();
-        IShareCheckpoint::new(splitter)
-            .on_shares_bound(Call::new_in(self), supply)
-            .map_err(|e| checkpoint_failed(splitter, e))?;
+        match hooks.on_shares_bound(Call::new_in(self), supply) {
+            Ok(magic) if magic.0 == SHARES_BOUND_MAGIC => Ok(()),
+            Err(e @ stylus_sdk::call::Error::Revert(_)) => Err(checkpoint_failed(splitter, e)),
+            _ => Err(invalid),
+        }
+    }
+
+    /// Refuses while a buy-out escrow is outstanding.
+    fn check_open(&self) -> Result<(), Error> {
+        if !self.escrow_shares.get().is_zero() {
+            return Err(Error::PoolClosed(SharesPoolClosed {}));
+        }
         Ok(())
     }
 
-    /// Appends a deed to the pool's list.
+    /// Appends a deed to the pool's list (not once bought out).
     fn list_deed(&mut self, token_id: U256) -> Result<(), Error> {
+        self.check_open()?;
         if self.deeds.len() >= MAX_POOL_DEEDS {
             return Err(Error::PoolFull(SharesPoolFull { max: U256::from(MAX_POOL_DEEDS) }));
         }
@@ -557,16 +681,23 @@ impl RigShares {
     }
 
     /// Refuses a burn of the entire supply while deeds back it: only `redeemAll` may take
-    /// the last shares, and it hands the deeds over.
+    /// the last shares, and it hands the deeds over. After a buy-out only `claimBuyout`
+    /// burns, so the escrowed shares stay equal to the supply and the last claimer empties
+    /// the escrow.
     fn check_not_stranding(&self, amount: U256) -> Result<(), Error> {
+        self.check_open()?;
         if self.deeds.len() > 0 && !amount.is_zero() && amount >= self.erc20.total_supply() {
             return Err(Error::UseRedeemAll(SharesUseRedeemAll {}));
         }
         Ok(())
     }
 
-    /// Refuses a receiver outside the allowlist while compliance mode is on.
+    /// Refuses this contract as a receiver (shares sent to it could never leave), and a
+    /// receiver outside the allowlist while compliance mode is on.
     fn check_receiver(&self, to: Address) -> Result<(), Error> {
+        if to == contract::address() {
+            return Err(Error::InvalidReceiver(erc20::ERC20InvalidReceiver { receiver: to }));
+        }
         if self.compliance.get() && !self.allowed.get(to) {
             return Err(Error::ReceiverNotAllowed(SharesReceiverNotAllowed { account: to }));
         }
@@ -596,6 +727,28 @@ impl RigShares {
         self.erc20._update(from, to, amount)?;
         self.checkpoint(from, to, amount)
     }
+}
+
+/// `floor(a x b / d)` for `0 < d < 2^254` and `b <= d`, by binary long division over the bits of `a` (a
+/// shift and at most two subtractions per bit): a few hundred bytes of code where ruint's
+/// multiplication and division would add kilobytes to a contract near the size limit.
+#[must_use]
+pub fn mul_div_down(a: U256, b: U256, d: U256) -> U256 {
+    let (mut q, mut r) = (U256::ZERO, U256::ZERO);
+    for i in (0..256).rev() {
+        // Invariant: q x d + r = (a >> i + 1) x b with r < d. r < 2^254, so r << 1 loses
+        // nothing and r x 2 + b < 3d < 2^256.
+        q <<= 1usize;
+        r <<= 1usize;
+        if a.bit(i) {
+            r += b;
+        }
+        while r >= d {
+            r -= d;
+            q += U256::from(1u8);
+        }
+    }
+    q
 }
 
 fn revert_data(e: stylus_sdk::call::Error) -> Vec<u8> {
@@ -715,6 +868,8 @@ pub const ABI_EVENTS: &[&str] = &[
     "event RevenueSplitterSet(address indexed splitter)",
     "event DeedDeposited(uint256 indexed tokenId, address indexed from, address indexed operator)",
     "event PoolRedeemed(address indexed holder, address indexed recipient, uint256 shares, uint256 deeds)",
+    "event BuyoutEscrowed(address indexed holder, uint256 amount, uint256 shares)",
+    "event BuyoutClaimed(address indexed holder, address indexed recipient, uint256 shares, uint256 amount)",
     "event ComplianceModeSet(bool enabled)",
     "event AllowlistUpdated(address indexed account, bool allowed)",
     "event Transfer(address indexed from, address indexed to, uint256 value)",

@@ -21,14 +21,15 @@ use openzeppelin_stylus::{
     },
     utils::{introspection::erc165::IErc165, nonces::INonces},
 };
-use revenue_splitter::{RevenueSplitter, SharesBound, SplitterUnauthorizedHook};
+use revenue_splitter::{RevenueSplitter, SharesBound};
 use rig_deed::{DeedReceiverRejected, RigDeed};
 use rigshare_common::{ADMIN_ROLE, MINTER_ROLE, OPERATOR_ROLE};
 use stylus_sdk::abi::Bytes;
 
 use crate::{
+    BuyoutClaimed, BuyoutEscrowed, SharesInvalidEscrow, SharesNothingToClaim,
     AllowlistUpdated, ComplianceModeSet, DeedDeposited, Error, PoolRedeemed, RevenueSplitterSet, RigShares,
-    SharesCheckpointFailed, SharesDuplicateSplitter, SharesForeignDeed, SharesInvalidRigDeed, SharesInvalidSplitter,
+    SharesDuplicateSplitter, SharesForeignDeed, SharesInvalidRigDeed, SharesInvalidSplitter,
     SharesInvalidText, SharesNotSoleHolder, SharesPoolFull, SharesReceiverNotAllowed, SharesSplitterAlreadySet,
     SharesTooManySplitters, SharesUnauthorizedDepositor, SharesZeroAdmin, ERC721_RECEIVER_INTERFACE_ID, MAX_POOL_DEEDS,
     MAX_SPLITTERS,
@@ -204,16 +205,10 @@ fn assert_not_admin(err: &Error, caller: Address) {
     );
 }
 
-/// `err` is `SharesCheckpointFailed(splitter, SplitterUnauthorizedHook(shares))`: a splitter of
-/// another token refused the shares' checkpoint.
-fn assert_checkpoint_refused(err: &Error, shares: &Contract<RigShares>, splitter: Address) {
-    let expected_reason = SplitterUnauthorizedHook {
-        caller: shares.address(),
-    }
-    .abi_encode();
+/// `err` is `SharesInvalidSplitter(splitter)`.
+fn assert_invalid_splitter(err: &Error, splitter: Address) {
     assert!(
-        matches!(err, Error::CheckpointFailed(SharesCheckpointFailed { splitter: s, reason })
-            if *s == splitter && reason.as_ref() == expected_reason.as_slice()),
+        matches!(err, Error::InvalidSplitter(SharesInvalidSplitter { splitter: s }) if *s == splitter),
         "{err:?}"
     );
 }
@@ -1323,7 +1318,7 @@ fn set_revenue_splitter_rejects_an_account_without_code(
 }
 
 #[motsu::test]
-fn set_revenue_splitter_of_another_token_reverts_with_checkpoint_failed(
+fn set_revenue_splitter_of_another_token_reverts_with_invalid_splitter(
     shares: Contract<RigShares>,
     deed: Contract<RigDeed>,
     splitter: Contract<RevenueSplitter>,
@@ -1338,7 +1333,7 @@ fn set_revenue_splitter_of_another_token_reverts_with_checkpoint_failed(
         .sender(admin)
         .set_revenue_splitter(splitter.address())
         .motsu_unwrap_err();
-    assert_checkpoint_refused(&err, &shares, splitter.address());
+    assert_invalid_splitter(&err, splitter.address());
     // Rolled back entirely: the token can still adopt a proper splitter later.
     assert_eq!(shares.sender(admin).revenue_splitter(), Address::ZERO);
     assert!(!splitter.sender(admin).bound());
@@ -1851,7 +1846,7 @@ fn sole_holder_may_redeem_to_itself_an_empty_pool(
 }
 
 #[motsu::test]
-fn partial_holder_cannot_redeem(
+fn holder_below_the_buyout_threshold_cannot_redeem(
     shares: Contract<RigShares>,
     deed: Contract<RigDeed>,
     admin: Address,
@@ -1861,21 +1856,21 @@ fn partial_holder_cannot_redeem(
 ) {
     deploy_pool(&shares, &deed, admin, alice, operator);
     let id = deposit_rig(&shares, &deed, operator, 1, 200_000, 3_500);
-    shares
-        .sender(alice)
-        .transfer(bob, U256::from(1))
-        .motsu_expect("transfer one wei");
+    // Bob holds 5% and one unit: Alice is one unit short of 95%.
+    let bob_share = SUPPLY / U256::from(20) + U256::from(1);
+    shares.sender(alice).transfer(bob, bob_share).motsu_expect("transfer");
+    alice.fund(ONE_ETH);
 
-    let err = shares.sender(alice).redeem_all(alice).motsu_unwrap_err();
+    let err = shares.sender_and_value(alice, ONE_ETH).redeem_all(alice).motsu_unwrap_err();
     assert!(
         matches!(err, Error::NotSoleHolder(SharesNotSoleHolder { balance, supply })
-            if balance == SUPPLY - U256::from(1) && supply == SUPPLY),
+            if balance == SUPPLY - bob_share && supply == SUPPLY),
         "{err:?}"
     );
     let err = shares.sender(bob).redeem_all(bob).motsu_unwrap_err();
     assert!(
         matches!(err, Error::NotSoleHolder(SharesNotSoleHolder { balance, supply })
-            if balance == U256::from(1) && supply == SUPPLY),
+            if balance == bob_share && supply == SUPPLY),
         "{err:?}"
     );
     assert_eq!(deed.sender(alice).owner_of(id).motsu_expect("owner"), shares.address());
@@ -2192,8 +2187,10 @@ fn supports_erc165_erc20_access_control_permit_and_erc721_receiver(shares: Contr
 
 // ---------------------------------------------------------------- deeds sent without a callback
 
+/// Issue 17, informational: a deed gifted to the pool without the callback was counted by
+/// `backing()` but left out of `redeemAll`; anyone may now list it.
 #[motsu::test]
-fn a_deed_sent_with_plain_transfer_from_can_be_adopted_and_redeemed(
+fn a_deed_sent_without_the_callback_can_be_listed_by_anyone_and_redeemed(
     shares: Contract<RigShares>,
     deed: Contract<RigDeed>,
     admin: Address,
@@ -2205,10 +2202,8 @@ fn a_deed_sent_with_plain_transfer_from_can_be_adopted_and_redeemed(
     deed.sender(operator).transfer_from(operator, shares.address(), id).motsu_unwrap();
     assert!(shares.sender(admin).deed_ids().is_empty());
 
-    let err = shares.sender(mallory).adopt_deed(id).motsu_unwrap_err();
-    assert!(matches!(err, Error::UnauthorizedDepositor(SharesUnauthorizedDepositor { operator }) if operator == mallory));
-    shares.sender(operator).adopt_deed(id).motsu_unwrap();
-    shares.assert_emitted(&DeedDeposited { tokenId: id, from: Address::ZERO, operator });
+    shares.sender(mallory).adopt_deed(id).motsu_unwrap();
+    shares.assert_emitted(&DeedDeposited { tokenId: id, from: Address::ZERO, operator: mallory });
     assert_eq!(shares.sender(admin).deed_ids(), vec![id]);
 
     // Listed once only; a deed the pool does not own cannot be adopted.
@@ -2422,7 +2417,7 @@ fn add_revenue_splitter_rejects_an_account_without_code(
 }
 
 #[motsu::test]
-fn add_revenue_splitter_of_another_token_reverts_with_checkpoint_failed(
+fn add_revenue_splitter_of_another_token_reverts_with_invalid_splitter(
     shares: Contract<RigShares>,
     deed: Contract<RigDeed>,
     first: Contract<RevenueSplitter>,
@@ -2439,7 +2434,7 @@ fn add_revenue_splitter_of_another_token_reverts_with_checkpoint_failed(
         .sender(admin)
         .add_revenue_splitter(foreign.address())
         .motsu_unwrap_err();
-    assert_checkpoint_refused(&err, &shares, foreign.address());
+    assert_invalid_splitter(&err, foreign.address());
     // Rolled back: the foreign splitter is not listed, so transfers do not call it.
     assert_eq!(shares.sender(alice).revenue_splitters(), vec![first.address()]);
     shares.sender(alice).transfer(admin, ONE_SHARE).motsu_expect("transfer");
@@ -2584,4 +2579,217 @@ fn burn_then_transfer_from(shares: &Contract<RigShares>, alice: Address, bob: Ad
         .transfer_from(alice, bob, ONE_SHARE)
         .motsu_expect("transfer_from");
     assert_eq!(check(), SUPPLY);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 17: dust, the buy-out of the rest, splitter adoption
+// ---------------------------------------------------------------------------------------------
+
+/// Test doubles for the issue-17 tests.
+mod mocks {
+    use alloy_primitives::B256;
+    use stylus_sdk::{prelude::*, storage::StorageB256};
+
+    /// A wallet contract that accepts ETH (motsu delivers ETH only to contracts).
+    #[storage]
+    pub struct EthWallet;
+
+    unsafe impl TopLevelStorage for EthWallet {}
+
+    #[public]
+    impl EthWallet {
+        #[receive]
+        #[payable]
+        pub fn receive(&mut self) -> Result<(), Vec<u8>> {
+            Ok(())
+        }
+    }
+
+    /// A contract that answers every call with `word` (a permissive fallback), as the review's
+    /// dud splitter: it accepts `onSharesBound` and `onSharesTransfer` whatever they carry.
+    #[storage]
+    pub struct Permissive {
+        word: StorageB256,
+    }
+
+    unsafe impl TopLevelStorage for Permissive {}
+
+    #[public]
+    impl Permissive {
+        pub fn set_word(&mut self, word: B256) {
+            self.word.set(word);
+        }
+
+        #[fallback]
+        pub fn fallback(&mut self, _calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+            Ok(self.word.get().to_vec())
+        }
+    }
+}
+
+use mocks::{EthWallet, Permissive};
+
+/// Finding 1 (issue 17): shares sent to the token contract itself could never leave and so
+/// blocked `redeemAll` forever.
+#[motsu::test]
+fn transfer_to_the_token_contract_itself_is_refused(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    admin: Address,
+    alice: Address,
+    spender: Address,
+) {
+    deploy_shares(&shares, &deed, admin, alice);
+    let this = shares.address();
+    let err = shares.sender(alice).transfer(this, U256::from(1)).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidReceiver(ERC20InvalidReceiver { receiver }) if receiver == this), "{err:?}");
+    shares.sender(alice).approve(spender, ONE_SHARE).motsu_unwrap();
+    let err = shares.sender(spender).transfer_from(alice, this, U256::from(1)).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidReceiver(_)), "{err:?}");
+    grant_minter(&shares, admin, admin);
+    let err = shares.sender(admin).mint(this, U256::from(1)).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidReceiver(_)), "{err:?}");
+    assert_eq!(shares.sender(alice).balance_of(alice), SUPPLY);
+}
+
+/// Finding 1 (issue 17): one unit sent to a dead address used to keep every deed in the pool
+/// forever. A 95% holder now redeems, escrowing a price for the rest.
+#[motsu::test]
+fn dust_sent_to_a_dead_address_no_longer_blocks_redeem_all(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    admin: Address,
+    alice: Address,
+    operator: Address,
+) {
+    deploy_pool(&shares, &deed, admin, alice, operator);
+    let id = deposit_rig(&shares, &deed, operator, 1, 200_000, 3_500);
+    let dead = Address::repeat_byte(0xde);
+    shares.sender(alice).transfer(dead, U256::from(1)).motsu_unwrap();
+    alice.fund(U256::from(1));
+    shares.sender_and_value(alice, U256::from(1)).redeem_all(alice).motsu_unwrap();
+    assert_eq!(deed.sender(alice).owner_of(id).motsu_unwrap(), alice);
+    assert!(shares.sender(alice).deed_ids().is_empty());
+    assert_eq!(shares.sender(alice).total_supply(), U256::from(1));
+    shares.assert_emitted(&PoolRedeemed { holder: alice, recipient: alice, shares: SUPPLY - U256::from(1), deeds: U256::from(1) });
+    shares.assert_emitted(&BuyoutEscrowed { holder: alice, amount: U256::from(1), shares: U256::from(1) });
+    assert_eq!(shares.balance(), U256::from(1));
+}
+
+/// Finding 1 (issue 17): the remaining holders are paid the escrow pro rata, to the last wei,
+/// whenever they choose; the pool stays closed until then.
+#[motsu::test]
+fn remaining_holders_claim_the_escrow_pro_rata_to_the_last_wei(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    splitter: Contract<RevenueSplitter>,
+    bob: Contract<EthWallet>,
+    carol: Contract<EthWallet>,
+    admin: Address,
+    alice: Address,
+    operator: Address,
+) {
+    deploy_pool(&shares, &deed, admin, alice, operator);
+    bind_splitter(&shares, &splitter, admin);
+    deposit_rig(&shares, &deed, operator, 1, 200_000, 3_500);
+    let (b, c) = (bob.address(), carol.address());
+    shares.sender(alice).transfer(b, SUPPLY * U256::from(3) / U256::from(100)).motsu_unwrap();
+    shares.sender(alice).transfer(c, SUPPLY * U256::from(2) / U256::from(100) - U256::from(1)).motsu_unwrap();
+    let escrow = ONE_ETH + U256::from(7);
+    alice.fund(escrow);
+    shares.sender_and_value(alice, escrow).redeem_all(alice).motsu_unwrap();
+    let outstanding = SUPPLY / U256::from(20) - U256::from(1);
+    assert_eq!(shares.balance(), escrow);
+    assert_eq!(eligible(&splitter, alice), outstanding);
+
+    // Closed: no deed, no mint, no plain burn, no second redemption.
+    let err = shares.sender(c).burn(U256::from(1)).motsu_unwrap_err();
+    assert!(matches!(err, Error::PoolClosed(_)), "{err:?}");
+    grant_minter(&shares, admin, admin);
+    let err = shares.sender(admin).mint(alice, SUPPLY).motsu_unwrap_err();
+    assert!(matches!(err, Error::PoolClosed(_)), "{err:?}");
+    let err = shares.sender(b).redeem_all(b).motsu_unwrap_err();
+    assert!(matches!(err, Error::PoolClosed(_)), "{err:?}");
+    let id = mint_rig(&deed, operator, operator, 2, 100_000, 2_000);
+    deed.sender(operator).safe_transfer_from(operator, shares.address(), id).motsu_unwrap_err();
+    assert_eq!(deed.sender(operator).owner_of(id).motsu_unwrap(), operator);
+
+    let bob_shares = shares.sender(b).balance_of(b);
+    let paid_bob = shares.sender(b).claim_buyout(b).motsu_unwrap();
+    assert_eq!(paid_bob, escrow * bob_shares / outstanding);
+    shares.assert_emitted(&BuyoutClaimed { holder: b, recipient: b, shares: bob_shares, amount: paid_bob });
+    let paid_carol = shares.sender(c).claim_buyout(c).motsu_unwrap();
+    assert_eq!(paid_bob + paid_carol, escrow);
+    assert_eq!((bob.balance(), carol.balance(), shares.balance()), (paid_bob, paid_carol, U256::ZERO));
+    assert_eq!(shares.sender(alice).total_supply(), U256::ZERO);
+    assert_eq!(eligible(&splitter, alice), U256::ZERO);
+
+    let err = shares.sender(c).claim_buyout(c).motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingToClaim(SharesNothingToClaim { account }) if account == c), "{err:?}");
+}
+
+/// Finding 1 (issue 17): the escrow is required exactly when other shares are outstanding.
+#[motsu::test]
+fn redeem_all_needs_an_escrow_exactly_when_shares_are_outstanding(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    admin: Address,
+    alice: Address,
+    bob: Address,
+    operator: Address,
+) {
+    deploy_pool(&shares, &deed, admin, alice, operator);
+    deposit_rig(&shares, &deed, operator, 1, 200_000, 3_500);
+    alice.fund(ONE_ETH);
+    let err = shares.sender_and_value(alice, ONE_ETH).redeem_all(alice).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidEscrow(SharesInvalidEscrow { escrow, shares }) if escrow == ONE_ETH && shares.is_zero()), "{err:?}");
+    shares.sender(alice).transfer(bob, ONE_SHARE).motsu_unwrap();
+    let err = shares.sender(alice).redeem_all(alice).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidEscrow(SharesInvalidEscrow { escrow, shares }) if escrow.is_zero() && shares == ONE_SHARE), "{err:?}");
+    let err = shares.sender(bob).claim_buyout(bob).motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingToClaim(_)), "{err:?}");
+}
+
+/// Finding 2 (issue 17): a contract with a permissive fallback accepted the hooks and was
+/// adopted; it must now name this token and answer `onSharesBound` with its selector.
+#[motsu::test]
+fn a_contract_that_accepts_any_call_is_not_adopted(
+    shares: Contract<RigShares>,
+    deed: Contract<RigDeed>,
+    dud: Contract<Permissive>,
+    admin: Address,
+    alice: Address,
+) {
+    deploy_shares(&shares, &deed, admin, alice);
+    // Answers every call with 32 zero bytes: names no share token.
+    let err = shares.sender(admin).set_revenue_splitter(dud.address()).motsu_unwrap_err();
+    assert_invalid_splitter(&err, dud.address());
+    let err = shares.sender(admin).add_revenue_splitter(dud.address()).motsu_unwrap_err();
+    assert_invalid_splitter(&err, dud.address());
+    // Answers every call with this token's address: names it, but `onSharesBound` does not
+    // return the selector.
+    dud.sender(admin).set_word(shares.address().into_word());
+    let err = shares.sender(admin).set_revenue_splitter(dud.address()).motsu_unwrap_err();
+    assert_invalid_splitter(&err, dud.address());
+    assert!(shares.sender(alice).revenue_splitters().is_empty());
+    shares.sender(alice).transfer(admin, ONE_SHARE).motsu_unwrap();
+}
+
+/// The buy-out's shift-and-subtract `floor(a x b / d)` agrees with exact 512-bit division.
+#[test]
+fn mul_div_down_matches_exact_division() {
+    use alloy_primitives::U512;
+    let big = (U256::from(1u8) << 254usize) - U256::from(1u8);
+    let cases = [
+        (U256::ZERO, U256::ZERO, U256::from(1u8)),
+        (U256::from(10u8), U256::from(3u8), U256::from(3u8)),
+        (ONE_ETH + U256::from(7u8), U256::from(30_000u32), U256::from(49_999u32)),
+        (U256::MAX, U256::from(1u8), U256::from(3u8)),
+        (U256::MAX, big - U256::from(5u8), big),
+        (U256::from(u128::MAX), big / U256::from(7u8), big),
+    ];
+    for (a, b, d) in cases {
+        let exact = U512::from(a) * U512::from(b) / U512::from(d);
+        assert_eq!(U512::from(crate::mul_div_down(a, b, d)), exact, "{a} x {b} / {d}");
+    }
 }

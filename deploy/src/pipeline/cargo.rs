@@ -1,7 +1,8 @@
 //! Step 1: build every contract to wasm32, reproducibly, with one Cargo invocation.
 //!
 //! The release profile (workspace `Cargo.toml`: opt-level "z", LTO, one codegen unit, panic
-//! abort, strip) does most of the work; the nightly flags below do the rest.
+//! abort, strip) does most of the work; the nightly flags below do the rest, and binaryen's
+//! `wasm-opt` (pinned, [`super::wasm_opt`]) the last of it.
 
 use std::{
     collections::BTreeMap,
@@ -76,8 +77,13 @@ pub fn rustflags(ws: &Workspace) -> Vec<String> {
 #[derive(Debug, Clone)]
 pub struct Built {
     pub contract: Contract,
-    /// `target/wasm32-unknown-unknown/release/<lib>.wasm`.
+    /// `target/wasm32-unknown-unknown/release/<lib>.opt.wasm`: Cargo's module after
+    /// `wasm-opt`, what is deployed.
     pub wasm_path: PathBuf,
+    /// `target/wasm32-unknown-unknown/release/<lib>.wasm`: Cargo's module as linked, whose
+    /// router still has the SDK's shape (the ABI check reads it; `wasm-opt` inlines helpers
+    /// such as `supportsInterface` into the router, which the check cannot tell apart).
+    pub cargo_wasm_path: PathBuf,
 }
 
 #[derive(Deserialize)]
@@ -99,6 +105,7 @@ struct Target {
 /// going (one crate's optimisation can take minutes without a word from Cargo).
 pub fn build_contracts(ws: &Workspace, contracts: &[Contract]) -> Result<Vec<Built>> {
     super::toolchain::ensure(ws)?;
+    super::wasm_opt::check_version()?;
     let mut cmd = cargo();
     cmd.current_dir(&ws.root).args(CARGO_ARGS);
     for c in contracts {
@@ -138,12 +145,13 @@ pub fn build_contracts(ws: &Workspace, contracts: &[Contract]) -> Result<Vec<Bui
     contracts
         .iter()
         .map(|&contract| {
-            let wasm_path = wasm_of.remove(&contract.lib_name()).with_context(|| {
+            let wasm = wasm_of.remove(&contract.lib_name()).with_context(|| {
                 format!("cargo build reported no .wasm for {}", contract.package)
             })?;
             Ok(Built {
                 contract,
-                wasm_path,
+                wasm_path: super::wasm_opt::optimize(&wasm)?,
+                cargo_wasm_path: wasm,
             })
         })
         .collect()

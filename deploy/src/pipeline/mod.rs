@@ -12,6 +12,7 @@ pub mod normalise;
 pub mod report;
 pub mod toolchain;
 pub mod validate;
+pub mod wasm_opt;
 pub mod workspace;
 
 use anyhow::{Context, Result};

@@ -279,6 +279,7 @@ fn set_payees_rejects_bad_waterfalls(
     splitter: Contract<RevenueSplitter>,
     admin: Address,
     a: Address,
+    b: Address,
     mallory: Address,
 ) {
     bind(&shares, &splitter, admin, Address::ZERO, 0);
@@ -291,7 +292,7 @@ fn set_payees_rejects_bad_waterfalls(
     assert!(matches!(err, Error::InvalidPayee(SplitterInvalidPayee { account, bps: 1 }) if account.is_zero()));
     let err = splitter.sender(admin).set_payees(vec![a], vec![0]).motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidPayee(SplitterInvalidPayee { bps: 0, .. })));
-    let err = splitter.sender(admin).set_payees(vec![a, a], vec![6_000, 4_001]).motsu_unwrap_err();
+    let err = splitter.sender(admin).set_payees(vec![a, b], vec![6_000, 4_001]).motsu_unwrap_err();
     assert!(matches!(err, Error::CutsExceedTotal(SplitterCutsExceedTotal { totalBps }) if totalBps == U256::from(10_001)));
     let err = splitter.sender(mallory).set_payees(vec![a], vec![1]).motsu_unwrap_err();
     assert!(matches!(err, Error::UnauthorizedAccount(AccessControlUnauthorizedAccount { account, .. }) if account == mallory));
@@ -449,17 +450,26 @@ fn exclusion_rules(
         .constructor("P".into(), "P".into(), SUPPLY, admin, splitter.address(), admin)
         .motsu_unwrap();
     splitter.sender(admin).constructor(shares.address(), Address::ZERO, 0, admin).motsu_unwrap();
-    let err = splitter.sender(admin).set_excluded(amm, true).motsu_unwrap_err();
+    let err = splitter.sender(mallory).set_excluded(amm, true).motsu_unwrap_err();
+    assert!(matches!(err, Error::UnauthorizedAccount(_)));
+    let err = splitter.sender(admin).set_excluded(amm, false).motsu_unwrap_err();
+    assert!(matches!(err, Error::ExclusionUnchanged(_)));
+    let err = splitter.sender(admin).apply_exclusion(amm).motsu_unwrap_err();
     assert!(matches!(err, Error::NotBound(_)));
     shares.sender(admin).set_revenue_splitter(splitter.address()).motsu_unwrap();
+    let err = splitter.sender(mallory).apply_exclusion(amm).motsu_unwrap_err();
+    assert!(matches!(err, Error::ExclusionNotPending(SplitterExclusionNotPending { account }) if account == amm));
     let err = splitter.sender(admin).set_excluded(amm, false).motsu_unwrap_err();
     assert!(matches!(err, Error::ExclusionUnchanged(SplitterExclusionUnchanged { account, excluded: false }) if account == amm));
     let err = splitter.sender(mallory).set_excluded(amm, true).motsu_unwrap_err();
     assert!(matches!(err, Error::UnauthorizedAccount(_)));
 }
 
+/// Finding 4 (issue 17): with every holder excluded, a 1-unit buyer used to take the whole
+/// carried deposit with the next 1-wei deposit. Deposits are now refused while no share is
+/// eligible.
 #[motsu::test]
-fn revenue_with_no_eligible_share_waits_for_holders(
+fn deposit_is_refused_while_no_share_is_eligible(
     shares: Contract<RigShares>,
     splitter: Contract<RevenueSplitter>,
     admin: Address,
@@ -468,14 +478,232 @@ fn revenue_with_no_eligible_share_waits_for_holders(
 ) {
     bind(&shares, &splitter, admin, Address::ZERO, 0);
     splitter.sender(admin).set_excluded(admin, true).motsu_unwrap();
-    pay_eth(&splitter, payer, ETH);
     assert_eq!(splitter.sender(admin).eligible_supply(), U256::ZERO);
-    let (_, _, _, _, carried) = splitter.sender(admin).totals();
-    assert_eq!(carried, ETH);
+    payer.fund(ETH);
+    let err = splitter.sender_and_value(payer, ETH).deposit_eth().motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingEligible(_)), "{err:?}");
+    let (deposited, _, _, _, carried) = splitter.sender(admin).totals();
+    assert_eq!((deposited, carried), (U256::ZERO, U256::ZERO));
     shares.sender(admin).transfer(alice, U256::from(1)).motsu_unwrap();
+    pay_eth(&splitter, payer, U256::from(1));
+    assert_eq!(splitter.sender(alice).claimable(alice).motsu_unwrap(), U256::from(1));
+}
+
+/// Finding 4 (issue 17): after every share is burned (a full `redeemAll`) deposits used to
+/// pile up with no owner.
+#[motsu::test]
+fn deposit_after_every_share_is_burned_is_refused(
+    shares: Contract<RigShares>,
+    splitter: Contract<RevenueSplitter>,
+    admin: Address,
+    payer: Address,
+) {
+    bind(&shares, &splitter, admin, Address::ZERO, 0);
+    shares.sender(admin).burn(SUPPLY).motsu_unwrap();
+    payer.fund(ETH);
+    let err = splitter.sender_and_value(payer, ETH).deposit_eth().motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingEligible(_)), "{err:?}");
+}
+
+/// Finding 4 (issue 17): a stream running when the last eligible share goes away stands
+/// still instead of piling up for whoever comes next.
+#[motsu::test]
+fn streaming_pauses_while_no_share_is_eligible(
+    shares: Contract<RigShares>,
+    splitter: Contract<RevenueSplitter>,
+    admin: Address,
+    alice: Address,
+    payer: Address,
+) {
+    bind(&shares, &splitter, admin, Address::ZERO, 1_000);
     pay_eth(&splitter, payer, ETH);
-    // Alice holds the only eligible share: she gets the carried deposit and the new one.
-    assert_eq!(splitter.sender(alice).claimable(alice).motsu_unwrap(), ETH * U256::from(2));
+    clock::warp(500);
+    splitter.sender(admin).set_excluded(admin, true).motsu_unwrap();
+    clock::warp(10_000);
+    shares.sender(admin).transfer(alice, U256::from(1)).motsu_unwrap();
+    // Alice became eligible just now: nothing has vested to her yet.
+    assert_eq!(splitter.sender(alice).claimable(alice).motsu_unwrap(), U256::ZERO);
+    clock::warp(250);
+    assert_eq!(splitter.sender(alice).claimable(alice).motsu_unwrap(), ETH / U256::from(4));
+    assert_eq!(splitter.sender(admin).claimable(admin).motsu_unwrap(), ETH / U256::from(2));
+    clock::reset();
+}
+
+/// Finding 3 (issue 17): 1-wei deposits every 3 days used to leave 34.9% of a 30-day
+/// stream unvested at day 30.
+#[motsu::test]
+fn one_wei_deposits_cannot_delay_a_streamed_payout(
+    shares: Contract<RigShares>,
+    splitter: Contract<RevenueSplitter>,
+    wallet: Contract<EthWallet>,
+    payer: Address,
+) {
+    const DAY: u64 = 86_400;
+    let admin = wallet.address();
+    bind(&shares, &splitter, admin, Address::ZERO, 30 * DAY);
+    pay_eth(&splitter, payer, ETH);
+    for _ in 0..9 {
+        clock::warp(3 * DAY);
+        pay_eth(&splitter, payer, U256::from(1));
+    }
+    clock::warp(3 * DAY);
+    assert_eq!(splitter.sender(admin).claimable(admin).motsu_unwrap(), ETH + U256::from(9));
+    let (_, _, _, unvested, _) = splitter.sender(admin).totals();
+    assert_eq!(unvested, U256::ZERO);
+    clock::reset();
+}
+
+// ---------------------------------------------------------------- sync
+
+/// Finding 5 (issue 17): tokens sent straight to the splitter were stuck forever.
+#[motsu::test]
+fn sync_credits_tokens_sent_straight_to_the_splitter(
+    shares: Contract<RigShares>,
+    splitter: Contract<RevenueSplitter>,
+    token: Contract<PayoutToken>,
+    admin: Address,
+    payer: Address,
+    anyone: Address,
+) {
+    bind(&shares, &splitter, admin, token.address(), 0);
+    pay_token(&splitter, &token, payer, ETH);
+    let err = splitter.sender(anyone).sync().motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingToSync(_)), "{err:?}");
+    token.sender(payer).mint(splitter.address(), U256::from(7)).motsu_unwrap();
+    assert_eq!(splitter.sender(anyone).sync().motsu_unwrap(), U256::from(7));
+    splitter.assert_emitted(&RevenueDeposited { from: anyone, amount: U256::from(7), toHolders: U256::from(7), toPayees: U256::ZERO });
+    assert_eq!(splitter.sender(admin).claimable(admin).motsu_unwrap(), ETH + U256::from(7));
+    let (deposited, _, _, _, _) = splitter.sender(admin).totals();
+    assert_eq!(deposited, ETH + U256::from(7));
+    // Claims reduce what is owed and what is held alike: nothing new to sync.
+    splitter.sender(admin).claim().motsu_unwrap();
+    let err = splitter.sender(anyone).sync().motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingToSync(_)), "{err:?}");
+    splitter.sender(admin).pause().motsu_unwrap();
+    token.sender(payer).mint(splitter.address(), U256::from(1)).motsu_unwrap();
+    let err = splitter.sender(anyone).sync().motsu_unwrap_err();
+    assert!(matches!(err, Error::EnforcedPause(_)), "{err:?}");
+}
+
+/// Finding 5 (issue 17): ETH that arrived without `deposit` (forced in) was stuck forever.
+#[motsu::test]
+fn sync_credits_eth_that_bypassed_deposit(
+    shares: Contract<RigShares>,
+    splitter: Contract<RevenueSplitter>,
+    admin: Address,
+    payer: Address,
+    anyone: Address,
+) {
+    bind(&shares, &splitter, admin, Address::ZERO, 0);
+    pay_eth(&splitter, payer, ETH);
+    splitter.address().fund(U256::from(5));
+    assert_eq!(splitter.sender(anyone).sync().motsu_unwrap(), U256::from(5));
+    assert_eq!(splitter.sender(admin).claimable(admin).motsu_unwrap(), ETH + U256::from(5));
+}
+
+// ---------------------------------------------------------------- exclusions before binding
+
+/// Finding 6 (issue 17): exclusions could only be set after binding, so a deposit in between
+/// credited the AMM pair. Declared before binding, they hold deposits until applied.
+#[motsu::test]
+fn exclusion_declared_before_binding_holds_deposits_until_applied(
+    shares: Contract<RigShares>,
+    splitter: Contract<RevenueSplitter>,
+    admin: Address,
+    amm: Address,
+    anyone: Address,
+    payer: Address,
+) {
+    clock::reset();
+    shares
+        .sender(admin)
+        .constructor("P".into(), "P".into(), SUPPLY, admin, splitter.address(), admin)
+        .motsu_unwrap();
+    shares.sender(admin).transfer(amm, SUPPLY / U256::from(4)).motsu_unwrap();
+    splitter.sender(admin).constructor(shares.address(), Address::ZERO, 0, admin).motsu_unwrap();
+    splitter.sender(admin).set_excluded(amm, true).motsu_unwrap();
+    splitter.assert_emitted(&ExclusionPending { account: amm, pending: true });
+    assert!(splitter.sender(anyone).is_exclusion_pending(amm));
+    assert_eq!(splitter.sender(anyone).pending_exclusions(), U256::from(1));
+    shares.sender(admin).set_revenue_splitter(splitter.address()).motsu_unwrap();
+    // The AMM trades between binding and the exclusion: still not credited.
+    shares.sender(amm).transfer(anyone, U256::from(10)).motsu_unwrap();
+
+    payer.fund(ETH);
+    let err = splitter.sender_and_value(payer, ETH).deposit_eth().motsu_unwrap_err();
+    assert!(matches!(err, Error::ExclusionsPending(SplitterExclusionsPending { count }) if count == U256::from(1)), "{err:?}");
+
+    splitter.sender(anyone).apply_exclusion(amm).motsu_unwrap();
+    splitter.assert_emitted(&ExclusionSet { account: amm, excluded: true });
+    assert!(splitter.sender(anyone).is_excluded(amm));
+    assert_eq!(splitter.sender(anyone).pending_exclusions(), U256::ZERO);
+    let amm_balance = shares.sender(amm).balance_of(amm);
+    assert_eq!(splitter.sender(anyone).eligible_supply(), SUPPLY - amm_balance);
+    pay_eth(&splitter, payer, ETH);
+    assert_eq!(splitter.sender(amm).claimable(amm).motsu_unwrap(), U256::ZERO);
+}
+
+/// A declared exclusion can be withdrawn before binding, or applied or withdrawn by the admin
+/// after binding; deposits resume either way.
+#[motsu::test]
+fn declared_exclusions_can_be_withdrawn_or_applied_by_the_admin(
+    shares: Contract<RigShares>,
+    splitter: Contract<RevenueSplitter>,
+    admin: Address,
+    amm: Address,
+    pool: Address,
+    payer: Address,
+) {
+    clock::reset();
+    shares
+        .sender(admin)
+        .constructor("P".into(), "P".into(), SUPPLY, admin, splitter.address(), admin)
+        .motsu_unwrap();
+    splitter.sender(admin).constructor(shares.address(), Address::ZERO, 0, admin).motsu_unwrap();
+    splitter.sender(admin).set_excluded(amm, true).motsu_unwrap();
+    splitter.sender(admin).set_excluded(amm, false).motsu_unwrap();
+    splitter.assert_emitted(&ExclusionPending { account: amm, pending: false });
+    splitter.sender(admin).set_excluded(amm, true).motsu_unwrap();
+    splitter.sender(admin).set_excluded(pool, true).motsu_unwrap();
+    shares.sender(admin).set_revenue_splitter(splitter.address()).motsu_unwrap();
+    splitter.sender(admin).set_excluded(amm, false).motsu_unwrap();
+    assert!(!splitter.sender(admin).is_excluded(amm));
+    splitter.sender(admin).set_excluded(pool, true).motsu_unwrap();
+    assert!(splitter.sender(admin).is_excluded(pool));
+    assert_eq!(splitter.sender(admin).pending_exclusions(), U256::ZERO);
+    pay_eth(&splitter, payer, ETH);
+}
+
+// ---------------------------------------------------------------- informational findings
+
+/// Issue 17, informational: a splitter paying out its own share token is refused.
+#[motsu::test]
+fn constructor_refuses_the_share_token_as_asset(splitter: Contract<RevenueSplitter>, admin: Address, token: Address) {
+    let err = splitter.sender(admin).constructor(token, token, 0, admin).motsu_unwrap_err();
+    assert!(matches!(err, Error::AssetIsShareToken(_)), "{err:?}");
+}
+
+/// Issue 17, informational: the same payee listed twice is refused.
+#[motsu::test]
+fn set_payees_refuses_a_repeated_payee(
+    shares: Contract<RigShares>,
+    splitter: Contract<RevenueSplitter>,
+    admin: Address,
+    host: Address,
+    ops: Address,
+) {
+    bind(&shares, &splitter, admin, Address::ZERO, 0);
+    let err = splitter.sender(admin).set_payees(vec![host, ops, host], vec![100, 200, 300]).motsu_unwrap_err();
+    assert!(matches!(err, Error::DuplicatePayee(SplitterDuplicatePayee { account }) if account == host), "{err:?}");
+}
+
+/// Finding 2 (issue 17): the hook answers with its selector, which the token checks.
+#[motsu::test]
+fn on_shares_bound_returns_the_magic_value(splitter: Contract<RevenueSplitter>, admin: Address, token: Address) {
+    splitter.sender(admin).constructor(token, Address::ZERO, 0, admin).motsu_unwrap();
+    let magic = splitter.sender(token).on_shares_bound(SUPPLY).motsu_unwrap();
+    assert_eq!(magic.0, rigshare_common::SHARES_BOUND_MAGIC);
+    assert_eq!(magic.0[..], alloy_primitives::keccak256("onSharesBound(uint256)")[..4]);
 }
 
 // ---------------------------------------------------------------- streaming

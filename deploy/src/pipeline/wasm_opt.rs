@@ -1,0 +1,82 @@
+//! Step 1b: binaryen's `wasm-opt` over each module Cargo built. rustc's `opt-level = "z"`
+//! works function by function; binaryen's whole-module passes (duplicate function
+//! elimination, inlining and outlining for size, local coalescing) take what it leaves, and
+//! RigShares needs that room under the 24 KiB limit.
+//!
+//! The bytes depend on binaryen's version, so the build uses exactly [`WASM_OPT_VERSION`] and
+//! refuses any other: a fresh machine gets it from `scripts/toolchain.sh` (Debian's
+//! `binaryen` package), and the same sources give the same modules everywhere. The output is
+//! then re-encoded and validated against Nitro's rules like any module (step 2).
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{bail, Context, Result};
+
+/// The binaryen release the build is pinned to (`wasm-opt --version` prints
+/// `wasm-opt version 108`; Debian bookworm's package `binaryen 108-1`).
+pub const WASM_OPT_VERSION: &str = "108";
+
+/// The optimisation: for size (`-Oz`), with the features the modules use (rustc emits
+/// bulk-memory by our flag, sign-ext and mutable-globals by default) and nothing else, so
+/// binaryen introduces no instruction Nitro would refuse at activation.
+pub const WASM_OPT_ARGS: &[&str] = &[
+    "-Oz",
+    "--mvp-features",
+    "--enable-bulk-memory",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--strip-debug",
+    "--strip-producers",
+];
+
+/// The version `wasm-opt --version` printed, if it is a binaryen `wasm-opt`.
+pub fn parse_version(output: &str) -> Option<&str> {
+    let rest = output.trim().strip_prefix("wasm-opt version ")?;
+    rest.split_whitespace().next()
+}
+
+/// Checks that `wasm-opt` is installed and is [`WASM_OPT_VERSION`].
+pub fn check_version() -> Result<()> {
+    let out = Command::new("wasm-opt").arg("--version").output().context(
+        "running wasm-opt (binaryen): not installed? scripts/toolchain.sh installs it",
+    )?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    match parse_version(&text) {
+        Some(v) if v == WASM_OPT_VERSION => Ok(()),
+        other => bail!(
+            "wasm-opt is {}, the build is pinned to binaryen {WASM_OPT_VERSION} (reproducible bytes); scripts/toolchain.sh installs it",
+            other.unwrap_or("of an unknown version")
+        ),
+    }
+}
+
+/// `<stem>.wasm` -> `<stem>.opt.wasm` beside it, optimised; returns the new path.
+pub fn optimize(wasm: &Path) -> Result<PathBuf> {
+    let out = wasm.with_extension("opt.wasm");
+    let status = Command::new("wasm-opt")
+        .args(WASM_OPT_ARGS)
+        .arg(wasm)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .context("running wasm-opt")?;
+    if !status.success() {
+        bail!("wasm-opt failed on {} ({status})", wasm.display());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_binaryens_version_line() {
+        assert_eq!(parse_version("wasm-opt version 108\n"), Some("108"));
+        assert_eq!(parse_version("wasm-opt version 116 (version_116)\n"), Some("116"));
+        assert_eq!(parse_version("something else"), None);
+    }
+}
