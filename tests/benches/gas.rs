@@ -32,7 +32,13 @@ fn main() {
         claim * 100.0,
         spread(&rows, |r| r.share_transfer) * 100.0
     );
-    rigshare_e2e::figures::record("gas", "cargo bench -p rigshare-e2e --bench gas", &figure);
+    let mut command = String::from("cargo bench -p rigshare-e2e --bench gas");
+    for name in ["GAS_MAX_HOLDERS", "GAS_MAX_DEPOSITS"] {
+        if let Ok(value) = std::env::var(name) {
+            command = format!("{name}={value} {command}");
+        }
+    }
+    rigshare_e2e::figures::record("gas", &command, &figure);
     if deposit > 0.01 || claim > 0.01 {
         eprintln!("deposit or claim gas grows with holders or deposits by more than 1%");
         std::process::exit(1);
