@@ -11,7 +11,7 @@ if ! rustup run "$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)" rus
     echo "rigshare: installing the pinned toolchain (rust-toolchain.toml)..." >&2
     rustup toolchain install >&2
 fi
-# binaryen's wasm-opt, pinned: the contracts' bytes depend on its version (deploy/src/wasm_opt.rs
+# binaryen's wasm-opt, pinned: the contracts' bytes depend on its version (deploy/src/pipeline/wasm_opt.rs
 # checks it before every WASM build). Debian's and Ubuntu's package of that release.
 WASM_OPT_VERSION=108
 if ! wasm-opt --version 2>/dev/null | grep -qx "wasm-opt version $WASM_OPT_VERSION"; then
