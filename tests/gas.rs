@@ -36,3 +36,18 @@ fn the_gas_figure_matches_the_code() {
         );
     }
 }
+
+/// `figures/gas-bounds.md` (written by `cargo bench --bench gas_bounds`) still says what the
+/// bounded operations cost, and `redeemAll` of a full pool fits well inside a block.
+#[test]
+fn the_bounded_operations_fit_and_their_figure_matches() {
+    let now = rigshare_e2e::gas::bound_gas();
+    assert!(now.redeem_all_full_pool < rigshare_e2e::gas::ARBITRUM_BLOCK_GAS_LIMIT / 2, "{now:?}");
+    let rows = figures::table_rows("gas-bounds");
+    let figure: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(
+        figure,
+        [now.transfer_four_splitters.to_string(), now.redeem_all_full_pool.to_string()],
+        "figures/gas-bounds.md is stale; re-run `cargo bench -p rigshare-e2e --bench gas_bounds` and `scripts/rigshare readme`"
+    );
+}

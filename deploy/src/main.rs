@@ -69,6 +69,18 @@ enum Command {
         /// payees are left as they are.
         #[arg(long = "payee", value_name = "[LABEL=]ADDRESS:BPS")]
         payees: Vec<rigshare_cli::catalogue::Payee>,
+        /// Holder revenue vests over this many seconds after each deposit, so buying shares
+        /// just before a payout earns only for the time they are held (0 = paid at once; at
+        /// most a year).
+        #[arg(long, default_value_t = rigshare_cli::catalogue::DEFAULT_STREAM_SECONDS)]
+        stream_seconds: u64,
+        /// Whole shares minted to the deployer (e.g. 1000000 or 0.5).
+        #[arg(long, default_value = "1000000")]
+        supply: String,
+        /// An account that holds shares but must not earn (an AMM pair, a vault); set on the
+        /// splitter before the pool adopts it. Repeat for each (at most 32).
+        #[arg(long = "exclude", value_name = "ADDRESS")]
+        exclusions: Vec<ethers::types::Address>,
     },
     /// Rig deeds: mint one, change a rig's status. Talks to --network/--rpc-url, else to the
     /// node `rigshare up` serves at http://127.0.0.1:8547.
@@ -98,6 +110,14 @@ enum Command {
         connect: ops::Connect,
         #[command(subcommand)]
         command: ops::PayeesCommand,
+    },
+    /// Capital raises: open a sale of a pool's new shares, buy, finalize, claim, refund,
+    /// cancel, status.
+    Sale {
+        #[command(flatten)]
+        connect: ops::Connect,
+        #[command(subcommand)]
+        command: ops::SaleCommand,
     },
     /// Every pool: its rigs, backing hashrate, splitters, payees and holders' claimable revenue.
     Status {
@@ -134,7 +154,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Build => commands::build(&ws).map(drop),
         Command::Abi { check } => commands::abi(&ws, check),
         Command::Readme => commands::readme(&ws),
-        Command::Up { network, rpc_url, private_key, keystore, password_file, no_serve, dry_run, json, no_build, deployments_dir, payees } => {
+        Command::Up {
+            network,
+            rpc_url,
+            private_key,
+            keystore,
+            password_file,
+            no_serve,
+            dry_run,
+            json,
+            no_build,
+            deployments_dir,
+            payees,
+            stream_seconds,
+            supply,
+            exclusions,
+        } => {
             let options = up::Options {
                 network,
                 rpc_url,
@@ -147,6 +182,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 no_build,
                 deployments_dir,
                 payees,
+                stream_seconds: Some(stream_seconds),
+                supply: Some(supply),
+                exclusions,
                 quiet: false,
             };
             up::run(&ws, options)
@@ -155,6 +193,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pool { connect, command } => ops::run(&ws, &connect, ops::Op::Pool(command)),
         Command::Revenue { connect, command } => ops::run(&ws, &connect, ops::Op::Revenue(command)),
         Command::Payees { connect, command } => ops::run(&ws, &connect, ops::Op::Payees(command)),
+        Command::Sale { connect, command } => ops::run(&ws, &connect, ops::Op::Sale(command)),
         Command::Status { connect, pool } => ops::run(&ws, &connect, ops::Op::Status { pool }),
         Command::Demo { json, no_build } => demo::run(&ws, demo::Options { json, no_build }),
     }

@@ -31,9 +31,11 @@ fn up_deploys_and_wires_every_system_entry_once() {
     let _ = std::fs::remove_dir_all(&dir);
     let key = common::key(&node, 0);
     let hosting = format!("hosting={:?}:1000", ethers::types::Address::from_slice(node.accounts[4].address.as_slice()));
+    // Two exclusions: the steps that take one call per excluded account run twice.
+    let (pair, vault) = (format!("{:?}", ethers::types::Address::repeat_byte(0xa1)), format!("{:?}", ethers::types::Address::repeat_byte(0xa2)));
     let args = [
         "up", "--no-build", "--no-serve", "--json", "--rpc-url", &node.url, "--private-key", &key,
-        "--deployments-dir", dir.to_str().unwrap(), "--payee", &hosting,
+        "--deployments-dir", dir.to_str().unwrap(), "--payee", &hosting, "--exclude", &pair, "--exclude", &vault,
     ];
     let (ok, stdout, stderr) = common::rigshare(&args);
     assert!(ok, "{stderr}");
@@ -49,8 +51,12 @@ fn up_deploys_and_wires_every_system_entry_once() {
     }
     let wiring: Vec<&str> = summary["wiring"].as_array().unwrap().iter().map(|w| w[0].as_str().unwrap()).collect();
     let named: Vec<&str> = system.iter().flat_map(|e| e.wiring).map(|w| w.name).collect();
-    assert_eq!(wiring, named, "every wiring step of every entry (payees given)");
-    assert_eq!(summary["transactions_sent"], (system.len() + named.len()) as u64);
+    assert_eq!(wiring, named, "every wiring step of every entry (payees and exclusions given)");
+    let per_exclusion = ["RevenueSplitter.setExcluded", "RevenueSplitter.applyExclusion"];
+    for w in summary["wiring"].as_array().unwrap().iter().filter(|w| per_exclusion.contains(&w[0].as_str().unwrap())) {
+        assert_eq!(w[1].as_str().unwrap().split(", ").count(), 2, "one call per excluded account: {w}");
+    }
+    assert_eq!(summary["transactions_sent"], (system.len() + named.len() + per_exclusion.len()) as u64);
 
     let (ok, stdout, stderr) = common::rigshare(&args);
     assert!(ok, "{stderr}");

@@ -30,10 +30,19 @@ fn the_demo_ledger_adds_up_per_asset() {
     assert_eq!(models, ["Antminer S21", "Whatsminer M60S", "Antminer S19k Pro"]);
     assert_eq!(ledger["backing_ths"], "506");
 
+    // The raise: 600,000 shares sold at 0.0001 ETH, one purchase refused over the account cap,
+    // every wei paid received by the treasury, nothing left in the sale.
+    const E18: u128 = 1_000_000_000_000_000_000;
+    let raise = &ledger["raise"];
+    assert_eq!(raise["state"], "succeeded");
+    let bought: Vec<(u128, u128)> = raise["purchases"].as_array().unwrap().iter().map(|p| (raw(&p["shares"]) / E18, raw(&p["paid"]))).collect();
+    assert_eq!(bought, [(300_000, 30 * E18), (200_000, 20 * E18), (100_000, 10 * E18)]);
+    assert_eq!((raw(&raise["paid"]), raw(&raise["raised"]), raw(&raise["to_treasury"]), raw(&raise["left_in_sale"])), (60 * E18, 60 * E18, 60 * E18, 0));
+    assert!(raise["refused"].as_str().unwrap().contains("SaleAboveAccountMax"), "{raise}");
+
     let parties = ledger["parties"].as_array().unwrap();
     let names: Vec<&str> = parties.iter().map(|p| p["party"].as_str().unwrap()).collect();
     assert_eq!(names, ["operator", "investor 1", "investor 2", "investor 3", "hosting", "operator fee"]);
-    const E18: u128 = 1_000_000_000_000_000_000;
     let shares: Vec<u128> = parties.iter().map(|p| raw(&p["shares"]) / E18).collect();
     assert_eq!(shares, [400_000, 200_000, 200_000, 200_000, 0, 0], "after investor 1 sold 100,000 to investor 3");
     assert_eq!(raw(&ledger["totals"]["shares"]), 1_000_000 * E18);

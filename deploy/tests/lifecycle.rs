@@ -74,6 +74,8 @@ fn the_full_lifecycle_balances_and_events() {
             no_serve: true,
             no_build: true,
             deployments_dir: Some(dir.clone()),
+            // Paid at once: the expected balances below are exact at each step.
+            stream_seconds: Some(0),
             quiet: true,
             ..Default::default()
         },

@@ -5,87 +5,19 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::{key, rigshare};
-use devnode::rpc::{self, NodeConfig, RunningNode};
+use common::{
+    chain::{address, raw, Chain, E18},
+    key, rigshare,
+};
+use devnode::rpc::{self, NodeConfig};
 use serde_json::Value;
 
-fn address(node: &RunningNode, i: usize) -> String {
-    format!("{:?}", ethers::types::Address::from_slice(node.accounts[i].address.as_slice()))
-}
-
-/// A node with the system deployed by `rigshare up`, and the flags that reach it.
-struct Chain {
-    node: RunningNode,
-    dir: PathBuf,
-}
-
-impl Chain {
-    fn up(name: &str) -> Self {
-        let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
-        let dir = std::env::temp_dir().join(format!("rigshare-ops-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let chain = Self { node, dir };
-        let key = key(&chain.node, 0);
-        let (ok, _, stderr) = rigshare(&[
-            "up", "--no-build", "--no-serve", "--json", "--rpc-url", &chain.node.url, "--private-key", &key,
-            "--deployments-dir", chain.dir.to_str().unwrap(),
-        ]);
-        assert!(ok, "{stderr}");
-        chain
-    }
-
-    /// `rigshare <command...> --json` signed by dev account `signer`; the parsed stdout.
-    fn json(&self, signer: usize, args: &[&str]) -> Value {
-        let (ok, stdout, stderr) = self.run(signer, args);
-        assert!(ok, "rigshare {args:?} failed: {stderr}");
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
-    }
-
-    /// The one-line error of a command that must fail.
-    fn error(&self, signer: usize, args: &[&str]) -> String {
-        let (ok, stdout, stderr) = self.run(signer, args);
-        assert!(!ok, "rigshare {args:?} succeeded: {stdout}");
-        let line = stderr.lines().last().unwrap_or_default().to_owned();
-        assert!(line.starts_with("rigshare: error: "), "{stderr}");
-        line
-    }
-
-    fn run(&self, signer: usize, args: &[&str]) -> (bool, String, String) {
-        let mut all = args.to_vec();
-        all.push("--json");
-        self.run_text(signer, &all)
-    }
-
-    fn run_text(&self, signer: usize, args: &[&str]) -> (bool, String, String) {
-        let key = key(&self.node, signer);
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--rpc-url", &self.node.url, "--private-key", &key, "--deployments-dir", self.dir.to_str().unwrap()]);
-        rigshare(&all)
-    }
-
-    fn balance(&self, who: &str) -> u128 {
-        let v = self.node.node.handle("eth_getBalance", &serde_json::json!([who, "latest"])).unwrap();
-        u128::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
-    }
-}
-
-impl Drop for Chain {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn raw(v: &Value) -> u128 {
-    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).parse().unwrap()
-}
-
-const E18: u128 = 1_000_000_000_000_000_000;
+/// Revenue paid at once, so a deposit is claimable in the same test step.
+const INSTANT: &[&str] = &["--stream-seconds", "0"];
 
 #[test]
 fn operating_commands_drive_a_pool_end_to_end() {
-    let chain = Chain::up("flow");
+    let chain = Chain::up("flow", INSTANT);
     let (op, investor, hosting, fee) = (address(&chain.node, 0), address(&chain.node, 1), address(&chain.node, 4), address(&chain.node, 5));
 
     // Rigs: one in TH/s, one in GH/s; ids from 1.
@@ -186,12 +118,12 @@ fn demo_token(chain: &Chain, to: &str, amount: u64) -> String {
 
 #[test]
 fn a_pool_pays_in_a_second_asset() {
-    let chain = Chain::up("asset");
+    let chain = Chain::up("asset", INSTANT);
     let (investor, hosting, miner) = (address(&chain.node, 1), address(&chain.node, 4), address(&chain.node, 6));
     chain.json(0, &["pool", "transfer", "--to", &investor, "--amount", "100000"]);
     let token = demo_token(&chain, &miner, 100_000_000);
 
-    let added = chain.json(0, &["pool", "add-splitter", "--pool", "0", "--asset", &token]);
+    let added = chain.json(0, &["pool", "add-splitter", "--pool", "0", "--asset", &token, "--stream-seconds", "0"]);
     assert_eq!((added["asset"]["symbol"].as_str(), added["asset"]["decimals"].as_u64()), (Some("dWBTC"), Some(8)));
     let err = chain.error(0, &["pool", "add-splitter", "--asset", &token]);
     assert!(err.contains("pool 0 already has a splitter paying dWBTC"), "{err}");
@@ -229,7 +161,7 @@ fn a_pool_pays_in_a_second_asset() {
 
 #[test]
 fn errors_are_one_line_and_name_the_fix() {
-    let chain = Chain::up("errors");
+    let chain = Chain::up("errors", &[]);
     let url = chain.node.url.clone();
 
     let err = chain.error(0, &["revenue", "deposit", "--pool", "7", "--amount", "1"]);
@@ -269,4 +201,47 @@ fn errors_are_one_line_and_name_the_fix() {
     let other = rpc::spawn(NodeConfig::ephemeral()).unwrap();
     let (_, _, stderr) = rigshare(&["status", "--rpc-url", &other.url, "--deployments-dir", dir]);
     assert!(stderr.contains("which has no code there") && stderr.contains("run `rigshare up`"), "{stderr}");
+}
+
+/// `up` streams holder revenue over a week by default (finding 7: buying just before a payout
+/// must not take it), and `--exclude` keeps an account from earning on every splitter of the
+/// pool, including one added later (finding 6).
+#[test]
+fn up_streams_revenue_and_exclusions_carry_to_new_splitters() {
+    let (vault, investor) = (format!("{:?}", ethers::types::Address::repeat_byte(0x5a)), 1);
+    let chain = Chain::up("stream", &["--exclude", &vault]);
+    let investor_at = address(&chain.node, investor);
+    let status = chain.json(0, &["status"]);
+    assert_eq!(status["pools"][0]["splitters"][0]["stream_seconds"].as_u64(), Some(7 * 24 * 3600));
+
+    // The vault holds half the shares but earns nothing: the investor's quarter of the supply
+    // is half of what earns.
+    chain.json(0, &["pool", "transfer", "--to", &vault, "--amount", "500000"]);
+    chain.json(0, &["pool", "transfer", "--to", &investor_at, "--amount", "250000"]);
+    chain.json(6, &["revenue", "deposit", "--amount", "1"]);
+    let owed = |c: &Chain, who: &str| raw(&c.json(0, &["revenue", "claimable", "--account", who])["claimable"][0]["raw"]);
+    assert!(owed(&chain, &investor_at) < E18 / 100, "right after the deposit almost nothing has vested");
+    chain.advance(7 * 24 * 3600);
+    assert_eq!(owed(&chain, &investor_at), E18 / 2);
+    assert_eq!(owed(&chain, &vault), 0);
+
+    // A splitter added later excludes the vault before the pool adopts it.
+    let token = demo_token(&chain, &address(&chain.node, 6), 100_000_000);
+    let added = chain.json(0, &["pool", "add-splitter", "--asset", &token]);
+    assert_eq!(added["exclusions"][0].as_str(), Some(vault.as_str()));
+    assert_eq!(added["stream_seconds"].as_u64(), Some(7 * 24 * 3600));
+    let steps: Vec<&str> = added["steps"].as_array().unwrap().iter().map(|s| s["step"].as_str().unwrap()).collect();
+    assert_eq!(
+        steps,
+        ["deploying RevenueSplitter", "wiring RevenueSplitter.setExcluded", "wiring RigShares.addRevenueSplitter", "wiring RevenueSplitter.applyExclusion"]
+    );
+    chain.json(6, &["revenue", "deposit", "--amount", "0.5", "--token", &token]);
+    chain.advance(7 * 24 * 3600);
+    let owed = chain.json(0, &["revenue", "claimable", "--account", &vault]);
+    assert!(owed["claimable"].as_array().unwrap().iter().all(|c| raw(&c["raw"]) == 0), "{owed}");
+    let owed = chain.json(0, &["revenue", "claimable", "--account", &investor_at]);
+    assert_eq!(raw(&owed["claimable"][1]["raw"]), 25_000_000, "half of what earns: 0.25 dWBTC");
+
+    let err = chain.error(0, &["pool", "create", "--name", "P", "--symbol", "P", "--exclude", &vault, "--exclude", &vault]);
+    assert!(err.contains("given twice"), "{err}");
 }

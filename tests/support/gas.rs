@@ -108,3 +108,90 @@ pub fn spread(rows: &[GasRow], field: impl Fn(&GasRow) -> u64) -> f64 {
     let (min, max) = (*values.iter().min().unwrap(), *values.iter().max().unwrap());
     (max - min) as f64 / min as f64
 }
+
+/// Arbitrum's block (and per-transaction) gas limit: what `redeemAll` of a full pool must fit in.
+pub const ARBITRUM_BLOCK_GAS_LIMIT: u64 = 32_000_000;
+
+/// Gas of the two operations whose cost grows with a pool's size, at the size's bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoundGas {
+    /// A share transfer to a new holder with four splitters (the most a pool takes) checkpointing.
+    pub transfer_four_splitters: u64,
+    /// `redeemAll` taking every deed out of a pool holding 128 (the most a pool holds).
+    pub redeem_all_full_pool: u64,
+}
+
+/// Deploys a pool paying ETH and three 8-decimal tokens (four splitters), measures a share
+/// transfer to a new holder, then fills the pool with its maximum of deeds and measures the
+/// whole-supply holder's `redeemAll`.
+pub fn bound_gas() -> BoundGas {
+    let mut chain = Chain::new();
+    let dev = chain.dev.clone();
+    let me = chain.dev_address();
+    let deed = chain.deploy("rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), me));
+    let shares = chain.deploy("rig-shares", ("Pool".to_string(), "POOL".to_string(), U256::from(SUPPLY), me, deed, me));
+    let eth_splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, me));
+    run(&mut chain, &dev, shares, U256::ZERO, RigShares::setRevenueSplitterCall { splitter: eth_splitter });
+    for n in 0..3 {
+        let token = chain.deploy("demo-token", (format!("Token {n}"), format!("T{n}"), U256::from(8), me));
+        let splitter = chain.deploy("revenue-splitter", (shares, token, 0u64, me));
+        run(&mut chain, &dev, shares, U256::ZERO, RigShares::addRevenueSplitterCall { splitter });
+    }
+    assert_eq!(chain.view(shares, RigShares::revenueSplittersCall {})._0.len(), 4);
+
+    let newcomer_key = account(0xb0);
+    let newcomer = address_of(&newcomer_key);
+    let share = U256::from(SUPPLY / 20_000);
+    let transfer_four_splitters = run(&mut chain, &dev, shares, U256::ZERO, RigShares::transferCall { to: newcomer, value: share });
+
+    // Back to one holder of the whole supply, then a full pool.
+    chain.fund(newcomer, U256::from(ETH));
+    run(&mut chain, &newcomer_key, shares, U256::ZERO, RigShares::transferCall { to: me, value: share });
+    run(&mut chain, &dev, deed, U256::ZERO, RigDeed::grantRoleCall { role: keccak256("OPERATOR_ROLE"), account: me });
+    run(&mut chain, &dev, shares, U256::ZERO, RigShares::grantRoleCall { role: keccak256("OPERATOR_ROLE"), account: me });
+    let full = FULL_POOL;
+    for i in 0..=full {
+        let mint = RigDeed::mintCall {
+            to: me,
+            model: "Antminer S21".into(),
+            hashrate_ghs: 200_000,
+            power_watts: 3_500,
+            site: "Rockdale, TX".into(),
+            serial_hash: keccak256(format!("bound serial {i}")),
+            kind: 0,
+        };
+        run(&mut chain, &dev, deed, U256::ZERO, mint);
+        let into_pool = RigDeed::safeTransferFrom_0Call { from: me, to: shares, token_id: U256::from(i + 1) };
+        if i < full {
+            run(&mut chain, &dev, deed, U256::ZERO, into_pool);
+        } else {
+            let refused = chain.send_with_gas(&dev, Some(deed), U256::ZERO, into_pool.abi_encode().into(), SETUP_GAS);
+            assert!(!refused.status, "a pool takes at most {full} deeds");
+        }
+    }
+    assert_eq!(chain.view(shares, RigShares::deedCountCall {})._0, U256::from(full));
+    let receipt = chain.send_with_gas(&dev, Some(shares), U256::ZERO, RigShares::redeemAllCall { recipient: me }.abi_encode().into(), ARBITRUM_BLOCK_GAS_LIMIT);
+    assert!(receipt.status, "redeemAll of a full pool failed: {:?} {}", receipt.failure, receipt.output);
+    assert_eq!(chain.view(shares, RigShares::deedCountCall {})._0, U256::ZERO);
+    assert_eq!(chain.view(deed, RigDeed::balanceOfCall { owner: me })._0, U256::from(full + 1));
+    BoundGas { transfer_four_splitters, redeem_all_full_pool: receipt.gas_used }
+}
+
+/// The most deeds a pool holds (RigShares' `MAX_POOL_DEEDS`; [`bound_gas`] checks that the
+/// next one is refused).
+pub const FULL_POOL: usize = 128;
+
+/// The bound operations as Markdown.
+pub fn bound_markdown(g: &BoundGas) -> String {
+    format!(
+        "| operation | gas | share of Arbitrum's {} block gas limit |\n|---|---:|---:|\n\
+         | share transfer to a new holder, 4 splitters checkpointing | {} | {:.2}% |\n\
+         | `redeemAll` of a full pool ({} deeds) | {} | {:.2}% |\n",
+        ARBITRUM_BLOCK_GAS_LIMIT,
+        g.transfer_four_splitters,
+        g.transfer_four_splitters as f64 * 100.0 / ARBITRUM_BLOCK_GAS_LIMIT as f64,
+        FULL_POOL,
+        g.redeem_all_full_pool,
+        g.redeem_all_full_pool as f64 * 100.0 / ARBITRUM_BLOCK_GAS_LIMIT as f64,
+    )
+}

@@ -31,6 +31,16 @@ use crate::{
 pub const ENTRIES: &[&Entry] =
     &[&rig_deed::ENTRY, &rig_shares::ENTRY, &revenue_splitter::ENTRY, &demo_token::ENTRY, &share_sale::ENTRY];
 
+/// Holder revenue vests over a week unless chosen otherwise. Without a window, revenue is
+/// paid the moment it is deposited, so anyone who buys shares just before a scheduled payout
+/// and sells just after takes a full share of revenue the pool earned before they held it; a
+/// week of vesting pays that buyer only for the time it held. `--stream-seconds 0` pays at once.
+pub const DEFAULT_STREAM_SECONDS: u64 = 7 * 24 * 60 * 60;
+
+/// Most accounts one deployment excludes: each is one transaction before and one after
+/// adoption, and a wiring step may take at most this many calls.
+pub const MAX_EXCLUSIONS: usize = 32;
+
 /// A future a wiring check returns.
 pub type Check<'a> = Pin<Box<dyn Future<Output = Result<Option<ContractCall<Client, ()>>>> + Send + 'a>>;
 
@@ -64,8 +74,13 @@ pub struct SystemConfig {
     pub pool_supply: U256,
     /// The first splitter's payout asset (zero = ETH).
     pub payout_asset: Address,
-    /// Holder revenue vests over this many seconds (0 = at once).
+    /// Holder revenue vests over this many seconds (0 = at once); [`DEFAULT_STREAM_SECONDS`]
+    /// unless chosen.
     pub stream_seconds: u64,
+    /// Accounts that hold shares but must not earn (an AMM pair, a vault): declared on the
+    /// splitter before the share token adopts it, applied right after, so no deposit ever
+    /// credits them. At most [`MAX_EXCLUSIONS`].
+    pub exclusions: Vec<Address>,
     /// The splitter's payees; none leaves them as they are.
     pub payees: Vec<Payee>,
     /// The terms of a raise, for a ShareSale deployment.
@@ -119,7 +134,8 @@ impl Default for SystemConfig {
             pool_symbol: "RSP1".into(),
             pool_supply: U256::exp10(24),
             payout_asset: Address::zero(),
-            stream_seconds: 0,
+            stream_seconds: DEFAULT_STREAM_SECONDS,
+            exclusions: Vec::new(),
             payees: Vec::new(),
             sale: SaleTerms::default(),
         }
@@ -142,8 +158,9 @@ impl Inputs<'_> {
     }
 }
 
-/// One wiring step: `pending` reads the chain and returns the call still to send, or `None`
-/// when the step is already in place.
+/// One wiring step: `pending` reads the chain and returns the next call still to send, or
+/// `None` when the step is in place. A step that needs several calls (one per exclusion) is
+/// asked again after each is mined, at most [`MAX_EXCLUSIONS`] times.
 pub struct Wiring {
     /// The step's name in the deployments file and the summary (`RigShares.setRevenueSplitter`).
     pub name: &'static str,
@@ -280,6 +297,11 @@ fn hint(error: &str) -> Option<&'static str> {
 /// `OPERATOR_ROLE`'s id.
 pub fn operator_role() -> [u8; 32] {
     ethers::utils::keccak256("OPERATOR_ROLE")
+}
+
+/// RigShares' MINTER_ROLE (a share sale mints buyers' shares with it).
+pub fn minter_role() -> [u8; 32] {
+    ethers::utils::keccak256("MINTER_ROLE")
 }
 
 #[cfg(test)]

@@ -20,7 +20,9 @@ pub const ENTRY: Entry = Entry {
     depends_on: &[rig_shares::NAME],
     constructor_input,
     wiring: &[
+        Wiring { name: "RevenueSplitter.setExcluded", applies: |s| !s.exclusions.is_empty(), pending: declare_exclusion },
         Wiring { name: "RigShares.setRevenueSplitter", applies: |_| true, pending: hook_to_shares },
+        Wiring { name: "RevenueSplitter.applyExclusion", applies: |s| !s.exclusions.is_empty(), pending: apply_exclusion },
         Wiring { name: "RevenueSplitter.setPayees", applies: |s| !s.payees.is_empty(), pending: set_payees },
     ],
     hints,
@@ -51,6 +53,40 @@ fn hook_to_shares<'a>(w: &'a Wire<'a>) -> Check<'a> {
         } else {
             Ok(Some(shares.set_revenue_splitter(splitter)))
         }
+    })
+}
+
+/// The next `--exclude` account neither excluded nor declared yet: declared before the share
+/// token adopts the splitter (applied by [`apply_exclusion`]), excluded at once after.
+fn declare_exclusion<'a>(w: &'a Wire<'a>) -> Check<'a> {
+    Box::pin(async move {
+        let splitter = RevenueSplitter::new(w.address(NAME)?, w.client.clone());
+        for &account in &w.system.exclusions {
+            let excluded = splitter.is_excluded(account).call().await.context("reading RevenueSplitter.isExcluded()")?;
+            let pending = splitter.is_exclusion_pending(account).call().await.context("reading isExclusionPending()")?;
+            if !excluded && !pending {
+                return Ok(Some(splitter.set_excluded(account, true)));
+            }
+        }
+        Ok(None)
+    })
+}
+
+/// The next exclusion declared before adoption and not applied yet (deposits are refused until
+/// none is left).
+fn apply_exclusion<'a>(w: &'a Wire<'a>) -> Check<'a> {
+    Box::pin(async move {
+        let splitter = RevenueSplitter::new(w.address(NAME)?, w.client.clone());
+        for &account in &w.system.exclusions {
+            if splitter.is_exclusion_pending(account).call().await.context("reading isExclusionPending()")? {
+                return Ok(Some(splitter.apply_exclusion(account)));
+            }
+        }
+        let left = splitter.pending_exclusions().call().await.context("reading pendingExclusions()")?;
+        if !left.is_zero() {
+            bail!("splitter {:?} still has {left} exclusion(s) pending that this deployment did not declare: apply them with applyExclusion(account)", splitter.address());
+        }
+        Ok(None)
     })
 }
 

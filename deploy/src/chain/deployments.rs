@@ -75,6 +75,23 @@ pub struct Deployments {
     /// the one `up` deployed (see [`Deployments::pool_list`]). Older files have no such key.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pools: Vec<PoolRecord>,
+    /// Share sales (capital raises) by index, as `rigshare sale create` deployed them; their
+    /// terms and state are read from the chain. Older files have no such key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sales: Vec<SaleRecord>,
+}
+
+/// One share sale.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaleRecord {
+    /// The pool whose shares it sells.
+    pub pool: usize,
+    /// The ShareSale contract.
+    pub address: String,
+    pub tx: String,
+    pub block: u64,
+    /// Its constructor arguments as sent (a re-run with the same terms resumes this sale).
+    pub constructor_args: Vec<String>,
 }
 
 /// One pool: a share token and the revenue splitters it reports balance changes to.

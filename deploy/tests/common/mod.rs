@@ -2,6 +2,7 @@
 //! (Each test crate uses only some of them.)
 #![allow(dead_code)]
 
+pub mod chain;
 pub mod front;
 
 use std::process::Command;

@@ -1,5 +1,6 @@
-//! The demo's ledger: every party, its shares and what it received in each asset, a totals row,
-//! and the check that the totals equal the deposits, exactly, per asset.
+//! The demo's ledger: the raise (each purchase, and that payments equal the proceeds the
+//! treasury received), every party, its shares and what it received in each asset, a totals
+//! row, and the check that the totals equal the deposits, exactly, per asset.
 
 use anyhow::{bail, Result};
 use ethers::types::U256;
@@ -32,6 +33,41 @@ pub struct AssetLine {
     pub left_in_splitter: Amount,
 }
 
+/// One investor's purchase in the raise.
+#[derive(Debug, Clone, Serialize)]
+pub struct Purchase {
+    pub party: String,
+    pub account: String,
+    /// Shares bought (and claimed).
+    pub shares: Amount,
+    pub paid: Amount,
+}
+
+/// The capital raise.
+#[derive(Debug, Clone, Serialize)]
+pub struct Raise {
+    pub sale: String,
+    /// The payment asset.
+    pub asset: Asset,
+    pub state: String,
+    pub price: Amount,
+    pub soft_cap: Amount,
+    pub hard_cap: Amount,
+    pub purchases: Vec<Purchase>,
+    /// The purchase refused for going over the per-account cap, with its error.
+    pub refused: String,
+    /// What the sale reported raising when finalized.
+    pub raised: Amount,
+    pub treasury: String,
+    /// What the treasury's balance gained.
+    pub to_treasury: Amount,
+    /// What the sale still holds (0 once finalized and claimed).
+    pub left_in_sale: Amount,
+    /// Sums over the purchases (filled by [`Ledger::close`]).
+    pub paid: Amount,
+    pub claimed: Amount,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Ledger {
     pub chain_id: u64,
@@ -40,6 +76,7 @@ pub struct Ledger {
     pub shares: String,
     pub rigs: Vec<Rig>,
     pub backing_ths: String,
+    pub raise: Raise,
     pub assets: Vec<AssetLine>,
     pub parties: Vec<Party>,
     /// Sums over the parties: shares (the supply) and received per asset.
@@ -59,6 +96,20 @@ impl Ledger {
         }
         let mut received = Vec::new();
         let mut problems = Vec::new();
+        let r = &mut self.raise;
+        let paid = r.purchases.iter().fold(U256::zero(), |acc, p| acc + units::dec(&p.paid.raw));
+        let claimed = r.purchases.iter().fold(U256::zero(), |acc, p| acc + units::dec(&p.shares.raw));
+        r.paid = Amount::of(paid, &r.asset);
+        r.claimed = Amount::of(claimed, &share);
+        if r.raised.raw != paid.to_string() || r.to_treasury.raw != r.raised.raw || r.left_in_sale.raw != "0" {
+            problems.push(format!(
+                "raise: buyers paid {}, the sale raised {}, the treasury received {}, left in the sale {}",
+                r.paid, r.raised, r.to_treasury, r.left_in_sale
+            ));
+        }
+        if r.claimed.raw != r.hard_cap.raw {
+            problems.push(format!("raise: {} sold out, {} claimed", r.hard_cap, r.claimed));
+        }
         for (i, line) in self.assets.iter().enumerate() {
             let sum = self.parties.iter().fold(U256::zero(), |acc, p| acc + units::dec(&p.received[i].raw));
             let deposited = units::dec(&line.deposited.raw);
@@ -107,6 +158,16 @@ impl Report for Ledger {
         for r in &self.rigs {
             out += &format!("| {} | {} | {} | {} | {} | {} |\n", r.deed_id, r.model, r.hashrate_ths, r.power_watts, r.site, r.status);
         }
+        let r = &self.raise;
+        out += &format!(
+            "\nraise: sale {} ({}), {} a share, soft cap {}, hard cap {}\n\n| investor | account | shares bought | paid |\n|---|---|---:|---:|\n",
+            r.sale, r.state, r.price, r.soft_cap, r.hard_cap
+        );
+        for p in &r.purchases {
+            out += &format!("| {} | {} | {} | {} |\n", p.party, p.account, units::format_grouped(units::dec(&p.shares.raw), SHARE_DECIMALS), p.paid);
+        }
+        out += &format!("| total | | {} | {} |\n", units::format_grouped(units::dec(&r.claimed.raw), SHARE_DECIMALS), r.paid);
+        out += &format!("\n{}\ntreasury {} received {} (the sale raised {}; {} left in it)\n", r.refused, r.treasury, r.to_treasury, r.raised, r.left_in_sale);
         let symbols: Vec<&str> = self.assets.iter().map(|a| a.asset.symbol.as_str()).collect();
         out += &format!("\n| party | role | account | shares |{}\n", symbols.iter().map(|s| format!(" {s} received |")).collect::<String>());
         out += &format!("|---|---|---|---:|{}\n", "---:|".repeat(symbols.len()));
@@ -129,7 +190,7 @@ impl Report for Ledger {
             self.assets.iter().map(|a| format!(" {} |", a.deposited.amount)).collect::<String>()
         );
         out += &format!(
-            "\n{}: every asset's payouts add up to its deposits, to the last base unit, and the splitters are empty.\n",
+            "\n{}: the buyers' payments equal the proceeds, every asset's payouts add up to its deposits, to the last base unit, and the sale and the splitters are empty.\n",
             if self.adds_up { "checked" } else { "NOT checked" }
         );
         out
@@ -156,6 +217,7 @@ mod tests {
             shares: String::new(),
             rigs: Vec::new(),
             backing_ths: "0".into(),
+            raise: raise(),
             assets: vec![AssetLine {
                 asset: eth.clone(),
                 splitter: String::new(),
@@ -166,6 +228,46 @@ mod tests {
             totals: party(0),
             adds_up: false,
         }
+    }
+
+    /// A raise of 3 shares at 2 wei each, all paid to the treasury.
+    fn raise() -> Raise {
+        let (eth, share) = (Asset::eth(), share_asset());
+        let purchase = |n: u64| Purchase {
+            party: "investor".into(),
+            account: "0x02".into(),
+            shares: Amount::of(U256::from(n) * U256::exp10(18), &share),
+            paid: Amount::of((2 * n).into(), &eth),
+        };
+        Raise {
+            sale: "0x03".into(),
+            asset: eth.clone(),
+            state: "succeeded".into(),
+            price: Amount::of(2u64.into(), &eth),
+            soft_cap: Amount::of(4u64.into(), &eth),
+            hard_cap: Amount::of(U256::from(3) * U256::exp10(18), &share),
+            purchases: vec![purchase(1), purchase(2)],
+            refused: String::new(),
+            raised: Amount::of(6u64.into(), &eth),
+            treasury: "0x04".into(),
+            to_treasury: Amount::of(6u64.into(), &eth),
+            left_in_sale: Amount::of(0u64.into(), &eth),
+            paid: Amount::of(0u64.into(), &eth),
+            claimed: Amount::of(0u64.into(), &share),
+        }
+    }
+
+    #[test]
+    fn a_raise_closes_only_when_payments_equal_proceeds() {
+        let closed = ledger([6, 4], 0).close().unwrap();
+        assert_eq!((closed.raise.paid.raw.as_str(), closed.raise.claimed.amount.as_str()), ("6", "3"));
+        let mut short = ledger([6, 4], 0);
+        short.raise.to_treasury = Amount::of(5u64.into(), &Asset::eth());
+        let err = short.close().unwrap_err().to_string();
+        assert!(err.contains("buyers paid 0.000000000000000006 ETH") && err.contains("treasury received 0.000000000000000005 ETH"), "{err}");
+        let mut kept = ledger([6, 4], 0);
+        kept.raise.left_in_sale = Amount::of(1u64.into(), &Asset::eth());
+        assert!(kept.close().is_err());
     }
 
     #[test]

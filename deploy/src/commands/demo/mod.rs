@@ -2,11 +2,14 @@
 //! library calls the operating commands make.
 //!
 //! An operator deploys the system (`up`'s deploy and wiring, hosting and operator fee as
-//! payees), tokenizes three rigs and pools them; three investors receive shares; a month of
-//! mining pays ETH (first half) and an 8-decimal BTC-like token (the month's payout); halfway
-//! through, one investor sells part of their shares to another; then every holder and payee
-//! claims. The ledger shows each party's take and that, per asset, the takes add up to the
-//! deposits exactly; the run fails if they do not.
+//! payees, revenue vesting over a week), tokenizes three rigs and pools them, and raises
+//! capital: a sale of 600,000 new shares in which three investors buy (one in two
+//! transactions, after being refused by name for going over the per-account cap), sells out,
+//! is finalized (proceeds to the treasury) and claimed. Then a month of mining pays ETH (first
+//! half) and an 8-decimal BTC-like token (the month's payout); halfway through, one investor
+//! sells part of their shares to another; a week after the last payout has vested, every holder
+//! and payee claims. The ledger shows the raise (payments equal proceeds) and each party's take
+//! and that, per asset, the takes add up to the deposits exactly; the run fails if they do not.
 //!
 //! The amounts are chosen so that every cut is whole in base units (the splitter rounds payee
 //! cuts down and keeps sub-unit holder remainders for later deposits, which a one-month story
@@ -27,6 +30,7 @@ use super::{
         pools,
         revenue::{self, Amount},
         rig::{self, Kind, NewRig},
+        sale::{self, Action, NewSale},
         session::{Connect, Session},
         units,
     },
@@ -37,7 +41,7 @@ use crate::{
     chain::deployments::Deployments,
     pipeline::workspace::Workspace,
 };
-use ledger::{AssetLine, Ledger, Party};
+use ledger::{AssetLine, Ledger, Party, Purchase, Raise};
 
 /// `rigshare demo`'s options.
 #[derive(Debug, Clone, Default)]
@@ -53,9 +57,20 @@ const INVESTORS: [usize; 3] = [1, 2, 3];
 const HOSTING: usize = 4;
 const OPERATOR_FEE: usize = 5;
 const MINING_POOL: usize = 6;
+const TREASURY: usize = 7;
 
-/// Shares each investor receives from the operator's 1,000,000 (the operator keeps 400,000).
-const INVESTOR_SHARES: [&str; 3] = ["300000", "200000", "100000"];
+/// The operator's own shares, minted at deployment.
+const OPERATOR_SHARES: &str = "400000";
+/// The raise: new shares at a fixed price in ETH, a soft cap, a hard cap, a per-account cap.
+const SALE_PRICE: &str = "0.0001";
+const SALE_SOFT_CAP: &str = "40";
+const SALE_HARD_CAP: &str = "600000";
+const SALE_ACCOUNT_MAX: &str = "300000";
+/// Purchases in order (investor index, whole shares): investor 1 buys twice, the second time
+/// after a purchase over its cap was refused; the last sells the hard cap out.
+const PURCHASES: [(usize, &str); 4] = [(0, "200000"), (1, "200000"), (0, "100000"), (2, "100000")];
+/// What investor 1 tries first the second time: 200,000 + 150,000 is over the 300,000 cap.
+const OVER_THE_CAP: &str = "150000";
 /// Shares investor 1 sells to investor 3 mid-month.
 const MID_MONTH_SALE: &str = "100000";
 /// Payee cuts in basis points: hosting 10%, operator fee 5%.
@@ -108,12 +123,13 @@ pub fn run(ws: &Workspace, opts: Options) -> Result<()> {
             no_build: true,
             deployments_dir: Some(dir.clone()),
             payees: payees.clone(),
+            supply: Some(OPERATOR_SHARES.into()),
             quiet: true,
             ..Default::default()
         },
     )?;
 
-    let keys: Vec<String> = (0..=MINING_POOL).map(key).collect();
+    let keys: Vec<String> = (0..=TREASURY).map(key).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let ledger = runtime.block_on(story(ws, &node.url, &dir, &keys, &payees, opts.json))?;
     ops::emit(&ledger, opts.json)
@@ -153,12 +169,9 @@ async fn story(ws: &Workspace, url: &str, dir: &Path, keys: &[String], payees: &
     progress("the operator pools them");
     pools::deposit_deeds(&operator, 0, &ids).await?;
 
-    progress("investors buy shares");
     let investors: Vec<Session> = INVESTORS.iter().map(|&i| party(i)).collect::<Result<_>>()?;
-    for (investor, amount) in investors.iter().zip(INVESTOR_SHARES) {
-        pools::transfer(&operator, 0, investor.me, amount).await?;
-    }
-
+    let treasury = party(TREASURY)?;
+    let raise = raise(ws, &operator, &investors, &treasury).await?;
     let miner = party(MINING_POOL)?;
     mint_token(&operator, &token, miner.me, TOKEN_REVENUE).await?;
     progress(format!("day 1: the mining pool pays {ETH_REVENUE} ETH of revenue"));
@@ -171,6 +184,8 @@ async fn story(ws: &Workspace, url: &str, dir: &Path, keys: &[String], payees: &
     advance(&operator, 15 * DAY).await?;
     progress(format!("day 30: the mining pool pays the month's {TOKEN_REVENUE} {}", token.symbol));
     deposits.push(revenue::deposit(&miner, 0, TOKEN_REVENUE, Some(&token.symbol)).await?);
+    advance(&operator, 7 * DAY).await?;
+    progress("day 37: the payout has vested over the week (the splitters stream revenue)");
 
     // Everyone claims; what each received is checked against its balances.
     let (_, shares) = operator.pool(0)?;
@@ -211,6 +226,7 @@ async fn story(ws: &Workspace, url: &str, dir: &Path, keys: &[String], payees: &
         shares: pool.shares.clone(),
         rigs: pool.rigs.clone(),
         backing_ths: pool.backing.hashrate_ths.clone(),
+        raise,
         assets,
         parties,
         totals: Party {
@@ -223,6 +239,77 @@ async fn story(ws: &Workspace, url: &str, dir: &Path, keys: &[String], payees: &
         adds_up: false,
     }
     .close()
+}
+
+/// The capital raise: the operator opens a sale, the investors buy (one refused over the
+/// per-account cap, by name), the hard cap sells out, an investor finalizes, everyone claims;
+/// the treasury's balance must have gained exactly what the buyers paid.
+async fn raise(ws: &Workspace, operator: &Session, investors: &[Session], treasury: &Session) -> Result<Raise> {
+    progress(format!(
+        "the operator opens a raise: {SALE_HARD_CAP} new shares at {SALE_PRICE} ETH, soft cap {SALE_SOFT_CAP} ETH, at most {SALE_ACCOUNT_MAX} an investor"
+    ));
+    let treasury_before = treasury.client.get_balance(treasury.me, None).await?;
+    let new = NewSale {
+        pool: 0,
+        asset: Address::zero(),
+        price: SALE_PRICE.into(),
+        soft_cap: SALE_SOFT_CAP.into(),
+        hard_cap: SALE_HARD_CAP.into(),
+        min_per_account: "1".into(),
+        max_per_account: SALE_ACCOUNT_MAX.into(),
+        start: None,
+        duration: 7 * DAY,
+        treasury: Some(treasury.me),
+    };
+    let created = sale::create(ws, operator, new).await?;
+    let names = ["investor 1", "investor 2", "investor 3"];
+    let mut refused = String::new();
+    for (n, (who, shares)) in PURCHASES.into_iter().enumerate() {
+        if n == 2 {
+            progress(format!("{} tries to buy {OVER_THE_CAP} more shares", names[who]));
+            match sale::buy(&investors[who], Some(created.sale), OVER_THE_CAP, None).await {
+                Ok(_) => bail!("a purchase over the per-account cap went through"),
+                Err(e) if format!("{e:#}").contains("SaleAboveAccountMax") => {
+                    refused = format!("{}: {OVER_THE_CAP} more shares refused: {e:#}", names[who]);
+                    progress(format!("refused, nothing sent: {e:#}"));
+                }
+                Err(e) => return Err(e.context("the over-the-cap purchase failed for another reason")),
+            }
+        }
+        progress(format!("{} buys {shares} shares", names[who]));
+        sale::buy(&investors[who], Some(created.sale), shares, None).await?;
+    }
+    progress("the hard cap is sold: investor 2 finalizes the sale (anyone may)");
+    let finalized = sale::settle(&investors[1], Some(created.sale), Action::Finalize, None).await?;
+    let mut purchases = Vec::new();
+    for (n, investor) in investors.iter().enumerate() {
+        progress(format!("{} claims its shares", names[n]));
+        let claimed = sale::settle(investor, Some(created.sale), Action::Claim, None).await?;
+        let status = sale::status(investor, Some(created.sale), None).await?;
+        let p = status.account.context("the investor's purchase")?;
+        if claimed.amount.as_ref().map(|a| &a.raw) != Some(&p.shares.raw) {
+            bail!("{} bought {} but claimed {:?}", names[n], p.shares, claimed.amount);
+        }
+        purchases.push(Purchase { party: names[n].into(), account: p.account, shares: p.shares, paid: p.paid });
+    }
+    let status = sale::status(operator, Some(created.sale), None).await?;
+    let gained = treasury.client.get_balance(treasury.me, None).await? - treasury_before;
+    Ok(Raise {
+        sale: status.address.clone(),
+        asset: status.asset.clone(),
+        state: status.state.clone(),
+        price: status.price.clone(),
+        soft_cap: status.soft_cap.clone(),
+        hard_cap: status.hard_cap.clone(),
+        purchases,
+        refused,
+        raised: finalized.amount.context("the raised amount")?,
+        treasury: format!("{:?}", treasury.me),
+        to_treasury: Amount::of(gained, &Asset::eth()),
+        left_in_sale: status.held,
+        paid: Amount::of(U256::zero(), &Asset::eth()),
+        claimed: Amount::of(U256::zero(), &ledger::share_asset()),
+    })
 }
 
 /// `who` claims from every splitter with something for it; the amounts the splitters report
@@ -295,7 +382,7 @@ async fn token_splitter(ws: &Workspace, operator: &Session, payees: &[Payee]) ->
     let (token, _) = pools::deploy(ws, operator, &demo_token::ENTRY, step, &SystemConfig::default(), &Default::default()).await?;
     let asset = Asset::read(&operator.client, token).await?;
     progress(format!("pool 0 gets a second splitter, paying {}, with the same payees", asset.symbol));
-    let added = pools::add_splitter(ws, operator, 0, token, 0).await?;
+    let added = pools::add_splitter(ws, operator, 0, token, crate::catalogue::DEFAULT_STREAM_SECONDS).await?;
     payees::set(operator, 0, Some(&asset.symbol), payees).await?;
     Ok(added.asset)
 }

@@ -6,6 +6,7 @@
 //!   and their shares ([`pools`]);
 //! - `revenue deposit`, `revenue claimable`, `revenue claim` ([`revenue`]);
 //! - `payees set`: the waterfall before holders ([`payees`]);
+//! - `sale create|buy|finalize|claim|refund|cancel|status`: a pool's capital raise ([`sale`]);
 //! - `status`: everything about every pool ([`status`]).
 //!
 //! Every command connects the same way ([`session`]) and sends through the one crash-safe
@@ -18,6 +19,7 @@ pub mod payees;
 pub mod pools;
 pub mod revenue;
 pub mod rig;
+pub mod sale;
 pub mod session;
 pub mod units;
 
@@ -106,20 +108,25 @@ pub enum PoolCommand {
         /// Payout asset of the splitter: eth or an ERC-20's address.
         #[arg(long, alias = "token", default_value = "eth")]
         asset: String,
-        /// Holder revenue vests over this many seconds (0 = at once).
-        #[arg(long, default_value_t = 0)]
+        /// Holder revenue vests over this many seconds after each deposit (0 = at once).
+        #[arg(long, default_value_t = crate::catalogue::DEFAULT_STREAM_SECONDS)]
         stream_seconds: u64,
+        /// An account that holds shares but must not earn (an AMM pair, a vault); set on the
+        /// splitter before the pool adopts it. Repeat for each.
+        #[arg(long = "exclude", value_name = "ADDRESS", value_parser = parse_address)]
+        exclusions: Vec<Address>,
     },
     /// Pay a pool's holders in one more asset: deploy a splitter for it (no activation fee)
-    /// and have the share token report to it too (at most 4 splitters per pool).
+    /// and have the share token report to it too (at most 4 splitters per pool). The new
+    /// splitter excludes whoever the pool's other splitters exclude, before it is adopted.
     AddSplitter {
         #[arg(long, default_value_t = 0)]
         pool: usize,
         /// eth or an ERC-20's address.
         #[arg(long, alias = "token")]
         asset: String,
-        /// Holder revenue vests over this many seconds (0 = at once).
-        #[arg(long, default_value_t = 0)]
+        /// Holder revenue vests over this many seconds after each deposit (0 = at once).
+        #[arg(long, default_value_t = crate::catalogue::DEFAULT_STREAM_SECONDS)]
         stream_seconds: u64,
     },
     /// Put deeds into a pool (`safeTransferFrom` from the signer; `adoptDeed` for a deed the
@@ -191,9 +198,95 @@ pub enum PayeesCommand {
     },
 }
 
+#[derive(Debug, Clone, Subcommand)]
+pub enum SaleCommand {
+    /// Open a raise for a pool's new shares: deploy a ShareSale with these terms and have the
+    /// pool grant it MINTER_ROLE (the signer must be the pool's admin). Buyers' payments stay
+    /// in the sale until it ends: the proceeds go to the treasury on success, every buyer can
+    /// take a full refund on failure.
+    Create {
+        #[arg(long, default_value_t = 0)]
+        pool: usize,
+        /// Payment asset: eth or an ERC-20's address.
+        #[arg(long, alias = "token", default_value = "eth")]
+        asset: String,
+        /// Price of one whole share, in the payment asset's units (e.g. 0.0001 or 1.5).
+        #[arg(long)]
+        price: String,
+        /// Minimum raise for the sale to succeed, in the payment asset's units.
+        #[arg(long)]
+        soft_cap: String,
+        /// Most shares sold (whole shares).
+        #[arg(long)]
+        hard_cap: String,
+        /// Smallest purchase an account may make (whole shares).
+        #[arg(long = "min", default_value = "1")]
+        min_per_account: String,
+        /// Most shares one account may buy in all [default: the hard cap]
+        #[arg(long = "max")]
+        max_per_account: Option<String>,
+        /// Opening time, unix seconds [default: now]
+        #[arg(long)]
+        start: Option<u64>,
+        /// How long it stays open: 90s, 15m, 12h, 7d.
+        #[arg(long, default_value = "7d", value_parser = sale::parse_duration)]
+        duration: u64,
+        /// Receives the proceeds [default: the signer]
+        #[arg(long, value_parser = parse_address)]
+        treasury: Option<Address>,
+    },
+    /// Buy shares: pays exactly their cost (ETH with the call, or an ERC-20 after an approval).
+    Buy {
+        /// Which sale [default: the latest]
+        #[arg(long)]
+        sale: Option<usize>,
+        /// Whole shares, e.g. 1000 or 0.5.
+        #[arg(long)]
+        shares: String,
+        /// Buy for another account (it receives the shares or the refund).
+        #[arg(long = "for", value_parser = parse_address)]
+        beneficiary: Option<Address>,
+    },
+    /// Settle a sale that ended or sold out (anyone): proceeds to the treasury if the soft cap
+    /// was met; claims open.
+    Finalize {
+        #[arg(long)]
+        sale: Option<usize>,
+    },
+    /// Mint the signer's (or --for's) purchased shares after a successful, finalized sale.
+    Claim {
+        #[arg(long)]
+        sale: Option<usize>,
+        #[arg(long = "for", value_parser = parse_address)]
+        account: Option<Address>,
+    },
+    /// Take back everything the signer paid, after a failed or cancelled sale.
+    Refund {
+        #[arg(long)]
+        sale: Option<usize>,
+        /// Send the refund here instead of to the signer.
+        #[arg(long, value_parser = parse_address)]
+        to: Option<Address>,
+    },
+    /// Cancel a sale before it is finalized (admin): every buyer can then take a refund.
+    Cancel {
+        #[arg(long)]
+        sale: Option<usize>,
+    },
+    /// State, terms, totals and an account's purchase.
+    Status {
+        #[arg(long)]
+        sale: Option<usize>,
+        /// [default: the signer, when a key is given]
+        #[arg(long, value_parser = parse_address)]
+        account: Option<Address>,
+    },
+}
+
 /// One operating command.
 #[derive(Debug, Clone)]
 pub enum Op {
+    Sale(SaleCommand),
     Rig(RigCommand),
     Pool(PoolCommand),
     Revenue(RevenueCommand),
@@ -216,7 +309,41 @@ impl Op {
             Op::Revenue(RevenueCommand::Claim { .. }) => "revenue claim",
             Op::Payees(PayeesCommand::Set { .. }) => "payees set",
             Op::Status { .. } => "status",
+            Op::Sale(SaleCommand::Create { .. }) => "sale create",
+            Op::Sale(SaleCommand::Buy { .. }) => "sale buy",
+            Op::Sale(SaleCommand::Finalize { .. }) => "sale finalize",
+            Op::Sale(SaleCommand::Claim { .. }) => "sale claim",
+            Op::Sale(SaleCommand::Refund { .. }) => "sale refund",
+            Op::Sale(SaleCommand::Cancel { .. }) => "sale cancel",
+            Op::Sale(SaleCommand::Status { .. }) => "sale status",
         }
+    }
+}
+
+async fn run_sale(ws: &Workspace, s: &Session, command: SaleCommand, json: bool) -> Result<()> {
+    use sale::Action;
+    match command {
+        SaleCommand::Create { pool, asset, price, soft_cap, hard_cap, min_per_account, max_per_account, start, duration, treasury } => {
+            let new = sale::NewSale {
+                pool,
+                asset: assets::parse_asset(&asset)?,
+                price,
+                soft_cap,
+                max_per_account: max_per_account.unwrap_or_else(|| hard_cap.clone()),
+                hard_cap,
+                min_per_account,
+                start,
+                duration,
+                treasury,
+            };
+            emit(&sale::create(ws, s, new).await?, json)
+        }
+        SaleCommand::Buy { sale: i, shares, beneficiary } => emit(&sale::buy(s, i, &shares, beneficiary).await?, json),
+        SaleCommand::Finalize { sale: i } => emit(&sale::settle(s, i, Action::Finalize, None).await?, json),
+        SaleCommand::Claim { sale: i, account } => emit(&sale::settle(s, i, Action::Claim, account).await?, json),
+        SaleCommand::Refund { sale: i, to } => emit(&sale::settle(s, i, Action::Refund, to).await?, json),
+        SaleCommand::Cancel { sale: i } => emit(&sale::settle(s, i, Action::Cancel, None).await?, json),
+        SaleCommand::Status { sale: i, account } => emit(&sale::status(s, i, account).await?, json),
     }
 }
 
@@ -245,9 +372,9 @@ pub fn run(ws: &Workspace, connect: &Connect, op: Op) -> Result<()> {
                 emit(&rig::mint(&s, new).await?, json)
             }
             Op::Rig(RigCommand::Status { id, status }) => emit(&rig::set_status(&s, id, status).await?, json),
-            Op::Pool(PoolCommand::Create { name, symbol, supply, asset, stream_seconds }) => {
+            Op::Pool(PoolCommand::Create { name, symbol, supply, asset, stream_seconds, exclusions }) => {
                 let asset = assets::parse_asset(&asset)?;
-                let new = pools::NewPool { name, symbol, supply, asset, stream_seconds };
+                let new = pools::NewPool { name, symbol, supply, asset, stream_seconds, exclusions };
                 emit(&pools::create(ws, &s, new).await?, json)
             }
             Op::Pool(PoolCommand::AddSplitter { pool, asset, stream_seconds }) => {
@@ -269,6 +396,7 @@ pub fn run(ws: &Workspace, connect: &Connect, op: Op) -> Result<()> {
                 emit(&payees::set(&s, pool, token.as_deref(), &payees).await?, json)
             }
             Op::Status { pool } => emit(&super::status::status(&s, pool).await?, json),
+            Op::Sale(command) => run_sale(ws, &s, command, json).await,
         }
     })
 }

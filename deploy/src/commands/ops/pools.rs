@@ -18,10 +18,11 @@ use crate::{
     catalogue::{
         self, operator_role, revenue_splitter,
         rig_shares::{self, DeedDepositedFilter, RigShares},
-        Entry, Inputs, SystemConfig, Wire,
+        Entry, Inputs, SystemConfig, Wire, Wiring,
     },
     chain::{
         deployments::{PoolRecord, SplitterRecord},
+        logs::LogScan,
         sender::{self as tx, Sent},
         stylus,
     },
@@ -42,6 +43,8 @@ pub struct NewPool {
     pub asset: Address,
     /// Streaming window of the splitter, in seconds (0 = instant).
     pub stream_seconds: u64,
+    /// Accounts the splitter excludes from earning, declared before the pool adopts it.
+    pub exclusions: Vec<Address>,
 }
 
 /// One step a command sent.
@@ -123,15 +126,86 @@ pub async fn deploy(
 
 /// The catalogue's inputs for a pool's contracts: name, symbol and supply of its share token,
 /// asset and window of its splitter.
-fn pool_config(name: &str, symbol: &str, supply: U256, asset: Address, stream_seconds: u64) -> SystemConfig {
-    SystemConfig {
+fn pool_config(name: &str, symbol: &str, supply: U256, asset: Address, stream_seconds: u64, exclusions: Vec<Address>) -> Result<SystemConfig> {
+    if exclusions.len() > catalogue::MAX_EXCLUSIONS {
+        bail!("{} exclusions; at most {} per splitter", exclusions.len(), catalogue::MAX_EXCLUSIONS);
+    }
+    if let Some(a) = exclusions.iter().enumerate().find_map(|(i, a)| exclusions[..i].contains(a).then_some(a)) {
+        bail!("--exclude {a:?} is given twice");
+    }
+    if exclusions.iter().any(Address::is_zero) {
+        bail!("--exclude 0x0: the zero address holds no shares");
+    }
+    Ok(SystemConfig {
         pool_name: name.to_owned(),
         pool_symbol: symbol.to_owned(),
         pool_supply: supply,
         payout_asset: asset,
         stream_seconds,
+        exclusions,
         ..SystemConfig::default()
+    })
+}
+
+/// Runs one wiring step to completion: its next call, sent and mined, until it reports nothing
+/// left (each call is its own crash-safe step, keyed by its calldata).
+pub async fn wire_step(s: &Session, wire: &Wire<'_>, w: &Wiring, steps: &mut Vec<Step>) -> Result<()> {
+    let mut calls = 0;
+    while let Some(call) = (w.pending)(wire).await.with_context(|| format!("checking {}", w.name))? {
+        if calls == catalogue::MAX_EXCLUSIONS {
+            bail!("{} still needs a call after {calls} of them; nothing more was sent", w.name);
+        }
+        let what = format!("wiring {}", w.name);
+        s.progress(&what);
+        let receipt = s.send(&what, call).await?;
+        steps.push(Step { step: what, sent: Sent::from(&receipt), data_fee_wei: None });
+        calls += 1;
     }
+    Ok(())
+}
+
+/// The splitter wiring step called `name`.
+fn splitter_wiring(name: &str) -> &'static Wiring {
+    revenue_splitter::ENTRY.wiring.iter().find(|w| w.name == name).expect("the splitter's catalogue entry has this step")
+}
+
+/// Everyone pool `index`'s splitters exclude (or have declared), from their exclusion events
+/// since the pool was created, as each splitter reports them now.
+async fn pool_exclusions(s: &Session, index: usize, splitters: &[Address]) -> Result<Vec<Address>> {
+    if splitters.is_empty() {
+        return Ok(Vec::new());
+    }
+    let from = s.pool(index)?.0.created_block;
+    let latest = s.client.get_block_number().await.context("reading the block number")?.as_u64();
+    let filter = Filter::new()
+        .address(splitters.to_vec())
+        .events(["ExclusionSet(address,bool)", "ExclusionPending(address,bool)"]);
+    let mut named = Vec::new();
+    LogScan::new(filter, from, latest)
+        .for_each(&s.client, |_, logs| {
+            for log in logs {
+                if let Some(topic) = log.topics.get(1) {
+                    let account = Address::from(*topic);
+                    if !named.contains(&account) {
+                        named.push(account);
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await
+        .with_context(|| format!("reading the exclusion events of pool {index}'s splitters"))?;
+    let mut excluded = Vec::new();
+    for account in named {
+        for &at in splitters {
+            let splitter = revenue_splitter::RevenueSplitter::new(at, s.client.clone());
+            if splitter.is_excluded(account).call().await? || splitter.is_exclusion_pending(account).call().await? {
+                excluded.push(account);
+                break;
+            }
+        }
+    }
+    Ok(excluded)
 }
 
 /// The addresses a pool's constructors take: the system's RigDeed, and the pool's share token
@@ -154,7 +228,7 @@ pub async fn create(ws: &Workspace, s: &Session, p: NewPool) -> Result<Created> 
     let supply = units::parse_units(&p.supply, SHARE_DECIMALS).context("--supply")?;
     anyhow::ensure!(!supply.is_zero(), "--supply must be more than 0 shares");
     let asset = Asset::read(&s.client, p.asset).await?;
-    let config = pool_config(&p.name, &p.symbol, supply, p.asset, p.stream_seconds);
+    let config = pool_config(&p.name, &p.symbol, supply, p.asset, p.stream_seconds, p.exclusions.clone())?;
     let mut pools = s.pools();
     let mut steps = Vec::new();
     let step = |contract: &str| format!("pool create {:?} ({}): deploy {contract}", p.name, p.symbol);
@@ -203,12 +277,7 @@ pub async fn create(ws: &Workspace, s: &Session, p: NewPool) -> Result<Created> 
     let wire = Wire { client: &s.client, addresses: &addresses, signer: me, system: &config };
     for entry in [&rig_shares::ENTRY, &revenue_splitter::ENTRY] {
         for w in entry.wiring.iter().filter(|w| (w.applies)(&config)) {
-            if let Some(call) = (w.pending)(&wire).await? {
-                let what = format!("wiring {}", w.name);
-                s.progress(&what);
-                let receipt = s.send(&what, call).await?;
-                steps.push(Step { step: what, sent: Sent::from(&receipt), data_fee_wei: None });
-            }
+            wire_step(s, &wire, w, &mut steps).await?;
         }
     }
     let supply_now = RigShares::new(shares, s.client.clone()).total_supply().call().await?;
@@ -232,6 +301,8 @@ pub struct SplitterAdded {
     pub splitter: String,
     pub asset: Asset,
     pub stream_seconds: u64,
+    /// Accounts the new splitter excludes, copied from the pool's other splitters.
+    pub exclusions: Vec<String>,
     pub steps: Vec<Step>,
     pub deployments_file: String,
 }
@@ -239,6 +310,9 @@ pub struct SplitterAdded {
 impl Report for SplitterAdded {
     fn text(&self) -> String {
         let mut out = format!("pool {} now also pays {} through splitter {}\n", self.pool, self.asset.symbol, self.splitter);
+        if !self.exclusions.is_empty() {
+            out += &format!("  excluding, as the pool's other splitters do: {}\n", self.exclusions.join(", "));
+        }
         for s in &self.steps {
             out += &format!("  {}: tx {} (block {}, gas {})\n", s.step, s.sent.tx, s.sent.block, s.sent.gas_used);
         }
@@ -251,53 +325,75 @@ impl Report for SplitterAdded {
 /// asset; RigShares takes at most 4), deployed from the activated code, recorded, adopted.
 /// Re-run after an interruption, it adopts the splitter it recorded instead of deploying another.
 pub async fn add_splitter(ws: &Workspace, s: &Session, pool: usize, asset: Address, stream_seconds: u64) -> Result<SplitterAdded> {
-    s.signer()?;
+    let me = s.signer()?;
     let (_, shares) = s.pool(pool)?;
     let asset = Asset::read(&s.client, asset).await?;
     let mut pools = s.pools();
     let recorded = pools[pool].splitters.iter().find(|r| r.asset.eq_ignore_ascii_case(&asset.key())).cloned();
     let token = RigShares::new(shares, s.client.clone());
     let what = "wiring RigShares.addRevenueSplitter";
-    let done = |splitter: Address, steps| SplitterAdded {
-        pool,
-        splitter: format!("{splitter:?}"),
-        asset: asset.clone(),
-        stream_seconds,
-        steps,
-        deployments_file: s.file(),
+    let adopted = super::assets::splitters(&s.client, shares).await?;
+    let others: Vec<Address> = adopted.iter().filter(|sp| sp.asset.token != asset.token).map(|sp| sp.address).collect();
+    let exclusions = pool_exclusions(s, pool, &others).await?;
+    let config = pool_config("", "", U256::zero(), asset.token.unwrap_or_default(), stream_seconds, exclusions.clone())?;
+    let mut steps = Vec::new();
+    let (config, asset, exclusions) = (&config, &asset, &exclusions);
+    let finish = |splitter: Address, mut steps: Vec<Step>| async move {
+        // Exclusions declared before adoption take effect now; deposits wait for none pending.
+        let mut addresses = pool_addresses(s, Some(shares))?;
+        addresses.insert(revenue_splitter::NAME.to_owned(), splitter);
+        let wire = Wire { client: &s.client, addresses: &addresses, signer: me, system: config };
+        wire_step(s, &wire, splitter_wiring("RevenueSplitter.applyExclusion"), &mut steps).await?;
+        Ok::<_, anyhow::Error>(SplitterAdded {
+            pool,
+            splitter: format!("{splitter:?}"),
+            asset: asset.clone(),
+            stream_seconds,
+            exclusions: exclusions.iter().map(|a| format!("{a:?}")).collect(),
+            steps,
+            deployments_file: s.file(),
+        })
     };
-    // An adoption a killed run sent: report it rather than refuse the asset as taken.
+    // An adoption a killed run sent: finish it rather than refuse the asset as taken.
     if let Some(r) = &recorded {
         let splitter: Address = r.address.parse().context("splitter address in the deployments file")?;
         if let Some(receipt) = s.earlier(what, &token.add_revenue_splitter(splitter)).await? {
-            return Ok(done(splitter, vec![Step { step: what.into(), sent: Sent::from(&receipt), data_fee_wei: None }]));
+            return finish(splitter, vec![Step { step: what.into(), sent: Sent::from(&receipt), data_fee_wei: None }]).await;
+        }
+        // Adopted, but its declared exclusions not all applied yet (the run stopped there).
+        let pending = revenue_splitter::RevenueSplitter::new(splitter, s.client.clone()).pending_exclusions().call().await;
+        if adopted.iter().any(|sp| sp.address == splitter) && pending.is_ok_and(|n| !n.is_zero()) {
+            return finish(splitter, Vec::new()).await;
         }
     }
-    let adopted = super::assets::splitters(&s.client, shares).await?;
     if let Some(sp) = adopted.iter().find(|sp| sp.asset.token == asset.token) {
         bail!("pool {pool} already has a splitter paying {} at {:?}; nothing was sent", asset.symbol, sp.address);
     }
-    let mut steps = Vec::new();
     let splitter: Address = match recorded {
         Some(r) => {
             s.progress(format!("adopting the {} splitter {} recorded by an earlier run", asset.symbol, r.address));
             r.address.parse().context("splitter address in the deployments file")?
         }
         None => {
-            let config = pool_config("", "", U256::zero(), asset.token.unwrap_or_default(), stream_seconds);
             let step = format!("pool {pool} add-splitter {}: deploy {}", asset.key(), revenue_splitter::NAME);
             let deployed = pool_addresses(s, Some(shares))?;
-            let (splitter, done) = deploy(ws, s, &revenue_splitter::ENTRY, &step, &config, &deployed).await?;
+            let (splitter, done) = deploy(ws, s, &revenue_splitter::ENTRY, &step, config, &deployed).await?;
             pools[pool].splitters.push(SplitterRecord { asset: asset.key(), address: format!("{splitter:?}"), tx: Some(done.sent.tx.clone()) });
             steps.push(done);
             s.save_pools(pools)?;
             splitter
         }
     };
+    {
+        let mut addresses = pool_addresses(s, Some(shares))?;
+        addresses.insert(revenue_splitter::NAME.to_owned(), splitter);
+        let wire = Wire { client: &s.client, addresses: &addresses, signer: me, system: config };
+        wire_step(s, &wire, splitter_wiring("RevenueSplitter.setExcluded"), &mut steps).await?;
+    }
     s.progress(what);
     let receipt = s.send(what, token.add_revenue_splitter(splitter)).await?;
     steps.push(Step { step: what.into(), sent: Sent::from(&receipt), data_fee_wei: None });
-    Ok(done(splitter, steps))
+    finish(splitter, steps).await
 }
 
 /// Whether a recorded pool has its splitter wired and the signer as its operator.

@@ -39,6 +39,12 @@ pub struct Options {
     pub deployments_dir: Option<PathBuf>,
     /// The splitter's payees (`--payee`); none leaves the splitter's payees as they are.
     pub payees: Vec<Payee>,
+    /// The splitter's streaming window (`--stream-seconds`); `None` is the catalogue's default.
+    pub stream_seconds: Option<u64>,
+    /// Whole shares minted to the deployer (`--supply`); `None` is the catalogue's default.
+    pub supply: Option<String>,
+    /// Accounts the splitter excludes from earning (`--exclude`), set before adoption.
+    pub exclusions: Vec<Address>,
     /// Print no summary on stdout: for callers that report on their own (`rigshare demo`).
     pub quiet: bool,
 }
@@ -92,8 +98,36 @@ fn progress(what: impl std::fmt::Display) {
 }
 
 /// What `up` deploys: the catalogue's defaults with the flags' choices.
-fn system_config(opts: &Options) -> SystemConfig {
-    SystemConfig { payees: opts.payees.clone(), ..SystemConfig::default() }
+fn system_config(opts: &Options) -> Result<SystemConfig> {
+    let defaults = SystemConfig::default();
+    if opts.exclusions.len() > catalogue::MAX_EXCLUSIONS {
+        bail!("{} --exclude accounts; at most {} (one transaction each before and after adoption)", opts.exclusions.len(), catalogue::MAX_EXCLUSIONS);
+    }
+    let mut exclusions = Vec::new();
+    for &account in &opts.exclusions {
+        if account.is_zero() {
+            bail!("--exclude 0x0: the zero address holds no shares");
+        }
+        if exclusions.contains(&account) {
+            bail!("--exclude {account:?} is given twice");
+        }
+        exclusions.push(account);
+    }
+    let pool_supply = match &opts.supply {
+        None => defaults.pool_supply,
+        Some(whole) => {
+            let supply = crate::commands::ops::units::parse_units(whole, catalogue::rig_shares::DECIMALS).context("--supply")?;
+            anyhow::ensure!(!supply.is_zero(), "--supply must be more than 0 shares");
+            supply
+        }
+    };
+    Ok(SystemConfig {
+        payees: opts.payees.clone(),
+        stream_seconds: opts.stream_seconds.unwrap_or(defaults.stream_seconds),
+        pool_supply,
+        exclusions,
+        ..defaults
+    })
 }
 
 async fn up(ws: &Workspace, opts: Options, target: Target, key: Option<String>, codes: Vec<Vec<u8>>) -> Result<()> {
@@ -132,7 +166,7 @@ async fn up(ws: &Workspace, opts: Options, target: Target, key: Option<String>, 
     };
     let ledger = Arc::new(ledger);
     let sender = Sender::new(client.clone(), ledger.clone(), catalogue::decoder(), "up");
-    let config = system_config(&opts);
+    let config = system_config(&opts)?;
 
     if opts.dry_run {
         return dry_run(&sender, &codes, &config, opts.json).await;
@@ -198,25 +232,29 @@ async fn up(ws: &Workspace, opts: Options, target: Target, key: Option<String>, 
         let step = w.name;
         // A step a killed run sent: wait for it; the check below then sees its effect.
         sender.settle(step).await?;
-        let status = match (w.pending)(&wire).await.with_context(|| format!("checking {step}"))? {
-            None => {
-                progress(format!("{step}: already in place"));
-                ledger.update(|d| {
-                    d.wiring.entry(step.to_string()).or_insert(WiringRecord { tx: None, block: None });
-                })?;
-                "in place".to_owned()
+        let mut sent = Vec::new();
+        while let Some(call) = (w.pending)(&wire).await.with_context(|| format!("checking {step}"))? {
+            if sent.len() == catalogue::MAX_EXCLUSIONS {
+                bail!("{step} still needs a call after {} of them; nothing more was sent", sent.len());
             }
-            Some(call) => {
-                let what = format!("wiring {step}");
-                progress(&what);
-                let receipt = sender.send_step(&what, step, call, Default::default()).await?;
-                let record = WiringRecord {
-                    tx: Some(format!("{:?}", receipt.transaction_hash)),
-                    block: receipt.block_number.map(|b| b.as_u64()),
-                };
-                ledger.update(|d| d.wiring.insert(step.to_string(), record))?;
-                format!("{:?}", receipt.transaction_hash)
-            }
+            let what = format!("wiring {step}");
+            progress(&what);
+            let receipt = sender.send_step(&what, step, call, Default::default()).await?;
+            let record = WiringRecord {
+                tx: Some(format!("{:?}", receipt.transaction_hash)),
+                block: receipt.block_number.map(|b| b.as_u64()),
+            };
+            ledger.update(|d| d.wiring.insert(step.to_string(), record))?;
+            sent.push(format!("{:?}", receipt.transaction_hash));
+        }
+        let status = if sent.is_empty() {
+            progress(format!("{step}: already in place"));
+            ledger.update(|d| {
+                d.wiring.entry(step.to_string()).or_insert(WiringRecord { tx: None, block: None });
+            })?;
+            "in place".to_owned()
+        } else {
+            sent.join(", ")
         };
         wiring_summary.push((step.to_string(), status));
     }
