@@ -191,6 +191,9 @@ struct Effects {
     deposited: ethers::types::U256,
     claimed: ethers::types::U256,
     payees: Vec<u8>,
+    /// Sales recorded, and what the first one raised.
+    sales: usize,
+    sale_raised: ethers::types::U256,
 }
 
 fn effects(node: &RunningNode, dir: &Path) -> Effects {
@@ -198,7 +201,15 @@ fn effects(node: &RunningNode, dir: &Path) -> Effects {
     let (deed, shares, splitter) = addresses(dir);
     let shares_address: ethers::types::Address = shares.parse().unwrap();
     let totals = call(&node.node, &splitter, "totals()", &[]);
+    let file: Value = serde_json::from_slice(&std::fs::read(dir.join(format!("{}.json", devnode::dev::CHAIN_ID))).unwrap()).unwrap();
+    let sales = file["sales"].as_array().map_or(0, Vec::len);
+    let sale_raised = match file["sales"][0]["address"].as_str() {
+        Some(sale) => word(&call(&node.node, sale, "raised()", &[]), 0),
+        None => ethers::types::U256::zero(),
+    };
     Effects {
+        sales,
+        sale_raised,
         deeds: word(&call(&node.node, &deed, "totalSupply()", &[]), 0),
         deeds_in_pool: word(&call(&node.node, &deed, "balanceOf(address)", &[Token::Address(shares_address)]), 0),
         shares_of_investor: word(&call(&node.node, &shares, "balanceOf(address)", &[Token::Address(account(node, 1))]), 0),
@@ -208,7 +219,7 @@ fn effects(node: &RunningNode, dir: &Path) -> Effects {
     }
 }
 
-/// Every state-changing operating command, cut at its transaction in one of the three ways and
+/// Every state-changing operating command (a sale's creation and a purchase included), cut at its transaction in one of the three ways and
 /// run again: each ends with exactly the effect of one uninterrupted run, and nothing pending.
 fn operating_commands_act_once(fault: Fault) {
     use ethers::types::U256;
@@ -219,6 +230,8 @@ fn operating_commands_act_once(fault: Fault) {
     let investor = format!("{:?}", account(&node, 1));
     let hosting = format!("hosting={:?}:1000", account(&node, 4));
     let shares = U256::exp10(18) * 1_000;
+    let block = node.node.handle("eth_getBlockByNumber", &serde_json::json!(["latest", false])).unwrap();
+    let start = u64::from_str_radix(block["timestamp"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap().to_string();
     let commands: Vec<(&str, Vec<&str>, Box<dyn Fn(&mut Effects)>)> = vec![
         (
             "rig mint",
@@ -232,6 +245,10 @@ fn operating_commands_act_once(fault: Fault) {
         // `up` set 15% of payees; the deployer holds 999,000 of 1,000,000 shares:
         // 0.5 ETH x 0.85 x 0.999 = 0.424575 ETH.
         ("revenue claim", vec!["revenue", "claim"], Box::new(|e| e.claimed += U256::exp10(12) * 424_575)),
+        // A fixed start, so the re-run asks for the very same sale.
+        ("sale create", vec!["sale", "create", "--price", "0.001", "--soft-cap", "1", "--hard-cap", "5000", "--start", &start, "--duration", "1d"], Box::new(|e| e.sales += 1)),
+        // 100 shares at 0.001 ETH.
+        ("sale buy", vec!["sale", "buy", "--shares", "100"], Box::new(|e| e.sale_raised += U256::exp10(17))),
     ];
     let key = common::key(&node, 0);
     for (name, args, effect) in commands {
