@@ -30,6 +30,17 @@ fn run<T: SolCall>(chain: &mut Chain, from: &k256::ecdsa::SigningKey, to: Addres
     receipt.gas_used
 }
 
+/// A fresh chain with a deed collection, a pool of [`SUPPLY`] shares held by the dev account,
+/// and an ETH splitter without streaming (not wired yet): (chain, deed, shares, splitter).
+fn system() -> (Chain, Address, Address, Address) {
+    let mut chain = Chain::new();
+    let me = chain.dev_address();
+    let deed = chain.deploy("rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), me));
+    let shares = chain.deploy("rig-shares", ("Pool".to_string(), "POOL".to_string(), U256::from(SUPPLY), me, deed, me));
+    let splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, me));
+    (chain, deed, shares, splitter)
+}
+
 /// Deploys the system, gives shares to `holders` investors (the measured one among them),
 /// makes `deposits` ETH deposits, then measures a deed mint, a share transfer by the measured
 /// investor (a splitter checkpoint for both sides), one more deposit and the measured
@@ -37,12 +48,8 @@ fn run<T: SolCall>(chain: &mut Chain, from: &k256::ecdsa::SigningKey, to: Addres
 /// the table starts after one.)
 pub fn gas_row(holders: usize, deposits: usize) -> GasRow {
     assert!(holders >= 1 && deposits >= 1);
-    let mut chain = Chain::new();
-    let dev = chain.dev.clone();
-    let me = chain.dev_address();
-    let deed = chain.deploy("rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), me));
-    let shares = chain.deploy("rig-shares", ("Pool".to_string(), "POOL".to_string(), U256::from(SUPPLY), me, deed, me));
-    let splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, me));
+    let (mut chain, deed, shares, splitter) = system();
+    let (dev, me) = (chain.dev.clone(), chain.dev_address());
     let operator = keccak256("OPERATOR_ROLE");
     run(&mut chain, &dev, deed, U256::ZERO, RigDeed::grantRoleCall { role: operator, account: me });
     run(&mut chain, &dev, shares, U256::ZERO, RigShares::setRevenueSplitterCall { splitter });
@@ -125,12 +132,8 @@ pub struct BoundGas {
 /// transfer to a new holder, then fills the pool with its maximum of deeds and measures the
 /// whole-supply holder's `redeemAll`.
 pub fn bound_gas() -> BoundGas {
-    let mut chain = Chain::new();
-    let dev = chain.dev.clone();
-    let me = chain.dev_address();
-    let deed = chain.deploy("rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), me));
-    let shares = chain.deploy("rig-shares", ("Pool".to_string(), "POOL".to_string(), U256::from(SUPPLY), me, deed, me));
-    let eth_splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, me));
+    let (mut chain, deed, shares, eth_splitter) = system();
+    let (dev, me) = (chain.dev.clone(), chain.dev_address());
     run(&mut chain, &dev, shares, U256::ZERO, RigShares::setRevenueSplitterCall { splitter: eth_splitter });
     for n in 0..3 {
         let token = chain.deploy("demo-token", (format!("Token {n}"), format!("T{n}"), U256::from(8), me));

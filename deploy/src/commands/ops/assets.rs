@@ -117,3 +117,23 @@ pub fn parse_asset(text: &str) -> Result<Address> {
     }
     text.trim().parse().map_err(|_| anyhow::anyhow!("--asset '{text}' is neither eth nor a token address"))
 }
+
+/// Before paying `amount` of `asset` to `spender` from the signer: refuses (nothing sent) when
+/// the signer holds less, and approves `spender` when the allowance is short. Nothing for ETH.
+/// `what` names the payment in the refusal ("the deposit is", "the purchase costs").
+pub async fn prepare_payment(s: &Session, asset: &Asset, spender: Address, amount: U256, what: &str) -> Result<Option<crate::chain::sender::Sent>> {
+    let Some(token) = asset.token else { return Ok(None) };
+    let me = s.signer()?;
+    let erc20 = Erc20::new(token, s.client.clone());
+    let have = erc20.balance_of(me).call().await.context("reading the token balance")?;
+    let units = |v| super::units::format_units(v, asset.decimals);
+    if have < amount {
+        bail!("insufficient {}: {me:?} holds {}, {what} {}; nothing was sent", asset.symbol, units(have), units(amount));
+    }
+    if erc20.allowance(me, spender).call().await.context("reading the allowance")? >= amount {
+        return Ok(None);
+    }
+    let approve = format!("approving {spender:?} to take {} {}", units(amount), asset.symbol);
+    s.progress(&approve);
+    Ok(Some(crate::chain::sender::Sent::from(&s.send(&approve, erc20.approve(spender, amount)).await?)))
+}

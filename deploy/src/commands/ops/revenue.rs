@@ -13,7 +13,6 @@ use super::{
 };
 use crate::{
     catalogue::{
-        erc20::Erc20,
         revenue_splitter::{ClaimedFilter, PayeeCreditedFilter, RevenueDepositedFilter},
     },
     chain::sender::{self as tx, Sent},
@@ -102,23 +101,7 @@ pub async fn deposit(s: &Session, pool: usize, amount: &str, token: Option<&str>
     let receipt = match s.earlier(&what, &call).await? {
         Some(receipt) => receipt,
         None => {
-            if let Some(t) = asset.token {
-                let erc20 = Erc20::new(t, s.client.clone());
-                let have = erc20.balance_of(me).call().await.context("reading the token balance")?;
-                if have < value {
-                    bail!(
-                        "insufficient {}: {me:?} holds {}, the deposit is {}; nothing was sent",
-                        asset.symbol,
-                        units::format_units(have, asset.decimals),
-                        units::format_units(value, asset.decimals)
-                    );
-                }
-                if erc20.allowance(me, splitter.address).call().await? < value {
-                    let approve = format!("approving the splitter to take {} {}", units::format_units(value, asset.decimals), asset.symbol);
-                    s.progress(&approve);
-                    steps.push(Sent::from(&s.send(&approve, erc20.approve(splitter.address, value)).await?));
-                }
-            }
+            steps.extend(assets::prepare_payment(s, &asset, splitter.address, value, "the deposit is").await?);
             s.progress(&what);
             s.send(&what, call).await?
         }

@@ -13,7 +13,7 @@ use ethers::prelude::*;
 use serde::Serialize;
 
 use super::{
-    assets::Asset,
+    assets::{self, Asset},
     pools,
     revenue::Amount,
     session::Session,
@@ -378,23 +378,7 @@ pub async fn buy(s: &Session, index: Option<usize>, shares_text: &str, beneficia
     let receipt = match s.earlier(&what, &call).await? {
         Some(receipt) => receipt,
         None => {
-            if let Some(t) = asset.token {
-                let erc20 = Erc20::new(t, s.client.clone());
-                let have = erc20.balance_of(me).call().await.context("reading the token balance")?;
-                if have < cost {
-                    bail!(
-                        "insufficient {}: {me:?} holds {}, the purchase costs {}; nothing was sent",
-                        asset.symbol,
-                        units::format_units(have, asset.decimals),
-                        units::format_units(cost, asset.decimals)
-                    );
-                }
-                if erc20.allowance(me, c.address()).call().await? < cost {
-                    let approve = format!("approving sale {i} to take {}", Amount::of(cost, &asset));
-                    s.progress(&approve);
-                    steps.push(Sent::from(&s.send(&approve, erc20.approve(c.address(), cost)).await?));
-                }
-            }
+            steps.extend(assets::prepare_payment(s, &asset, c.address(), cost, "the purchase costs").await?);
             s.progress(&what);
             s.send(&what, call).await?
         }
