@@ -33,6 +33,11 @@ sol!(
     DemoToken,
     "../abi/DemoToken.json"
 );
+sol!(
+    #[sol(all_derives)]
+    PurchaseOrders,
+    "../abi/PurchaseOrders.json"
+);
 
 /// The dev chain's constants, defined once in the node.
 pub use devnode::dev::{CHAIN_ID, CONSTRUCTOR_SELECTOR, DEV_KEY};

@@ -9,6 +9,7 @@
 
 pub mod demo_token;
 pub mod erc20;
+pub mod purchase_order;
 pub mod revenue_splitter;
 pub mod rig_deed;
 pub mod rig_shares;
@@ -29,7 +30,14 @@ use crate::{
 
 /// Every contract, in deployment order: the system `up` deploys, then the tools it builds only.
 pub const ENTRIES: &[&Entry] =
-    &[&rig_deed::ENTRY, &rig_shares::ENTRY, &revenue_splitter::ENTRY, &demo_token::ENTRY, &share_sale::ENTRY];
+    &[
+        &rig_deed::ENTRY,
+        &rig_shares::ENTRY,
+        &revenue_splitter::ENTRY,
+        &demo_token::ENTRY,
+        &share_sale::ENTRY,
+        &purchase_order::ENTRY,
+    ];
 
 /// Holder revenue vests over a week unless chosen otherwise. Without a window, revenue is
 /// paid the moment it is deposited, so anyone who buys shares just before a scheduled payout

@@ -1,11 +1,10 @@
-//! Test doubles: a mintable payout token (optionally charging a fee on transfer, as some
-//! tokens do) and an ETH receiver that tries to claim again while being paid.
+//! Test doubles: the shared payout token and wallet (contracts/test-doubles), and an ETH
+//! receiver that tries to claim again while being paid.
 #![allow(clippy::unused_self)]
 
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, U256};
-use openzeppelin_stylus::token::erc20::{Erc20, IErc20};
 use stylus_sdk::{
     call::Call,
     msg,
@@ -13,47 +12,7 @@ use stylus_sdk::{
     storage::{StorageAddress, StorageBool, StorageU256},
 };
 
-/// A mintable ERC-20. `fee_bps` of every `transferFrom` is burned on the way, like a
-/// fee-on-transfer token.
-#[storage]
-pub struct PayoutToken {
-    erc20: Erc20,
-    fee_bps: StorageU256,
-}
-
-unsafe impl TopLevelStorage for PayoutToken {}
-
-#[public]
-impl PayoutToken {
-    pub fn mint(&mut self, to: Address, amount: U256) -> Result<(), Vec<u8>> {
-        Ok(self.erc20._mint(to, amount)?)
-    }
-
-    pub fn set_fee_bps(&mut self, fee_bps: U256) {
-        self.fee_bps.set(fee_bps);
-    }
-
-    pub fn balance_of(&self, account: Address) -> U256 {
-        self.erc20.balance_of(account)
-    }
-
-    pub fn approve(&mut self, spender: Address, amount: U256) -> Result<bool, Vec<u8>> {
-        Ok(self.erc20.approve(spender, amount)?)
-    }
-
-    pub fn transfer(&mut self, to: Address, amount: U256) -> Result<bool, Vec<u8>> {
-        Ok(self.erc20.transfer(to, amount)?)
-    }
-
-    pub fn transfer_from(&mut self, from: Address, to: Address, amount: U256) -> Result<bool, Vec<u8>> {
-        self.erc20.transfer_from(from, to, amount)?;
-        let fee = amount * self.fee_bps.get() / U256::from(10_000);
-        if !fee.is_zero() {
-            self.erc20._burn(to, fee)?;
-        }
-        Ok(true)
-    }
-}
+pub use rigshare_test_doubles::{EthWallet, PayToken as PayoutToken};
 
 stylus_sdk::prelude::sol_interface! {
     interface ISplitterClaim {
@@ -110,21 +69,5 @@ impl ReentrantClaimer {
             Err(_) if self.swallow.get() => Ok(()),
             Err(_) => Err(b"reentry refused".to_vec()),
         }
-    }
-}
-
-/// A plain wallet contract that accepts ETH. motsu delivers ETH only to contracts, so every
-/// account that is paid ETH in these tests is one of these.
-#[storage]
-pub struct EthWallet;
-
-unsafe impl TopLevelStorage for EthWallet {}
-
-#[public]
-impl EthWallet {
-    #[receive]
-    #[payable]
-    pub fn receive(&mut self) -> Result<(), Vec<u8>> {
-        Ok(())
     }
 }
