@@ -5,6 +5,7 @@
 
 extern crate alloc;
 
+pub mod clock;
 mod outputs;
 mod short_text;
 

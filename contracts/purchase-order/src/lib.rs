@@ -41,7 +41,7 @@
 
 extern crate alloc;
 
-mod clock;
+use rigshare_common::clock;
 
 use alloc::vec::Vec;
 

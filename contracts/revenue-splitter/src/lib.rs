@@ -35,7 +35,7 @@
 extern crate alloc;
 
 pub mod accrual;
-mod clock;
+use rigshare_common::clock;
 
 use alloc::vec::Vec;
 

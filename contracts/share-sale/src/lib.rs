@@ -32,7 +32,7 @@
 
 extern crate alloc;
 
-mod clock;
+use rigshare_common::clock;
 
 use alloc::vec::Vec;
 

@@ -1,19 +1,23 @@
-//! The sale's notion of "now". Native tests run at a fixed block time (motsu), so under
-//! `cfg(test)` a per-thread offset lets tests move time forward; the deployed
-//! contract reads the block timestamp and nothing else.
+//! The contracts' notion of "now": the block timestamp, and nothing else, in every deployed
+//! contract. Native tests run at a fixed block time (motsu), so with the `test-clock` feature
+//! (which the contracts enable only as a dev-dependency) a per-thread offset lets a test move
+//! time forward.
 
-#[cfg(not(test))]
+#[cfg(not(feature = "test-clock"))]
 pub fn now() -> u64 {
     #[allow(deprecated)]
     stylus_sdk::block::timestamp()
 }
 
-#[cfg(test)]
+#[cfg(feature = "test-clock")]
+extern crate std;
+
+#[cfg(feature = "test-clock")]
 std::thread_local! {
     static OFFSET: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
 }
 
-#[cfg(test)]
+#[cfg(feature = "test-clock")]
 pub fn now() -> u64 {
     #[allow(deprecated)]
     let base = stylus_sdk::block::timestamp();
@@ -21,13 +25,13 @@ pub fn now() -> u64 {
 }
 
 /// Moves this thread's clock forward by `seconds`.
-#[cfg(test)]
+#[cfg(feature = "test-clock")]
 pub fn warp(seconds: u64) {
     OFFSET.with(|o| o.set(o.get() + seconds));
 }
 
 /// Puts this thread's clock back to the block time.
-#[cfg(test)]
+#[cfg(feature = "test-clock")]
 pub fn reset() {
     OFFSET.with(|o| o.set(0));
 }
