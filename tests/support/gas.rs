@@ -41,6 +41,19 @@ fn system() -> (Chain, Address, Address, Address) {
     (chain, deed, shares, splitter)
 }
 
+/// A deed mint of an Antminer S21 (200 TH/s, 3,500 W) with `serial` to `to`.
+fn s21_to(to: Address, serial: &str) -> RigDeed::mintCall {
+    RigDeed::mintCall {
+        to,
+        model: "Antminer S21".into(),
+        hashrate_ghs: 200_000,
+        power_watts: 3_500,
+        site: "Rockdale, TX".into(),
+        serial_hash: keccak256(serial),
+        kind: 0,
+    }
+}
+
 /// Deploys the system, gives shares to `holders` investors (the measured one among them),
 /// makes `deposits` ETH deposits, then measures a deed mint, a share transfer by the measured
 /// investor (a splitter checkpoint for both sides), one more deposit and the measured
@@ -70,16 +83,7 @@ pub fn gas_row(holders: usize, deposits: usize) -> GasRow {
         run(&mut chain, &dev, splitter, deposit, RevenueSplitter::depositEthCall {});
     }
 
-    let mint = RigDeed::mintCall {
-        to: me,
-        model: "Antminer S21".into(),
-        hashrate_ghs: 200_000,
-        power_watts: 3_500,
-        site: "Rockdale, TX".into(),
-        serial_hash: keccak256(format!("serial {holders} {deposits}")),
-        kind: 0,
-    };
-    let deed_mint = run(&mut chain, &dev, deed, U256::ZERO, mint);
+    let deed_mint = run(&mut chain, &dev, deed, U256::ZERO, s21_to(me, &format!("serial {holders} {deposits}")));
     let half = share / U256::from(2);
     let share_transfer = run(&mut chain, &investor, shares, U256::ZERO, RigShares::transferCall { to: me, value: half });
     let revenue_deposit = run(&mut chain, &dev, splitter, deposit, RevenueSplitter::depositEthCall {});
@@ -152,18 +156,14 @@ pub fn bound_gas() -> BoundGas {
     run(&mut chain, &newcomer_key, shares, U256::ZERO, RigShares::transferCall { to: me, value: share });
     run(&mut chain, &dev, deed, U256::ZERO, RigDeed::grantRoleCall { role: keccak256("OPERATOR_ROLE"), account: me });
     run(&mut chain, &dev, shares, U256::ZERO, RigShares::grantRoleCall { role: keccak256("OPERATOR_ROLE"), account: me });
+    // Every block at one fixed time: the deeds store their mint time, and with the wall clock
+    // the count of same-second writes (and so the gas of the later writes) varied run to run.
+    let fixed_time = chain.engine.latest_block().timestamp + 1;
     let full = FULL_POOL;
     for i in 0..=full {
-        let mint = RigDeed::mintCall {
-            to: me,
-            model: "Antminer S21".into(),
-            hashrate_ghs: 200_000,
-            power_watts: 3_500,
-            site: "Rockdale, TX".into(),
-            serial_hash: keccak256(format!("bound serial {i}")),
-            kind: 0,
-        };
-        run(&mut chain, &dev, deed, U256::ZERO, mint);
+        chain.engine.set_next_timestamp(fixed_time);
+        run(&mut chain, &dev, deed, U256::ZERO, s21_to(me, &format!("bound serial {i}")));
+        chain.engine.set_next_timestamp(fixed_time);
         let into_pool = RigDeed::safeTransferFrom_0Call { from: me, to: shares, token_id: U256::from(i + 1) };
         if i < full {
             run(&mut chain, &dev, deed, U256::ZERO, into_pool);
@@ -173,6 +173,7 @@ pub fn bound_gas() -> BoundGas {
         }
     }
     assert_eq!(chain.view(shares, RigShares::deedCountCall {})._0, U256::from(full));
+    chain.engine.set_next_timestamp(fixed_time);
     let receipt = chain.send_with_gas(&dev, Some(shares), U256::ZERO, RigShares::redeemAllCall { recipient: me }.abi_encode().into(), ARBITRUM_BLOCK_GAS_LIMIT);
     assert!(receipt.status, "redeemAll of a full pool failed: {:?} {}", receipt.failure, receipt.output);
     assert_eq!(chain.view(shares, RigShares::deedCountCall {})._0, U256::ZERO);

@@ -2590,20 +2590,7 @@ mod mocks {
     use alloy_primitives::B256;
     use stylus_sdk::{prelude::*, storage::StorageB256};
 
-    /// A wallet contract that accepts ETH (motsu delivers ETH only to contracts).
-    #[storage]
-    pub struct EthWallet;
-
-    unsafe impl TopLevelStorage for EthWallet {}
-
-    #[public]
-    impl EthWallet {
-        #[receive]
-        #[payable]
-        pub fn receive(&mut self) -> Result<(), Vec<u8>> {
-            Ok(())
-        }
-    }
+    pub use rigshare_test_doubles::EthWallet;
 
     /// A contract that answers every call with `word` (a permissive fallback), as the review's
     /// dud splitter: it accepts `onSharesBound` and `onSharesTransfer` whatever they carry.
