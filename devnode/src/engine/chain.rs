@@ -167,6 +167,8 @@ pub struct Engine {
     recent_wasms: Vec<B256>,
     /// Number of `blocks[0]`: 0, or the head block of an imported state dump.
     first_block: u64,
+    /// The prefunded accounts, for [`Engine::reset`].
+    alloc: Vec<(Address, U256)>,
 }
 
 /// Everything `evm_snapshot` restores.
@@ -214,6 +216,7 @@ impl Engine {
             next_timestamp: None,
             recent_wasms: Vec::new(),
             first_block: 0,
+            alloc: alloc.to_vec(),
         };
         engine.push_block(genesis);
         engine
@@ -255,6 +258,50 @@ impl Engine {
     pub fn set_balance(&mut self, address: Address, balance: U256) {
         self.state.set_balance(address, balance);
         self.state.end_tx();
+    }
+
+    /// anvil_setCode: replaces an account's code (no activation: a Stylus program set this
+    /// way runs once activated, as on Nitro).
+    pub fn set_code(&mut self, address: Address, code: Bytes) {
+        self.state.set_code(address, code);
+        self.state.end_tx();
+    }
+
+    /// anvil_setStorageAt: one slot.
+    pub fn set_storage(&mut self, address: Address, key: B256, value: B256) {
+        self.state.set_storage(address, key, value);
+        self.state.end_tx();
+    }
+
+    /// anvil_setNonce.
+    pub fn set_nonce(&mut self, address: Address, nonce: u64) {
+        self.state.set_nonce(address, nonce);
+        self.state.end_tx();
+    }
+
+    /// anvil_reset: a new chain from genesis with the same configuration and prefunded
+    /// accounts; every block, transaction and receipt is gone.
+    pub fn reset(&mut self) {
+        *self = Engine::new(self.config.clone(), &self.alloc);
+    }
+
+    /// anvil_loadState: a dump's accounts, storage slots and activated programs written over
+    /// the current state (what the dump does not name stays); the chain itself is kept.
+    /// Refuses a dump of another chain id and then changes nothing.
+    pub fn merge_state(&mut self, dump: StateDump) -> Result<(), DumpError> {
+        if dump.chain_id != self.config.chain_id {
+            return Err(DumpError::ChainId { dump: dump.chain_id, node: self.config.chain_id });
+        }
+        let mut snapshot = self.state.snapshot();
+        for (address, account) in dump.state.accounts {
+            snapshot.accounts.insert(address, account);
+        }
+        for (address, slots) in dump.state.storage {
+            snapshot.storage.entry(address).or_default().extend(slots);
+        }
+        snapshot.programs.extend(dump.state.programs);
+        self.state = State::from_snapshot(snapshot);
+        Ok(())
     }
 
     /// Moves the clock of the next block forward.

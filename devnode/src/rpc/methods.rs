@@ -9,13 +9,13 @@ use alloy_primitives::B256;
 use serde_json::{json, Value};
 
 use super::{
-    error::RpcResult,
+    error::{RpcError, RpcResult},
     json,
     request::{params_of, Request},
 };
 use crate::{
-    engine::{chain::{CallRequest, TxRejected}, query::BlockId, tx::SignedTx},
-    node::{DevNode, TxLocation},
+    engine::{chain::{CallRequest, TxRejected}, dump, query::BlockId, tx::SignedTx},
+    node::{DevNode, FilterChanges, TxLocation},
 };
 
 /// The node as the server shares it between connections.
@@ -34,9 +34,17 @@ impl Node {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Mines the pending transactions into one block (interval mining).
+    /// Mines the pending transactions into one block.
     pub fn mine_pending(&self) {
         self.lock().mine();
+    }
+
+    /// The interval miner's block: none once evm_setAutomine has switched interval mining off.
+    pub fn mine_interval_block(&self) {
+        let mut node = self.lock();
+        if node.interval_mining {
+            node.mine();
+        }
     }
 
     /// Answers one call: `params` as the request carried it (an array, or null for none).
@@ -101,16 +109,12 @@ impl Node {
                 json::hash(&node.submit(tx)?)
             }
             Request::EthSendTransaction(p) => {
-                let tx = node.sign_for_dev_account(p.transaction.call, p.transaction.fields)?;
+                let tx = node.transaction_from(p.transaction.call, p.transaction.fields)?;
                 json::hash(&node.submit(tx)?)
             }
             Request::EthGetTransactionByHash(p) => {
                 let base_fee = config.base_fee;
-                match node.transaction(&p.hash) {
-                    Some(TxLocation::Pending(tx)) => json::transaction_json(tx, None, base_fee),
-                    Some(TxLocation::Mined { tx, block, index }) => json::transaction_json(tx, Some((block, index)), base_fee),
-                    None => Value::Null,
-                }
+                node.transaction(&p.hash).map_or(Value::Null, |tx| location_json(tx, base_fee))
             }
             Request::EthGetTransactionReceipt(p) => match node.engine.receipt(&p.hash) {
                 Some(receipt) => json::receipt_json(receipt, node.engine.first_log_index(receipt)),
@@ -123,16 +127,89 @@ impl Node {
                 .resolve_block(p.block)
                 .and_then(|n| node.engine.block(n))
                 .map_or(Value::Null, |b| json::quantity(b.transactions.len() as u64)),
+            Request::EthGetBlockTransactionCountByHash(p) => node
+                .engine
+                .block_by_hash(&p.hash)
+                .map_or(Value::Null, |b| json::quantity(b.transactions.len() as u64)),
+            Request::EthGetUncleCountByBlockNumber(p) => {
+                node.engine.resolve_block(p.block).ok_or_else(RpcError::resource_not_found)?;
+                json::quantity(0u64)
+            }
+            Request::EthGetUncleCountByBlockHash(p) => {
+                node.engine.block_by_hash(&p.hash).ok_or_else(RpcError::resource_not_found)?;
+                json::quantity(0u64)
+            }
+            Request::EthGetTransactionByBlockNumberAndIndex(p) => transaction_at(node, p.block, p.index.0),
+            Request::EthGetTransactionByBlockHashAndIndex(p) => transaction_at(node, BlockId::Hash(p.hash), p.index.0),
+            Request::EthGetBlockReceipts(p) => match node.engine.resolve_block(p.block) {
+                Some(number) => {
+                    let engine = &node.engine;
+                    let mut first_log_index = 0;
+                    let receipts = engine.block_receipts(number);
+                    receipts
+                        .into_iter()
+                        .map(|receipt| {
+                            let json = json::receipt_json(receipt, first_log_index);
+                            first_log_index += receipt.logs.len() as u64;
+                            json
+                        })
+                        .collect()
+                }
+                None => Value::Null,
+            },
+            Request::EthBlobBaseFee(_) => json::quantity(1u64),
+            Request::TxpoolStatus(_) => json!({
+                "pending": json::quantity(node.pool.pending().len() as u64),
+                "queued": json::quantity(0u64),
+            }),
+            Request::TxpoolContent(_) => {
+                let mut pending = serde_json::Map::new();
+                for tx in node.pool.pending() {
+                    let by_nonce = pending.entry(tx.sender.to_checksum(None)).or_insert_with(|| json!({}));
+                    by_nonce[tx.request.nonce().to_string()] = json::transaction_json(tx, None, config.base_fee);
+                }
+                json!({ "pending": pending, "queued": {} })
+            }
             Request::EthGetLogs(p) => Value::Array(node.engine.logs(&p.filter)?.iter().map(json::matched_log_json).collect()),
+            Request::EthNewFilter(p) => json!(node.new_log_filter(p.filter.filter, p.filter.from_given)?),
+            Request::EthNewBlockFilter(_) => json!(node.new_block_filter()?),
+            Request::EthNewPendingTransactionFilter(p) => json!(node.new_pending_transaction_filter(p.full.unwrap_or(false))?),
+            Request::EthGetFilterChanges(p) => {
+                let base_fee = config.base_fee;
+                match node.filter_changes(&p.id.0)? {
+                    FilterChanges::Logs(logs) => logs.iter().map(json::matched_log_json).collect(),
+                    FilterChanges::Hashes(hashes) => hashes.iter().map(json::hash).collect(),
+                    FilterChanges::Transactions(txs) => txs.into_iter().map(|tx| location_json(tx, base_fee)).collect(),
+                }
+            }
+            Request::EthGetFilterLogs(p) => node.filter_logs(&p.id.0)?.iter().map(json::matched_log_json).collect(),
+            Request::EthUninstallFilter(p) => json!(node.filters.uninstall(&p.id.0, std::time::Instant::now())),
+            Request::EthSign(p) => json::data(&node.sign_message(&p.address, &p.message)?),
+            Request::PersonalSign(p) => json::data(&node.sign_message(&p.address, &p.message)?),
+            Request::EthSignTypedDataV4(p) => json::data(&node.sign_typed_data(&p.address, &p.data.0)?),
             Request::EvmSnapshot(_) => json::quantity(node.snapshot()),
             Request::EvmRevert(p) => json!(node.revert(p.id)),
-            Request::EvmMine(params_of::EvmMine { timestamp }) => {
-                if let Some(timestamp) = timestamp {
-                    node.engine.set_next_timestamp(timestamp);
+            Request::EvmMine(params_of::EvmMine { options }) => {
+                let options = options.unwrap_or_default();
+                let blocks = options.blocks.unwrap_or(1);
+                check_block_count(blocks)?;
+                if let Some(timestamp) = options.timestamp {
+                    node.set_next_timestamp(timestamp)?;
                 }
-                node.mine();
+                node.mine_blocks(blocks.max(1), None);
                 json!("0x0")
             }
+            Request::AnvilMine(p) => {
+                let blocks = p.blocks.map_or(1, |b| b.0);
+                check_block_count(blocks)?;
+                node.mine_blocks(blocks, p.interval.map(|i| i.0));
+                Value::Null
+            }
+            Request::EvmSetAutomine(p) => {
+                node.set_automine(p.enabled);
+                Value::Null
+            }
+            Request::AnvilGetAutomine(_) => json!(node.automine),
             Request::EvmIncreaseTime(p) => {
                 node.engine.increase_time(p.seconds.0);
                 json::quantity(p.seconds.0)
@@ -145,7 +222,78 @@ impl Node {
                 node.engine.set_balance(p.address, p.balance);
                 Value::Null
             }
+            Request::AnvilSetCode(p) => {
+                node.engine.set_code(p.address, p.code);
+                Value::Null
+            }
+            Request::AnvilSetStorageAt(p) => {
+                node.engine.set_storage(p.address, B256::from(p.slot.to_be_bytes::<32>()), p.value);
+                json!(true)
+            }
+            Request::AnvilSetNonce(p) => {
+                node.engine.set_nonce(p.address, p.nonce.0);
+                Value::Null
+            }
+            Request::AnvilImpersonateAccount(p) => {
+                node.impersonate(p.address);
+                Value::Null
+            }
+            Request::AnvilStopImpersonatingAccount(p) => {
+                node.stop_impersonating(&p.address);
+                Value::Null
+            }
+            Request::AnvilAutoImpersonateAccount(p) => {
+                node.set_auto_impersonate(p.enabled);
+                Value::Null
+            }
+            Request::AnvilReset(p) => {
+                if p.options.is_some_and(|o| o.fork) {
+                    return Err(RpcError::server("forking is not supported: the dev node runs no remote chain"));
+                }
+                node.reset();
+                Value::Null
+            }
+            Request::AnvilDumpState(_) => json::data(dump::to_json(&node.dump_state()).as_bytes()),
+            Request::AnvilLoadState(p) => {
+                let decoded = std::str::from_utf8(&p.state)
+                    .map_err(|_| RpcError::invalid_params("Failed to decode state dump: not UTF-8 JSON"))
+                    .and_then(|text| {
+                        dump::from_json(text).map_err(|e| RpcError::invalid_params(format!("Failed to decode state dump: {e}")))
+                    })?;
+                node.merge_state(decoded)?;
+                json!(true)
+            }
         })
+    }
+}
+
+/// A transaction as eth_getTransactionByHash returns it, pending or mined.
+fn location_json(tx: TxLocation<'_>, base_fee: u128) -> Value {
+    match tx {
+        TxLocation::Pending(tx) => json::transaction_json(tx, None, base_fee),
+        TxLocation::Mined { tx, block, index } => json::transaction_json(tx, Some((block, index)), base_fee),
+    }
+}
+
+/// Most blocks one evm_mine or anvil_mine call mines: a bigger count would hold the node for
+/// minutes (every block is kept).
+pub const MAX_MINE_BLOCKS: u64 = 100_000;
+
+fn check_block_count(blocks: u64) -> Result<(), RpcError> {
+    if blocks > MAX_MINE_BLOCKS {
+        return Err(RpcError::invalid_params(format!("blocks: at most {MAX_MINE_BLOCKS} blocks a call, got {blocks}")));
+    }
+    Ok(())
+}
+
+/// The transaction at `index` in block `id`, or null.
+fn transaction_at(node: &DevNode, id: BlockId, index: u64) -> Value {
+    let engine = &node.engine;
+    let Some(block) = engine.resolve_block(id).and_then(|n| engine.block(n)) else { return Value::Null };
+    let Some(hash) = usize::try_from(index).ok().and_then(|i| block.transactions.get(i)) else { return Value::Null };
+    match engine.transaction(hash) {
+        Some((tx, _)) => json::transaction_json(tx, Some((block, index)), engine.config().base_fee),
+        None => Value::Null,
     }
 }
 

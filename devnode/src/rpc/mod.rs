@@ -161,7 +161,7 @@ pub fn spawn_miner(node: Arc<Node>, seconds: u64) {
         loop {
             ticks.tick().await;
             let node = node.clone();
-            let _ = tokio::task::spawn_blocking(move || node.mine_pending()).await;
+            let _ = tokio::task::spawn_blocking(move || node.mine_interval_block()).await;
         }
     });
 }
