@@ -12,8 +12,8 @@ use super::{
     precompiles,
     pricing::{DataPricer, StylusParams},
     program::Runtime,
-    state::{Account, Snapshot, State},
-    tx::{self, SignedTx, TxKind},
+    state::{AccessRecord, Account, Snapshot, State},
+    tx::{self, AccessListItem, SignedTx, TxKind},
     types::Log,
 };
 
@@ -578,13 +578,54 @@ impl Engine {
 
     /// Executes a call against the latest state and discards its effects (eth_call).
     pub fn call(&mut self, request: &CallRequest) -> CallOutput {
+        self.call_with_access_list(request, &[], false).0
+    }
+
+    /// eth_createAccessList, as geth: runs the call with the list so far as its access list
+    /// (the caller's, at first) until the accounts and slots it touches are all on the list.
+    /// The list leaves out the sender, the recipient (or created contract) and precompiles,
+    /// unless slots of theirs were read; `output` is the last run's, its gas including the
+    /// list's intrinsic cost.
+    pub fn create_access_list(&mut self, request: &CallRequest, initial: &[AccessListItem]) -> (Vec<AccessListItem>, CallOutput) {
+        /// Rounds before giving up on a list that keeps growing (geth has no bound; two
+        /// rounds settle ordinary calls).
+        const MAX_ROUNDS: usize = 16;
+        let mut list = AccessRecord::default();
+        let mut recipient = request.to;
+        for item in initial {
+            list.accounts.insert(item.address);
+            list.slots.extend(item.storage_keys.iter().map(|key| (item.address, *key)));
+        }
+        let mut output = None;
+        for _ in 0..MAX_ROUNDS {
+            let items = access_list_items(&list, request.from, recipient);
+            let (run, touched) = self.call_with_access_list(request, &items, true);
+            recipient = recipient.or(run.contract_address);
+            let mut next = list.clone();
+            next.accounts.extend(touched.accounts);
+            next.slots.extend(touched.slots);
+            output = Some(run);
+            if next == list {
+                break;
+            }
+            list = next;
+        }
+        (access_list_items(&list, request.from, recipient), output.expect("at least one round"))
+    }
+
+    /// [`Self::call`] with an EIP-2930 access list (warm at the start, priced in the intrinsic
+    /// gas), recording what it touches if `record`.
+    fn call_with_access_list(&mut self, request: &CallRequest, access_list: &[AccessListItem], record: bool) -> (CallOutput, AccessRecord) {
         let timestamp = self.next_block_timestamp();
         let block = self.block_env(timestamp);
         let gas = request.gas.unwrap_or(self.config.block_gas_limit.min(50_000_000));
         let mut evm = self.evm(block, TxEnv { origin: request.from, gas_price: U256::ZERO });
-        warm_up(&mut evm, request.from, request.to.map_or(TxKind::Create, TxKind::Call), &[]);
+        warm_up(&mut evm, request.from, request.to.map_or(TxKind::Create, TxKind::Call), access_list);
         apply_overrides(&mut evm.state, &request.overrides);
-        let intrinsic = call_intrinsic_gas(request);
+        if record {
+            evm.state.start_access_record();
+        }
+        let intrinsic = call_intrinsic_gas(request, access_list);
         let output = if gas < intrinsic {
             CallOutput {
                 result: CallResult::fail(Failure::OutOfGas),
@@ -617,9 +658,10 @@ impl Engine {
             let logs = evm.state.logs().to_vec();
             CallOutput { result, gas_used, logs, contract_address }
         };
+        let touched = evm.state.take_access_record();
         evm.state.abort_tx();
         self.restore(evm, false);
-        output
+        (output, touched)
     }
 
     /// The smallest gas limit with which the call succeeds (binary search, like geth).
@@ -768,7 +810,7 @@ fn failure_reason(result: &CallResult) -> Option<String> {
 }
 
 /// Intrinsic gas of a call as if it were sent as a transaction (geth charges it in eth_call).
-fn call_intrinsic_gas(request: &CallRequest) -> u64 {
+fn call_intrinsic_gas(request: &CallRequest, access_list: &[AccessListItem]) -> u64 {
     tx::intrinsic_gas(&tx::TxRequest::Eip1559(tx::Eip1559Tx {
         chain_id: 0,
         nonce: 0,
@@ -778,8 +820,27 @@ fn call_intrinsic_gas(request: &CallRequest) -> u64 {
         to: request.to.map_or(TxKind::Create, TxKind::Call),
         value: request.value,
         input: request.input.clone(),
-        access_list: Vec::new(),
+        access_list: access_list.to_vec(),
     }))
+}
+
+/// The precompiles geth's access-list tracer leaves out (those this chain has).
+const PRECOMPILES: [Address; 5] =
+    [precompiles::ECRECOVER, precompiles::SHA256, precompiles::IDENTITY, precompiles::ARB_SYS, precompiles::ARB_WASM];
+
+/// `list` as EIP-2930 items, sorted, without the sender, the recipient and precompiles
+/// (kept if slots of theirs are listed).
+fn access_list_items(list: &AccessRecord, from: Address, to: Option<Address>) -> Vec<AccessListItem> {
+    let mut items: std::collections::BTreeMap<Address, Vec<B256>> = std::collections::BTreeMap::new();
+    for address in &list.accounts {
+        if *address != from && Some(*address) != to && !PRECOMPILES.contains(address) {
+            items.entry(*address).or_default();
+        }
+    }
+    for (address, key) in &list.slots {
+        items.entry(*address).or_default().push(*key);
+    }
+    items.into_iter().map(|(address, storage_keys)| AccessListItem { address, storage_keys }).collect()
 }
 
 fn apply_overrides(state: &mut State, overrides: &[AccountOverride]) {

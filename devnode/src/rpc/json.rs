@@ -170,10 +170,14 @@ pub fn block_json(block: &Block, transactions: Vec<Value>, coinbase: &Address) -
     })
 }
 
-fn access_list_json(request: &TxRequest) -> Value {
+fn access_list_of(request: &TxRequest) -> Value {
+    access_list_json(request.access_list())
+}
+
+/// An EIP-2930 access list: `[{address, storageKeys}]`.
+pub fn access_list_json(list: &[crate::engine::tx::AccessListItem]) -> Value {
     Value::Array(
-        request
-            .access_list()
+        list
             .iter()
             .map(|item| {
                 json!({
@@ -212,7 +216,7 @@ pub fn transaction_json(tx: &SignedTx, block: Option<(&Block, u64)>, base_fee: u
         object.insert("maxPriorityFeePerGas".into(), quantity(inner.max_priority_fee_per_gas));
     }
     if request.tx_type() != 0 {
-        object.insert("accessList".into(), access_list_json(request));
+        object.insert("accessList".into(), access_list_of(request));
         object.insert("yParity".into(), quantity(tx.signature.y_parity as u8));
     }
     if let Some(chain_id) = request.chain_id() {

@@ -14,7 +14,7 @@ use super::{
     request::{params_of, Request},
 };
 use crate::{
-    engine::{chain::{CallRequest, TxRejected}, dump, query::BlockId, tx::SignedTx},
+    engine::{chain::{CallRequest, TxRejected}, dump, exec::Outcome, query::BlockId, tx::SignedTx},
     node::{DevNode, FilterChanges, TxLocation},
 };
 
@@ -99,6 +99,21 @@ impl Node {
                 node.engine.state_at(block(p.block))?;
                 let call = CallRequest { overrides: p.overrides.unwrap_or_default().0, ..p.call.call };
                 json::data(&node.call(&call)?)
+            }
+            Request::EthCreateAccessList(p) => {
+                node.engine.state_at(block(p.block))?;
+                let call = CallRequest { overrides: p.overrides.unwrap_or_default().0, ..p.call.call };
+                let (list, output) = node.engine.create_access_list(&call, &p.call.fields.access_list);
+                let mut result = json!({
+                    "accessList": json::access_list_json(&list),
+                    "gasUsed": json::quantity(output.gas_used),
+                });
+                match output.result.outcome {
+                    Outcome::Success => {}
+                    Outcome::Revert => result["error"] = json!(RpcError::reverted(&output.result.output).message),
+                    Outcome::Failure(failure) => result["error"] = json!(failure.to_string()),
+                }
+                result
             }
             Request::EthEstimateGas(p) => {
                 node.engine.state_at(block(p.block))?;

@@ -144,6 +144,12 @@ methods! {
         block: Option<BlockId> = "block",
         overrides: Option<StateOverrides> = "stateOverrides",
     );
+    /// The accounts and slots the call touches (as geth: run until the list is stable; sender, recipient and precompiles left out unless their slots are read), gasUsed with that list, `error` if the call fails.
+    EthCreateAccessList "eth_createAccessList" [] (
+        call: CallObject = "call",
+        block: Option<BlockId> = "block",
+        overrides: Option<StateOverrides> = "stateOverrides",
+    );
     /// The smallest gas limit that succeeds (binary search, as geth).
     EthEstimateGas "eth_estimateGas" [] (call: CallObject = "call", block: Option<BlockId> = "block");
     /// A signed legacy, EIP-2930 or EIP-1559 transaction.
