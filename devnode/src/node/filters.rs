@@ -153,19 +153,26 @@ impl Filters {
     }
 }
 
-/// Unpredictable ids, so one client cannot guess (and poll or uninstall) another's filters.
+/// Unpredictable ids (`0x` and 32 hex digits, as anvil's), so one client cannot guess (and
+/// poll or uninstall) another's filters or subscriptions.
 #[derive(Debug)]
-struct IdSource {
+pub struct IdSource {
     keys: std::collections::hash_map::RandomState,
     counter: u64,
 }
 
+impl Default for IdSource {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl IdSource {
-    fn new() -> Self {
+    pub fn new() -> Self {
         Self { keys: std::collections::hash_map::RandomState::new(), counter: 0 }
     }
 
-    fn next(&mut self) -> String {
+    pub fn next(&mut self) -> String {
         let mut bytes = [0u8; 16];
         for (i, half) in bytes.chunks_mut(8).enumerate() {
             let mut hasher = self.keys.build_hasher();

@@ -101,6 +101,9 @@ pub struct DevNode {
     impersonated: HashSet<Address>,
     /// anvil_autoImpersonateAccount: every account is impersonated.
     auto_impersonate: bool,
+    /// Hashes of transactions accepted since [`Self::take_accepted`], kept only once
+    /// [`Self::record_accepted`] is on (the RPC front announces them to subscribers).
+    accepted: Option<Vec<B256>>,
     snapshots: Vec<(u64, EngineSnapshot)>,
     next_snapshot_id: u64,
 }
@@ -117,6 +120,7 @@ impl DevNode {
             interval_mining: !automine,
             impersonated: HashSet::new(),
             auto_impersonate: false,
+            accepted: None,
             snapshots: Vec::new(),
             next_snapshot_id: 1,
         }
@@ -133,6 +137,9 @@ impl DevNode {
             self.pool.add(&self.engine, tx)?
         };
         self.filters.transaction_accepted(hash);
+        if let Some(accepted) = &mut self.accepted {
+            accepted.push(hash);
+        }
         Ok(hash)
     }
 
@@ -221,6 +228,16 @@ impl DevNode {
         self.pool.clear();
         self.filters.chain_rewound(self.engine.latest_block().number + 1);
         Ok(())
+    }
+
+    /// Keeps the hashes of accepted transactions for [`Self::take_accepted`].
+    pub fn record_accepted(&mut self) {
+        self.accepted.get_or_insert_with(Vec::new);
+    }
+
+    /// The transactions accepted since the last call (if recording).
+    pub fn take_accepted(&mut self) -> Vec<B256> {
+        self.accepted.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// anvil_impersonateAccount: eth_sendTransaction from `address` is accepted unsigned.

@@ -61,6 +61,11 @@ impl RpcError {
         Self::new(RESOURCE_NOT_FOUND, "Resource not found")
     }
 
+    /// geth's answer to eth_subscribe over a transport without notifications (HTTP).
+    pub fn notifications_unsupported() -> Self {
+        Self::new(RESOURCE_NOT_FOUND, "notifications not supported")
+    }
+
     pub fn server(message: impl Into<String>) -> Self {
         Self::new(SERVER_ERROR, message)
     }

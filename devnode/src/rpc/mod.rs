@@ -13,6 +13,7 @@ pub mod methods;
 pub mod params;
 pub mod request;
 pub mod server;
+pub mod ws;
 
 use std::{
     net::{SocketAddr, TcpListener as StdListener},

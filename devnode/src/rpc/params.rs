@@ -182,6 +182,39 @@ impl Param for ResetOptions {
     }
 }
 
+/// eth_subscribe's first parameter: what to subscribe to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriptionKind {
+    NewHeads,
+    Logs,
+    NewPendingTransactions,
+}
+
+impl Param for SubscriptionKind {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        match value.as_str() {
+            Some("newHeads") => Ok(SubscriptionKind::NewHeads),
+            Some("logs") => Ok(SubscriptionKind::Logs),
+            Some("newPendingTransactions") => Ok(SubscriptionKind::NewPendingTransactions),
+            Some(other) => Err(RpcError::invalid_params(format!(
+                "{name}: no subscription {other:?} (newHeads, logs or newPendingTransactions)"
+            ))),
+            None => Err(RpcError::invalid_params(format!("{name}: expected a string"))),
+        }
+    }
+}
+
+/// eth_subscribe's second parameter, read by kind: a log filter for `logs`, a `full` flag for
+/// `newPendingTransactions`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubscriptionOptions(pub Value);
+
+impl Param for SubscriptionOptions {
+    fn from_value(value: &Value, _name: &str) -> Result<Self, RpcError> {
+        Ok(SubscriptionOptions(value.clone()))
+    }
+}
+
 /// A position in a block (eth_getTransactionByBlock...AndIndex): a hex quantity, or a JSON
 /// number as alloy's `Index` also reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

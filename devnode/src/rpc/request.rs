@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{
     error::RpcError,
-    params::{params_array, CallObject, FilterId, Index, Integer, MineOptions, NewFilter, Param, Percentiles, ResetOptions, StateOverrides, TypedData},
+    params::{params_array, CallObject, FilterId, Index, Integer, MineOptions, NewFilter, Param, Percentiles, ResetOptions, StateOverrides, SubscriptionKind, SubscriptionOptions, TypedData},
 };
 use crate::engine::{logs::LogFilter, query::BlockId};
 use alloy_primitives::{Address, Bytes, B256, U256};
@@ -198,6 +198,10 @@ methods! {
     EthGetFilterLogs "eth_getFilterLogs" [] (id: FilterId = "filter id");
     /// Removes a filter; false if there was none.
     EthUninstallFilter "eth_uninstallFilter" [] (id: FilterId = "filter id");
+    /// WebSocket only (-32001 "notifications not supported" over HTTP): `newHeads`, `logs` (with a filter) or `newPendingTransactions` (hashes, or whole transactions with `true`); at most 128 per connection (-32005 beyond), ended when the socket closes.
+    EthSubscribe "eth_subscribe" [] (kind: SubscriptionKind = "subscription", options: Option<SubscriptionOptions> = "options");
+    /// Ends a subscription of this connection; false if it has none with that id.
+    EthUnsubscribe "eth_unsubscribe" [] (id: FilterId = "subscription id");
     /// EIP-191 signature (`r ‖ s ‖ v`, v 27/28) of the message by one of the node's accounts; -32602 "No Signer available" for others.
     EthSign "eth_sign" [] (address: Address = "address", message: Bytes = "message");
     /// As `eth_sign`, parameters the other way round.
