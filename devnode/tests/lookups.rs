@@ -107,8 +107,8 @@ fn the_txpool_shows_what_waits_for_the_next_block() {
     let other = transfer(&node, 2, 0);
     assert_eq!(result(&node, "txpool_status", json!([])), json!({"pending": "0x3", "queued": "0x0"}));
     let content = result(&node, "txpool_content", json!([]));
-    let one = node.accounts[1].address.to_checksum(None);
-    let two = node.accounts[2].address.to_checksum(None);
+    let one = format!("{:#x}", node.accounts[1].address);
+    let two = format!("{:#x}", node.accounts[2].address);
     assert_eq!(content["pending"][&one]["0"]["hash"], first);
     assert_eq!(content["pending"][&one]["1"]["hash"], second);
     assert_eq!(content["pending"][&two]["0"]["hash"], other);

@@ -84,7 +84,7 @@ fn requests_over_websocket_on_the_http_port() {
     assert_eq!(next(&mut socket)["error"]["code"], -32700);
     // HTTP keeps working on the same port; subscriptions need a socket.
     let refused = error(&node, "eth_subscribe", json!(["newHeads"]));
-    assert_eq!((refused["code"].clone(), refused["message"].clone()), (json!(-32001), json!("notifications not supported")));
+    assert_eq!((refused["code"].clone(), refused["message"].clone()), (json!(-32601), json!("notifications not supported")));
 }
 
 #[test]

@@ -61,9 +61,10 @@ impl RpcError {
         Self::new(RESOURCE_NOT_FOUND, "Resource not found")
     }
 
-    /// geth's answer to eth_subscribe over a transport without notifications (HTTP).
+    /// geth's answer to eth_subscribe over a transport without notifications (HTTP): its
+    /// code is "method not found", as anvil's answer is.
     pub fn notifications_unsupported() -> Self {
-        Self::new(RESOURCE_NOT_FOUND, "notifications not supported")
+        Self::new(METHOD_NOT_FOUND, "notifications not supported")
     }
 
     pub fn server(message: impl Into<String>) -> Self {

@@ -244,7 +244,8 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
         Request::TxpoolContent(_) => {
             let mut pending = serde_json::Map::new();
             for tx in node.pool.pending() {
-                let by_nonce = pending.entry(tx.sender.to_checksum(None)).or_insert_with(|| json!({}));
+                // Lower-case keys, as anvil writes them.
+        let by_nonce = pending.entry(format!("{:#x}", tx.sender)).or_insert_with(|| json!({}));
                 by_nonce[tx.request.nonce().to_string()] = json::transaction_json(tx, None, config.base_fee);
             }
             json!({ "pending": pending, "queued": {} })

@@ -182,7 +182,7 @@ methods! {
     EthBlobBaseFee "eth_blobBaseFee" [] ();
     /// Counts of the transactions waiting for the next interval block (`pending`); `queued` is always 0 (no nonce gaps are accepted).
     TxpoolStatus "txpool_status" [] ();
-    /// The waiting transactions by sender and nonce, as geth.
+    /// The waiting transactions by sender (lower-case, as anvil) and nonce.
     TxpoolContent "txpool_content" [] ();
     /// By block range (at most 100,000 blocks) or block hash, addresses and topics.
     EthGetLogs "eth_getLogs" [] (filter: LogFilter = "filter");
@@ -198,7 +198,7 @@ methods! {
     EthGetFilterLogs "eth_getFilterLogs" [] (id: FilterId = "filter id");
     /// Removes a filter; false if there was none.
     EthUninstallFilter "eth_uninstallFilter" [] (id: FilterId = "filter id");
-    /// WebSocket only (-32001 "notifications not supported" over HTTP): `newHeads`, `logs` (with a filter) or `newPendingTransactions` (hashes, or whole transactions with `true`); at most 128 per connection (-32005 beyond), ended when the socket closes.
+    /// WebSocket only (-32601 "notifications not supported" over HTTP, as geth): `newHeads`, `logs` (with a filter) or `newPendingTransactions` (hashes, or whole transactions with `true`); at most 128 per connection (-32005 beyond), ended when the socket closes.
     EthSubscribe "eth_subscribe" [] (kind: SubscriptionKind = "subscription", options: Option<SubscriptionOptions> = "options");
     /// Ends a subscription of this connection; false if it has none with that id.
     EthUnsubscribe "eth_unsubscribe" [] (id: FilterId = "subscription id");
