@@ -4,7 +4,8 @@
 //! end when the socket closes.
 //!
 //! Notifications are geth's: `{"jsonrpc":"2.0","method":"eth_subscription","params":
-//! {"subscription": id, "result": ...}}`, one per new block (`newHeads`, the header), per
+//! {"subscription": id, "result": ...}}`, one per new block (`newHeads`: the block with its
+//! transaction hashes, as anvil sends it), per
 //! matching log of a new block (`logs`), per accepted transaction (`newPendingTransactions`,
 //! its hash or, with `true`, the transaction).
 //!
@@ -177,14 +178,11 @@ impl Connection {
             for (id, subscription) in &subscriptions {
                 match (subscription, event) {
                     (Subscription::NewHeads, NodeEvent::Block(number)) => {
+                        // The block as eth_getBlockByNumber(n, false) gives it, as anvil sends
+                        // (geth's header fields and more).
                         if let Some(block) = engine.block(number) {
-                            let mut header = json::block_json(block, Vec::new(), &engine.config().coinbase);
-                            if let Value::Object(fields) = &mut header {
-                                for body_field in ["transactions", "uncles", "size", "totalDifficulty"] {
-                                    fields.remove(body_field);
-                                }
-                            }
-                            out.push(notification(id, header));
+                            let hashes = block.transactions.iter().map(json::hash).collect();
+                            out.push(notification(id, json::block_json(block, hashes, &engine.config().coinbase)));
                         }
                     }
                     (Subscription::Logs(filter), NodeEvent::Block(number)) => {
