@@ -29,7 +29,7 @@ fn impersonated_accounts_send_unsigned_transactions() {
     result(&node, "anvil_setBalance", json!([whale, "0xde0b6b3a7640000"]));
     let send = json!([{"from": whale, "to": to, "value": "0x3e8"}]);
     // Not yet impersonated: the node holds no key for it.
-    assert_eq!(error(&node, "eth_sendTransaction", send.clone())["code"], -32000);
+    assert_eq!(error(&node, "eth_sendTransaction", send.clone())["code"], -32602);
 
     assert_eq!(result(&node, "anvil_impersonateAccount", json!([whale])), Value::Null);
     let hash = result(&node, "eth_sendTransaction", send.clone());
@@ -45,11 +45,11 @@ fn impersonated_accounts_send_unsigned_transactions() {
 
     // Raw transactions are always checked: impersonation is not a way around signatures.
     result(&node, "anvil_stopImpersonatingAccount", json!([whale]));
-    assert_eq!(error(&node, "eth_sendTransaction", send.clone())["code"], -32000);
+    assert_eq!(error(&node, "eth_sendTransaction", send.clone())["code"], -32602);
     result(&node, "anvil_autoImpersonateAccount", json!([true]));
     result(&node, "eth_sendTransaction", send.clone());
     result(&node, "hardhat_autoImpersonateAccount", json!([false]));
-    assert_eq!(error(&node, "eth_sendTransaction", send)["code"], -32000);
+    assert_eq!(error(&node, "eth_sendTransaction", send)["code"], -32602);
     assert_eq!(error(&node, "anvil_impersonateAccount", json!(["0x12"]))["code"], -32602);
 }
 
@@ -107,6 +107,7 @@ fn mining_controls() {
     let later = timestamp(&node, "latest") + 1000;
     result(&node, "evm_mine", json!([later]));
     assert_eq!(timestamp(&node, "latest"), later);
+    assert_eq!(error(&node, "evm_mine", json!(["0x1"]))["code"], -32602, "before the head, as anvil");
     assert_eq!(error(&node, "anvil_mine", json!(["0x186a1"]))["code"], -32602, "more than 100,000 blocks");
     assert_eq!(error(&node, "anvil_mine", json!(["soon"]))["code"], -32602);
 

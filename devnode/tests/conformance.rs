@@ -163,6 +163,14 @@ fn the_dev_node_answers_as_anvil_does() {
         ("anvil_setNonce", json!([other])),
         ("anvil_impersonateAccount", json!(["0x12"])),
         ("eth_subscribe", json!(["newHeads"])),
+        ("eth_sendTransaction", json!([{"from": "0x00000000000000000000000000000000000000ab", "to": other}])),
+        ("evm_mine", json!(["0x1"])),
+        ("evm_setNextBlockTimestamp", json!(["0x1"])),
+        ("anvil_mine", json!([-1])),
+        ("anvil_setCode", json!([other, "zz"])),
+        ("evm_setAutomine", json!(["yes"])),
+        ("eth_getTransactionByBlockNumberAndIndex", json!(["0x0", "zz"])),
+        ("eth_createAccessList", json!([{"to": "0x12"}])),
     ] {
         same(&a, &d, method, params);
     }

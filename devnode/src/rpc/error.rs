@@ -99,7 +99,12 @@ impl From<NodeError> for RpcError {
             NodeError::Reverted(data) => Self::reverted(&data),
             NodeError::Query(QueryError::InvalidRange) => Self::invalid_params(error.to_string()),
             NodeError::Filter(FilterError::TooMany) => Self::new(LIMIT_EXCEEDED, error.to_string()),
-            NodeError::NoSigner(_) | NodeError::InvalidTypedData(_) | NodeError::State(_) => Self::invalid_params(error.to_string()),
+            // anvil's codes: a sender or signer without a key, a timestamp before the head's.
+            NodeError::NoSigner(_)
+            | NodeError::UnknownAccount(_)
+            | NodeError::TimestampInPast { .. }
+            | NodeError::InvalidTypedData(_)
+            | NodeError::State(_) => Self::invalid_params(error.to_string()),
             other => Self::server(other.to_string()),
         }
     }
@@ -147,5 +152,7 @@ mod tests {
         let missing = RpcError::from(NodeError::Filter(FilterError::NotFound));
         assert_eq!((missing.code, missing.message.as_str()), (-32000, "filter not found"));
         assert_eq!(RpcError::from(NodeError::Filter(FilterError::TooMany)).code, -32005);
+        assert_eq!(RpcError::from(NodeError::UnknownAccount(alloy_primitives::Address::ZERO)).code, -32602);
+        assert_eq!(RpcError::from(NodeError::TimestampInPast { timestamp: 1, latest: 2 }).code, -32602);
     }
 }
