@@ -59,16 +59,10 @@ pub enum FilterError {
 }
 
 /// The installed filters, by id.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Filters {
     installed: HashMap<String, Installed>,
     ids: IdSource,
-}
-
-impl Default for Filters {
-    fn default() -> Self {
-        Self { installed: HashMap::new(), ids: IdSource::new() }
-    }
 }
 
 impl Filters {
@@ -92,7 +86,7 @@ impl Filters {
             return Err(FilterError::TooMany);
         }
         let id = loop {
-            let id = self.ids.next();
+            let id = self.ids.next_id();
             if !self.installed.contains_key(&id) {
                 break id;
             }
@@ -172,7 +166,7 @@ impl IdSource {
         Self { keys: std::collections::hash_map::RandomState::new(), counter: 0 }
     }
 
-    pub fn next(&mut self) -> String {
+    pub fn next_id(&mut self) -> String {
         let mut bytes = [0u8; 16];
         for (i, half) in bytes.chunks_mut(8).enumerate() {
             let mut hasher = self.keys.build_hasher();

@@ -155,7 +155,7 @@ impl Connection {
                 format!("too many subscriptions: at most {MAX_SUBSCRIPTIONS} on one connection; end one with eth_unsubscribe"),
             ));
         }
-        let id = ids.next();
+        let id = ids.next_id();
         live.insert(id.clone(), subscription);
         self.node.subscriptions_changed(1, 0);
         Ok(json!(id))
