@@ -55,6 +55,8 @@ pub struct MatchedLog<'a> {
     pub receipt: &'a Receipt,
     /// Block-wide: counts the logs of the transactions before this one.
     pub log_index: u64,
+    /// The timestamp of the block the log is in.
+    pub block_timestamp: u64,
 }
 
 impl Engine {
@@ -81,11 +83,12 @@ impl Engine {
     pub fn logs_in_blocks(&self, from: u64, to: u64, filter: &LogFilter) -> Vec<MatchedLog<'_>> {
         let mut logs = Vec::new();
         for number in from..=to {
+            let Some(block) = self.block(number) else { continue };
             let mut log_index = 0u64;
             for receipt in self.block_receipts(number) {
                 for log in &receipt.logs {
                     if filter.matches(log) {
-                        logs.push(MatchedLog { log, receipt, log_index });
+                        logs.push(MatchedLog { log, receipt, log_index, block_timestamp: block.timestamp });
                     }
                     log_index += 1;
                 }

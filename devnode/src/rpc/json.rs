@@ -229,6 +229,7 @@ pub fn transaction_json(tx: &SignedTx, block: Option<(&Block, u64)>, base_fee: u
         Some((block, index)) => {
             object.insert("blockHash".into(), hash(&block.hash));
             object.insert("blockNumber".into(), quantity(block.number));
+            object.insert("blockTimestamp".into(), quantity(block.timestamp));
             object.insert("transactionIndex".into(), quantity(index));
         }
         None => {
@@ -240,14 +241,16 @@ pub fn transaction_json(tx: &SignedTx, block: Option<(&Block, u64)>, base_fee: u
     Value::Object(object)
 }
 
-/// A log with its position: `log_index` is block-wide.
-fn log_json(log: &Log, receipt: &Receipt, log_index: u64) -> Value {
+/// A log with its position: `log_index` is block-wide; `blockTimestamp` as geth (1.16) and
+/// anvil add it.
+fn log_json(log: &Log, receipt: &Receipt, log_index: u64, block_timestamp: u64) -> Value {
     json!({
         "address": address(&log.address),
         "topics": log.topics.iter().map(hash).collect::<Vec<_>>(),
         "data": data(&log.data),
         "blockNumber": quantity(receipt.block_number),
         "blockHash": hash(&receipt.block_hash),
+        "blockTimestamp": quantity(block_timestamp),
         "transactionHash": hash(&receipt.transaction_hash),
         "transactionIndex": quantity(receipt.transaction_index),
         "logIndex": quantity(log_index),
@@ -257,16 +260,22 @@ fn log_json(log: &Log, receipt: &Receipt, log_index: u64) -> Value {
 
 /// An eth_getLogs result entry.
 pub fn matched_log_json(matched: &MatchedLog<'_>) -> Value {
-    log_json(matched.log, matched.receipt, matched.log_index)
+    log_json(matched.log, matched.receipt, matched.log_index, matched.block_timestamp)
 }
 
 /// A receipt's logs with their positions; `first_log_index` is the block-wide index of the
 /// first one.
-pub fn logs_json(receipt: &Receipt, first_log_index: u64) -> Vec<Value> {
-    receipt.logs.iter().enumerate().map(|(i, log)| log_json(log, receipt, first_log_index + i as u64)).collect()
+pub fn logs_json(receipt: &Receipt, first_log_index: u64, block_timestamp: u64) -> Vec<Value> {
+    receipt
+        .logs
+        .iter()
+        .enumerate()
+        .map(|(i, log)| log_json(log, receipt, first_log_index + i as u64, block_timestamp))
+        .collect()
 }
 
-pub fn receipt_json(receipt: &Receipt, first_log_index: u64) -> Value {
+/// A receipt; `block_timestamp` is its block's (anvil's `blockTimestamp`, and its logs').
+pub fn receipt_json(receipt: &Receipt, first_log_index: u64, block_timestamp: u64) -> Value {
     json!({
         "transactionHash": hash(&receipt.transaction_hash),
         "transactionIndex": quantity(receipt.transaction_index),
@@ -278,7 +287,8 @@ pub fn receipt_json(receipt: &Receipt, first_log_index: u64) -> Value {
         "cumulativeGasUsed": quantity(receipt.cumulative_gas_used),
         "gasUsed": quantity(receipt.gas_used),
         "effectiveGasPrice": quantity(receipt.effective_gas_price),
-        "logs": logs_json(receipt, first_log_index),
+        "blockTimestamp": quantity(block_timestamp),
+        "logs": logs_json(receipt, first_log_index, block_timestamp),
         "logsBloom": data(receipt.logs_bloom.as_slice()),
         "status": quantity(receipt.status as u8),
         "type": quantity(receipt.tx_type),

@@ -196,7 +196,10 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
             node.transaction(&p.hash).map_or(Value::Null, |tx| location_json(tx, base_fee))
         }
         Request::EthGetTransactionReceipt(p) => match node.engine.receipt(&p.hash) {
-            Some(receipt) => json::receipt_json(receipt, node.engine.first_log_index(receipt)),
+            Some(receipt) => {
+                let timestamp = node.engine.block(receipt.block_number).map_or(0, |b| b.timestamp);
+                json::receipt_json(receipt, node.engine.first_log_index(receipt), timestamp)
+            }
             None => Value::Null,
         },
         Request::EthGetBlockByNumber(p) => block_json(node, p.block, p.full.unwrap_or(false)),
@@ -228,7 +231,8 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
                 receipts
                     .into_iter()
                     .map(|receipt| {
-                        let json = json::receipt_json(receipt, first_log_index);
+                        let timestamp = engine.block(number).map_or(0, |b| b.timestamp);
+                    let json = json::receipt_json(receipt, first_log_index, timestamp);
                         first_log_index += receipt.logs.len() as u64;
                         json
                     })
