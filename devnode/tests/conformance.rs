@@ -140,6 +140,22 @@ fn the_dev_node_answers_as_anvil_does() {
     });
     same(&a, &d, "eth_signTypedData_v4", json!([me, typed]));
     same(&a, &d, "eth_signTypedData_v4", json!([me, typed.to_string()]));
+    let word = |byte: &str| format!("0x{}", byte.repeat(32));
+    for typed in [
+        json!({"types": {"EIP712Domain": [{"name": "name", "type": "string"}, {"name": "salt", "type": "bytes32"}],
+                         "M": [{"name": "a", "type": "uint256[][]"}, {"name": "b", "type": "bool"}, {"name": "c", "type": "bytes"}, {"name": "d", "type": "bytes32"}]},
+               "primaryType": "M", "domain": {"name": "x", "salt": word("11")},
+               "message": {"a": [[1, 2], [3]], "b": true, "c": "0xdeadbeef", "d": word("22")}}),
+        json!({"types": {"M": [{"name": "d", "type": "bytes32"}]}, "primaryType": "M", "domain": {}, "message": {"d": "0x1234"}}),
+        json!({"types": {"M": [{"name": "b", "type": "bool"}]}, "primaryType": "M", "domain": {"name": "n"}, "message": {"b": "true"}}),
+        json!({"types": {"M": [{"name": "x", "type": "int256"}]}, "primaryType": "M", "domain": {"name": "n"}, "message": {"x": "-0x10"}}),
+        json!({"types": {"M": [{"name": "x", "type": "uint256"}]}, "primaryType": "M", "domain": {"name": "n"}, "message": {"x": "12345678901234567890"}}),
+        json!({"types": {"EIP712Domain": [{"name": "name", "type": "string"}]}, "primaryType": "EIP712Domain", "domain": {"name": "n"}, "message": {}}),
+        json!({"types": {"M": [{"name": "x", "type": "uint8"}]}, "primaryType": "M", "domain": {"name": "n"}, "message": {"x": 300}}),
+        json!({"types": {"M": [{"name": "x", "type": "uint256"}]}, "primaryType": "M", "domain": {"name": "n"}, "message": {}}),
+    ] {
+        same(&a, &d, "eth_signTypedData_v4", json!([me, typed]));
+    }
 
     // Refusals: the same error codes.
     for (method, params) in [
