@@ -54,7 +54,8 @@ impl DevNode {
     /// unsigned as anvil does (see [`impersonated`]). Either way completed as
     /// [`Self::complete_request`] does.
     pub fn transaction_from(&mut self, request: CallRequest, fields: TxFields) -> Result<SignedTx, NodeError> {
-        if self.is_impersonated(&request.from) && !self.accounts.iter().any(|a| a.address == request.from) {
+        // As anvil: impersonation comes first, even for an account the node holds a key for.
+        if self.is_impersonated(&request.from) {
             let from = request.from;
             let body = self.complete_request(request, fields)?;
             return Ok(impersonated(body, from));
