@@ -214,7 +214,9 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
             .block_by_hash(&p.hash)
             .map_or(Value::Null, |b| json::quantity(b.transactions.len() as u64)),
         Request::EthGetUncleCountByBlockNumber(p) => {
-            node.engine.resolve_block(p.block).ok_or_else(RpcError::resource_not_found)?;
+            // The pending block is not a block yet: anvil's -32001 too.
+            let block = Some(p.block).filter(|b| *b != BlockId::Pending).and_then(|b| node.engine.resolve_block(b));
+            block.ok_or_else(RpcError::resource_not_found)?;
             json::quantity(0u64)
         }
         Request::EthGetUncleCountByBlockHash(p) => {
@@ -223,7 +225,8 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
         }
         Request::EthGetTransactionByBlockNumberAndIndex(p) => transaction_at(node, p.block, p.index.0),
         Request::EthGetTransactionByBlockHashAndIndex(p) => transaction_at(node, BlockId::Hash(p.hash), p.index.0),
-        Request::EthGetBlockReceipts(p) => match node.engine.resolve_block(p.block) {
+        // The pending block has no receipts yet: null, as anvil.
+        Request::EthGetBlockReceipts(p) => match Some(p.block).filter(|b| *b != BlockId::Pending).and_then(|b| node.engine.resolve_block(b)) {
             Some(number) => {
                 let engine = &node.engine;
                 let mut first_log_index = 0;
