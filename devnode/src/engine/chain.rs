@@ -13,6 +13,7 @@ use super::{
     pricing::{DataPricer, StylusParams},
     program::Runtime,
     state::{AccessRecord, Account, Snapshot, State},
+    trace::{CallTrace, CallTracer},
     tx::{self, AccessListItem, SignedTx, TxKind},
     types::Log,
 };
@@ -169,6 +170,9 @@ pub struct Engine {
     first_block: u64,
     /// The prefunded accounts, for [`Engine::reset`].
     alloc: Vec<(Address, U256)>,
+    /// Keep each transaction's call trace (debug_traceTransaction); off unless asked for.
+    record_traces: bool,
+    traces: HashMap<B256, CallTrace>,
 }
 
 /// Everything `evm_snapshot` restores.
@@ -217,6 +221,8 @@ impl Engine {
             recent_wasms: Vec::new(),
             first_block: 0,
             alloc: alloc.to_vec(),
+            record_traces: false,
+            traces: HashMap::new(),
         };
         engine.push_block(genesis);
         engine
@@ -282,7 +288,20 @@ impl Engine {
     /// anvil_reset: a new chain from genesis with the same configuration and prefunded
     /// accounts; every block, transaction and receipt is gone.
     pub fn reset(&mut self) {
+        let record_traces = self.record_traces;
         *self = Engine::new(self.config.clone(), &self.alloc);
+        self.record_traces = record_traces;
+    }
+
+    /// Keeps the call trace of every transaction executed from now on (the RPC node turns
+    /// this on for debug_traceTransaction; in-process users need not pay for it).
+    pub fn record_traces(&mut self) {
+        self.record_traces = true;
+    }
+
+    /// A mined transaction's call trace, if traces were being kept when it ran.
+    pub fn trace(&self, hash: &B256) -> Option<&CallTrace> {
+        self.traces.get(hash)
     }
 
     /// anvil_loadState: a dump's accounts, storage slots and activated programs written over
@@ -510,6 +529,9 @@ impl Engine {
         let price = self.config.base_fee;
         let gas_limit = request.gas_limit();
         let mut evm = self.evm(block.clone(), TxEnv { origin: sender, gas_price: U256::from(price) });
+        if self.record_traces {
+            evm.tracer = Some(CallTracer::default());
+        }
 
         let prepaid = U256::from(gas_limit) * U256::from(price);
         let balance = evm.state.balance(&sender);
@@ -550,6 +572,12 @@ impl Engine {
         evm.state.add_balance(sender, refund);
         evm.state.add_balance(block.network_fee_account, U256::from(gas_used) * U256::from(price));
         let logs = evm.state.end_tx();
+        if let Some(mut trace) = evm.tracer.take().and_then(CallTracer::finish) {
+            // geth's top frame: the transaction's gas limit and the gas it used in all.
+            trace.root.gas = gas_limit;
+            trace.root.gas_used = gas_used;
+            self.traces.insert(tx.hash, trace);
+        }
         self.restore(evm, true);
 
         let logs_bloom = tx::logs_bloom(&logs);
@@ -616,10 +644,36 @@ impl Engine {
     /// [`Self::call`] with an EIP-2930 access list (warm at the start, priced in the intrinsic
     /// gas), recording what it touches if `record`.
     fn call_with_access_list(&mut self, request: &CallRequest, access_list: &[AccessListItem], record: bool) -> (CallOutput, AccessRecord) {
+        let (output, touched, _) = self.call_traced(request, access_list, record, false);
+        (output, touched)
+    }
+
+    /// debug_traceCall: [`Self::call`] with its call tree (the top frame's gas is the call's
+    /// limit, its gasUsed the call's, intrinsic gas included, as geth's callTracer gives them).
+    pub fn trace_call(&mut self, request: &CallRequest) -> (CallOutput, Option<CallTrace>) {
+        let (output, _, trace) = self.call_traced(request, &[], false, true);
+        let trace = trace.map(|mut trace| {
+            trace.root.gas = request.gas.unwrap_or(self.config.block_gas_limit.min(50_000_000));
+            trace.root.gas_used = output.gas_used;
+            trace
+        });
+        (output, trace)
+    }
+
+    fn call_traced(
+        &mut self,
+        request: &CallRequest,
+        access_list: &[AccessListItem],
+        record: bool,
+        traced: bool,
+    ) -> (CallOutput, AccessRecord, Option<CallTrace>) {
         let timestamp = self.next_block_timestamp();
         let block = self.block_env(timestamp);
         let gas = request.gas.unwrap_or(self.config.block_gas_limit.min(50_000_000));
         let mut evm = self.evm(block, TxEnv { origin: request.from, gas_price: U256::ZERO });
+        if traced {
+            evm.tracer = Some(CallTracer::default());
+        }
         warm_up(&mut evm, request.from, request.to.map_or(TxKind::Create, TxKind::Call), access_list);
         apply_overrides(&mut evm.state, &request.overrides);
         if record {
@@ -659,9 +713,10 @@ impl Engine {
             CallOutput { result, gas_used, logs, contract_address }
         };
         let touched = evm.state.take_access_record();
+        let trace = evm.tracer.take().and_then(CallTracer::finish);
         evm.state.abort_tx();
         self.restore(evm, false);
-        (output, touched)
+        (output, touched, trace)
     }
 
     /// The smallest gas limit with which the call succeeds (binary search, like geth).
@@ -711,6 +766,7 @@ impl Engine {
             for hash in block.transactions {
                 self.transactions.remove(&hash);
                 self.receipts.remove(&hash);
+                self.traces.remove(&hash);
             }
         }
         self.time_offset = snapshot.time_offset;
@@ -758,6 +814,7 @@ impl Engine {
         self.block_by_hash.clear();
         self.transactions.clear();
         self.receipts.clear();
+        self.traces.clear();
         self.first_block = dump.block_number;
         self.push_block(Block {
             number: dump.block_number,

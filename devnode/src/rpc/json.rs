@@ -326,3 +326,41 @@ mod tests {
         assert!(parse_block_id(Some(&json!("soon"))).is_err());
     }
 }
+
+/// A call trace as geth's callTracer writes it; `only_top` drops the inner frames.
+pub fn trace_json(trace: &crate::engine::trace::CallTrace, only_top: bool) -> Value {
+    let mut root = frame_json(&trace.root, !only_top);
+    if trace.dropped_frames > 0 {
+        root["truncatedFrames"] = json!(trace.dropped_frames);
+    }
+    root
+}
+
+fn frame_json(frame: &crate::engine::trace::CallFrame, nested: bool) -> Value {
+    use crate::engine::trace::FrameKind;
+    let mut object = Map::new();
+    object.insert("type".into(), json!(frame.kind.name()));
+    object.insert("from".into(), address(&frame.from));
+    if let Some(to) = &frame.to {
+        object.insert("to".into(), address(to));
+    }
+    if matches!(frame.kind, FrameKind::Call | FrameKind::Create | FrameKind::Create2) {
+        object.insert("value".into(), quantity(frame.value));
+    }
+    object.insert("gas".into(), quantity(frame.gas));
+    object.insert("gasUsed".into(), quantity(frame.gas_used));
+    object.insert("input".into(), data(&frame.input));
+    if !frame.output.is_empty() {
+        object.insert("output".into(), data(&frame.output));
+    }
+    if let Some(error) = &frame.error {
+        object.insert("error".into(), json!(error));
+        if let Some(reason) = crate::engine::types::revert_reason(&frame.output) {
+            object.insert("revertReason".into(), json!(reason));
+        }
+    }
+    if nested && !frame.calls.is_empty() {
+        object.insert("calls".into(), frame.calls.iter().map(|call| frame_json(call, true)).collect());
+    }
+    Value::Object(object)
+}

@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 use super::{
     error::{RpcError, RpcResult},
     json,
+    params::TraceOptions,
     request::{params_of, Request},
 };
 use crate::{
@@ -45,6 +46,7 @@ pub struct Node {
 impl Node {
     pub fn new(mut node: DevNode) -> Self {
         node.record_accepted();
+        node.engine.record_traces();
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         Self { state: Mutex::new(node), events, subscriptions: AtomicUsize::new(0) }
     }
@@ -274,6 +276,25 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
         Request::EthSign(p) => json::data(&node.sign_message(&p.address, &p.message)?),
         Request::PersonalSign(p) => json::data(&node.sign_message(&p.address, &p.message)?),
         Request::EthSignTypedDataV4(p) => json::data(&node.sign_typed_data(&p.address, &p.data.0)?),
+        Request::DebugTraceTransaction(p) => {
+            let options = p.options.ok_or_else(|| RpcError::invalid_params(TraceOptions::ONLY_CALL_TRACER))?;
+            if node.engine.transaction(&p.hash).is_none() {
+                return Err(RpcError::server(format!("transaction {:#x} not found", p.hash)));
+            }
+            let trace = node.engine.trace(&p.hash).ok_or_else(|| {
+                RpcError::server(format!("no trace kept for transaction {:#x} (it ran before this node kept traces)", p.hash))
+            })?;
+            json::trace_json(trace, options.only_top_call)
+        }
+        Request::DebugTraceCall(p) => {
+            let options = p.options.ok_or_else(|| RpcError::invalid_params(TraceOptions::ONLY_CALL_TRACER))?;
+            node.engine.state_at(block(p.block))?;
+            let (_, trace) = node.engine.trace_call(&p.call.call);
+            match trace {
+                Some(trace) => json::trace_json(&trace, options.only_top_call),
+                None => return Err(RpcError::server("the call ran no frame")),
+            }
+        }
         Request::EvmSnapshot(_) => json::quantity(node.snapshot()),
         Request::EvmRevert(p) => json!(node.revert(p.id)),
         Request::EvmMine(params_of::EvmMine { options }) => {

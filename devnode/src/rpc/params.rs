@@ -215,6 +215,42 @@ impl Param for SubscriptionOptions {
     }
 }
 
+/// debug_traceTransaction's and debug_traceCall's options. Only geth's `callTracer` can be
+/// given: Stylus programs run WASM, which has no EVM opcode trace for the default tracer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TraceOptions {
+    pub only_top_call: bool,
+}
+
+impl Param for TraceOptions {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        let Value::Object(options) = value else {
+            return Err(RpcError::invalid_params(format!("{name}: expected an object")));
+        };
+        match options.get("tracer") {
+            Some(Value::String(tracer)) if tracer == "callTracer" => {}
+            _ => return Err(RpcError::invalid_params(TraceOptions::ONLY_CALL_TRACER)),
+        }
+        let config = options.get("tracerConfig").filter(|c| !c.is_null());
+        let flag = |key: &str| -> Result<bool, RpcError> {
+            match config.and_then(|c| c.get(key)) {
+                None | Some(Value::Null) => Ok(false),
+                Some(Value::Bool(b)) => Ok(*b),
+                Some(_) => Err(RpcError::invalid_params(format!("{name}: tracerConfig.{key} must be a boolean"))),
+            }
+        };
+        if flag("withLog")? {
+            return Err(RpcError::invalid_params(format!("{name}: tracerConfig.withLog is not supported")));
+        }
+        Ok(TraceOptions { only_top_call: flag("onlyTopCall")? })
+    }
+}
+
+impl TraceOptions {
+    pub const ONLY_CALL_TRACER: &'static str = "only the callTracer is supported ({\"tracer\": \"callTracer\"}): \
+         Stylus programs run WASM, which has no EVM opcode trace";
+}
+
 /// A position in a block (eth_getTransactionByBlock...AndIndex): a hex quantity, or a JSON
 /// number as alloy's `Index` also reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{
     error::RpcError,
-    params::{params_array, CallObject, FilterId, Index, Integer, MineOptions, NewFilter, Param, Percentiles, ResetOptions, StateOverrides, SubscriptionKind, SubscriptionOptions, TypedData},
+    params::{params_array, CallObject, FilterId, Index, Integer, MineOptions, NewFilter, Param, Percentiles, ResetOptions, StateOverrides, SubscriptionKind, SubscriptionOptions, TraceOptions, TypedData},
 };
 use crate::engine::{logs::LogFilter, query::BlockId};
 use alloy_primitives::{Address, Bytes, B256, U256};
@@ -208,6 +208,10 @@ methods! {
     PersonalSign "personal_sign" [] (message: Bytes = "message", address: Address = "address");
     /// EIP-712 signature of the typed data (an object or its JSON string) by one of the node's accounts.
     EthSignTypedDataV4 "eth_signTypedData_v4" [] (address: Address = "address", data: TypedData = "typedData");
+    /// geth's callTracer tree of a mined transaction (`{"tracer": "callTracer"}` required: WASM has no opcode trace; `onlyTopCall` honoured; at most 10,000 frames).
+    DebugTraceTransaction "debug_traceTransaction" [] (hash: B256 = "hash", options: Option<TraceOptions> = "options");
+    /// As `debug_traceTransaction`, for a call against the latest state.
+    DebugTraceCall "debug_traceCall" [] (call: CallObject = "call", block: Option<BlockId> = "block", options: Option<TraceOptions> = "options");
     /// Saves the chain; returns an id for `evm_revert`.
     EvmSnapshot "evm_snapshot" [] ();
     /// Back to a snapshot, which is used up; false if there is none.
