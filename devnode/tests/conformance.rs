@@ -306,4 +306,16 @@ fn the_dev_node_answers_as_anvil_does() {
 
     // Access lists of transfers.
     same(&a, &d, "eth_createAccessList", json!([{"from": me, "to": other, "value": "0x1"}]));
+
+    // The call tracer on a transfer.
+    let transfer = json!({"from": me, "to": other, "value": "0x1", "gas": "0x10000"});
+    for only_top in [false, true] {
+        let options = json!({"tracer": "callTracer", "tracerConfig": {"onlyTopCall": only_top}});
+        let (left, right) = (a.result("debug_traceCall", json!([transfer, "latest", options])), d.result("debug_traceCall", json!([transfer, "latest", options])));
+        let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<std::collections::BTreeSet<_>>();
+        assert_eq!(keys(&left), keys(&right), "{left} vs {right}");
+        for field in ["type", "from", "to", "value", "gas", "gasUsed", "input"] {
+            assert_eq!(lower(&left[field]), lower(&right[field]), "debug_traceCall field {field}");
+        }
+    }
 }

@@ -573,8 +573,8 @@ impl Engine {
         evm.state.add_balance(block.network_fee_account, U256::from(gas_used) * U256::from(price));
         let logs = evm.state.end_tx();
         if let Some(mut trace) = evm.tracer.take().and_then(CallTracer::finish) {
-            // geth's top frame: the transaction's gas limit and the gas it used in all.
-            trace.root.gas = gas_limit;
+            // geth's top frame: the gas left after intrinsic gas, and the gas the transaction
+            // used in all (intrinsic gas included, refunds taken off).
             trace.root.gas_used = gas_used;
             self.traces.insert(tx.hash, trace);
         }
@@ -648,12 +648,12 @@ impl Engine {
         (output, touched)
     }
 
-    /// debug_traceCall: [`Self::call`] with its call tree (the top frame's gas is the call's
-    /// limit, its gasUsed the call's, intrinsic gas included, as geth's callTracer gives them).
+    /// debug_traceCall: [`Self::call`] with its call tree (the top frame's gas is what is left
+    /// after intrinsic gas, its gasUsed the call's with intrinsic gas, as geth's callTracer
+    /// and anvil give them).
     pub fn trace_call(&mut self, request: &CallRequest) -> (CallOutput, Option<CallTrace>) {
         let (output, _, trace) = self.call_traced(request, &[], false, true);
         let trace = trace.map(|mut trace| {
-            trace.root.gas = request.gas.unwrap_or(self.config.block_gas_limit.min(50_000_000));
             trace.root.gas_used = output.gas_used;
             trace
         });
