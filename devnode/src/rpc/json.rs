@@ -298,35 +298,6 @@ pub fn receipt_json(receipt: &Receipt, first_log_index: u64, block_timestamp: u6
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantities_follow_the_spec() {
-        assert_eq!(quantity(0u64), json!("0x0"));
-        assert_eq!(quantity(1024u64), json!("0x400"));
-        assert_eq!(parse_u64(&json!("0x400"), "q").unwrap(), 1024);
-        assert_eq!(parse_u64(&json!("0x02"), "q").unwrap(), 2, "ethers sends leading zeros");
-        assert!(parse_u64(&json!("400"), "q").is_err(), "0x is required");
-        assert!(parse_u64(&json!("0x"), "q").is_err());
-        assert!(parse_u64(&json!(1024), "q").is_err());
-        assert!(parse_u64(&json!("0x10000000000000000"), "q").is_err());
-    }
-
-    #[test]
-    fn block_ids() {
-        assert_eq!(parse_block_id(None).unwrap(), BlockId::Latest);
-        assert_eq!(parse_block_id(Some(&json!("pending"))).unwrap(), BlockId::Pending);
-        assert_eq!(parse_block_id(Some(&json!("0x5"))).unwrap(), BlockId::Number(5));
-        assert_eq!(
-            parse_block_id(Some(&json!({"blockNumber": "0x2"}))).unwrap(),
-            BlockId::Number(2)
-        );
-        assert!(parse_block_id(Some(&json!("soon"))).is_err());
-    }
-}
-
 /// A call trace as geth's callTracer writes it; `only_top` drops the inner frames.
 pub fn trace_json(trace: &crate::engine::trace::CallTrace, only_top: bool) -> Value {
     let mut root = frame_json(&trace.root, !only_top);
@@ -363,4 +334,33 @@ fn frame_json(frame: &crate::engine::trace::CallFrame, nested: bool) -> Value {
         object.insert("calls".into(), frame.calls.iter().map(|call| frame_json(call, true)).collect());
     }
     Value::Object(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_follow_the_spec() {
+        assert_eq!(quantity(0u64), json!("0x0"));
+        assert_eq!(quantity(1024u64), json!("0x400"));
+        assert_eq!(parse_u64(&json!("0x400"), "q").unwrap(), 1024);
+        assert_eq!(parse_u64(&json!("0x02"), "q").unwrap(), 2, "ethers sends leading zeros");
+        assert!(parse_u64(&json!("400"), "q").is_err(), "0x is required");
+        assert!(parse_u64(&json!("0x"), "q").is_err());
+        assert!(parse_u64(&json!(1024), "q").is_err());
+        assert!(parse_u64(&json!("0x10000000000000000"), "q").is_err());
+    }
+
+    #[test]
+    fn block_ids() {
+        assert_eq!(parse_block_id(None).unwrap(), BlockId::Latest);
+        assert_eq!(parse_block_id(Some(&json!("pending"))).unwrap(), BlockId::Pending);
+        assert_eq!(parse_block_id(Some(&json!("0x5"))).unwrap(), BlockId::Number(5));
+        assert_eq!(
+            parse_block_id(Some(&json!({"blockNumber": "0x2"}))).unwrap(),
+            BlockId::Number(2)
+        );
+        assert!(parse_block_id(Some(&json!("soon"))).is_err());
+    }
 }
