@@ -99,7 +99,7 @@ fn main() -> ExitCode {
     if config.block_time > 0 {
         println!("Block time: {} s", config.block_time);
     }
-    println!("Listening on {}", running.url);
+    println!("Listening on {} (WebSocket: ws://{})", running.url, running.address);
 
     runtime.block_on(async {
         tokio::select! {

@@ -12,8 +12,9 @@ use super::{
     precompiles,
     pricing::{DataPricer, StylusParams},
     program::Runtime,
-    state::{Account, Snapshot, State},
-    tx::{self, SignedTx, TxKind},
+    state::{AccessRecord, Account, Snapshot, State},
+    trace::{CallTrace, CallTracer},
+    tx::{self, AccessListItem, SignedTx, TxKind},
     types::Log,
 };
 
@@ -167,6 +168,11 @@ pub struct Engine {
     recent_wasms: Vec<B256>,
     /// Number of `blocks[0]`: 0, or the head block of an imported state dump.
     first_block: u64,
+    /// The prefunded accounts, for [`Engine::reset`].
+    alloc: Vec<(Address, U256)>,
+    /// Keep each transaction's call trace (debug_traceTransaction); off unless asked for.
+    record_traces: bool,
+    traces: HashMap<B256, CallTrace>,
 }
 
 /// Everything `evm_snapshot` restores.
@@ -214,6 +220,9 @@ impl Engine {
             next_timestamp: None,
             recent_wasms: Vec::new(),
             first_block: 0,
+            alloc: alloc.to_vec(),
+            record_traces: false,
+            traces: HashMap::new(),
         };
         engine.push_block(genesis);
         engine
@@ -255,6 +264,63 @@ impl Engine {
     pub fn set_balance(&mut self, address: Address, balance: U256) {
         self.state.set_balance(address, balance);
         self.state.end_tx();
+    }
+
+    /// anvil_setCode: replaces an account's code (no activation: a Stylus program set this
+    /// way runs once activated, as on Nitro).
+    pub fn set_code(&mut self, address: Address, code: Bytes) {
+        self.state.set_code(address, code);
+        self.state.end_tx();
+    }
+
+    /// anvil_setStorageAt: one slot.
+    pub fn set_storage(&mut self, address: Address, key: B256, value: B256) {
+        self.state.set_storage(address, key, value);
+        self.state.end_tx();
+    }
+
+    /// anvil_setNonce.
+    pub fn set_nonce(&mut self, address: Address, nonce: u64) {
+        self.state.set_nonce(address, nonce);
+        self.state.end_tx();
+    }
+
+    /// anvil_reset: a new chain from genesis with the same configuration and prefunded
+    /// accounts; every block, transaction and receipt is gone.
+    pub fn reset(&mut self) {
+        let record_traces = self.record_traces;
+        *self = Engine::new(self.config.clone(), &self.alloc);
+        self.record_traces = record_traces;
+    }
+
+    /// Keeps the call trace of every transaction executed from now on (the RPC node turns
+    /// this on for debug_traceTransaction; in-process users need not pay for it).
+    pub fn record_traces(&mut self) {
+        self.record_traces = true;
+    }
+
+    /// A mined transaction's call trace, if traces were being kept when it ran.
+    pub fn trace(&self, hash: &B256) -> Option<&CallTrace> {
+        self.traces.get(hash)
+    }
+
+    /// anvil_loadState: a dump's accounts, storage slots and activated programs written over
+    /// the current state (what the dump does not name stays); the chain itself is kept.
+    /// Refuses a dump of another chain id and then changes nothing.
+    pub fn merge_state(&mut self, dump: StateDump) -> Result<(), DumpError> {
+        if dump.chain_id != self.config.chain_id {
+            return Err(DumpError::ChainId { dump: dump.chain_id, node: self.config.chain_id });
+        }
+        let mut snapshot = self.state.snapshot();
+        for (address, account) in dump.state.accounts {
+            snapshot.accounts.insert(address, account);
+        }
+        for (address, slots) in dump.state.storage {
+            snapshot.storage.entry(address).or_default().extend(slots);
+        }
+        snapshot.programs.extend(dump.state.programs);
+        self.state = State::from_snapshot(snapshot);
+        Ok(())
     }
 
     /// Moves the clock of the next block forward.
@@ -463,6 +529,9 @@ impl Engine {
         let price = self.config.base_fee;
         let gas_limit = request.gas_limit();
         let mut evm = self.evm(block.clone(), TxEnv { origin: sender, gas_price: U256::from(price) });
+        if self.record_traces {
+            evm.tracer = Some(CallTracer::default());
+        }
 
         let prepaid = U256::from(gas_limit) * U256::from(price);
         let balance = evm.state.balance(&sender);
@@ -503,6 +572,12 @@ impl Engine {
         evm.state.add_balance(sender, refund);
         evm.state.add_balance(block.network_fee_account, U256::from(gas_used) * U256::from(price));
         let logs = evm.state.end_tx();
+        if let Some(mut trace) = evm.tracer.take().and_then(CallTracer::finish) {
+            // geth's top frame: the gas left after intrinsic gas, and the gas the transaction
+            // used in all (intrinsic gas included, refunds taken off).
+            trace.root.gas_used = gas_used;
+            self.traces.insert(tx.hash, trace);
+        }
         self.restore(evm, true);
 
         let logs_bloom = tx::logs_bloom(&logs);
@@ -531,13 +606,80 @@ impl Engine {
 
     /// Executes a call against the latest state and discards its effects (eth_call).
     pub fn call(&mut self, request: &CallRequest) -> CallOutput {
+        self.call_with_access_list(request, &[], false).0
+    }
+
+    /// eth_createAccessList, as geth: runs the call with the list so far as its access list
+    /// (the caller's, at first) until the accounts and slots it touches are all on the list.
+    /// The list leaves out the sender, the recipient (or created contract) and precompiles,
+    /// unless slots of theirs were read; `output` is the last run's, its gas including the
+    /// list's intrinsic cost.
+    pub fn create_access_list(&mut self, request: &CallRequest, initial: &[AccessListItem]) -> (Vec<AccessListItem>, CallOutput) {
+        /// Rounds before giving up on a list that keeps growing (geth has no bound; two
+        /// rounds settle ordinary calls).
+        const MAX_ROUNDS: usize = 16;
+        let mut list = AccessRecord::default();
+        let mut recipient = request.to;
+        for item in initial {
+            list.accounts.insert(item.address);
+            list.slots.extend(item.storage_keys.iter().map(|key| (item.address, *key)));
+        }
+        let mut output = None;
+        for _ in 0..MAX_ROUNDS {
+            let items = access_list_items(&list, request.from, recipient);
+            let (run, touched) = self.call_with_access_list(request, &items, true);
+            recipient = recipient.or(run.contract_address);
+            let mut next = list.clone();
+            next.accounts.extend(touched.accounts);
+            next.slots.extend(touched.slots);
+            output = Some(run);
+            if next == list {
+                break;
+            }
+            list = next;
+        }
+        (access_list_items(&list, request.from, recipient), output.expect("at least one round"))
+    }
+
+    /// [`Self::call`] with an EIP-2930 access list (warm at the start, priced in the intrinsic
+    /// gas), recording what it touches if `record`.
+    fn call_with_access_list(&mut self, request: &CallRequest, access_list: &[AccessListItem], record: bool) -> (CallOutput, AccessRecord) {
+        let (output, touched, _) = self.call_traced(request, access_list, record, false);
+        (output, touched)
+    }
+
+    /// debug_traceCall: [`Self::call`] with its call tree (the top frame's gas is what is left
+    /// after intrinsic gas, its gasUsed the call's with intrinsic gas, as geth's callTracer
+    /// and anvil give them).
+    pub fn trace_call(&mut self, request: &CallRequest) -> (CallOutput, Option<CallTrace>) {
+        let (output, _, trace) = self.call_traced(request, &[], false, true);
+        let trace = trace.map(|mut trace| {
+            trace.root.gas_used = output.gas_used;
+            trace
+        });
+        (output, trace)
+    }
+
+    fn call_traced(
+        &mut self,
+        request: &CallRequest,
+        access_list: &[AccessListItem],
+        record: bool,
+        traced: bool,
+    ) -> (CallOutput, AccessRecord, Option<CallTrace>) {
         let timestamp = self.next_block_timestamp();
         let block = self.block_env(timestamp);
         let gas = request.gas.unwrap_or(self.config.block_gas_limit.min(50_000_000));
         let mut evm = self.evm(block, TxEnv { origin: request.from, gas_price: U256::ZERO });
-        warm_up(&mut evm, request.from, request.to.map_or(TxKind::Create, TxKind::Call), &[]);
+        if traced {
+            evm.tracer = Some(CallTracer::default());
+        }
+        warm_up(&mut evm, request.from, request.to.map_or(TxKind::Create, TxKind::Call), access_list);
         apply_overrides(&mut evm.state, &request.overrides);
-        let intrinsic = call_intrinsic_gas(request);
+        if record {
+            evm.state.start_access_record();
+        }
+        let intrinsic = call_intrinsic_gas(request, access_list);
         let output = if gas < intrinsic {
             CallOutput {
                 result: CallResult::fail(Failure::OutOfGas),
@@ -570,9 +712,11 @@ impl Engine {
             let logs = evm.state.logs().to_vec();
             CallOutput { result, gas_used, logs, contract_address }
         };
+        let touched = evm.state.take_access_record();
+        let trace = evm.tracer.take().and_then(CallTracer::finish);
         evm.state.abort_tx();
         self.restore(evm, false);
-        output
+        (output, touched, trace)
     }
 
     /// The smallest gas limit with which the call succeeds (binary search, like geth).
@@ -622,6 +766,7 @@ impl Engine {
             for hash in block.transactions {
                 self.transactions.remove(&hash);
                 self.receipts.remove(&hash);
+                self.traces.remove(&hash);
             }
         }
         self.time_offset = snapshot.time_offset;
@@ -669,6 +814,7 @@ impl Engine {
         self.block_by_hash.clear();
         self.transactions.clear();
         self.receipts.clear();
+        self.traces.clear();
         self.first_block = dump.block_number;
         self.push_block(Block {
             number: dump.block_number,
@@ -721,7 +867,7 @@ fn failure_reason(result: &CallResult) -> Option<String> {
 }
 
 /// Intrinsic gas of a call as if it were sent as a transaction (geth charges it in eth_call).
-fn call_intrinsic_gas(request: &CallRequest) -> u64 {
+fn call_intrinsic_gas(request: &CallRequest, access_list: &[AccessListItem]) -> u64 {
     tx::intrinsic_gas(&tx::TxRequest::Eip1559(tx::Eip1559Tx {
         chain_id: 0,
         nonce: 0,
@@ -731,8 +877,27 @@ fn call_intrinsic_gas(request: &CallRequest) -> u64 {
         to: request.to.map_or(TxKind::Create, TxKind::Call),
         value: request.value,
         input: request.input.clone(),
-        access_list: Vec::new(),
+        access_list: access_list.to_vec(),
     }))
+}
+
+/// The precompiles geth's access-list tracer leaves out (those this chain has).
+const PRECOMPILES: [Address; 5] =
+    [precompiles::ECRECOVER, precompiles::SHA256, precompiles::IDENTITY, precompiles::ARB_SYS, precompiles::ARB_WASM];
+
+/// `list` as EIP-2930 items, sorted, without the sender, the recipient and precompiles
+/// (kept if slots of theirs are listed).
+fn access_list_items(list: &AccessRecord, from: Address, to: Option<Address>) -> Vec<AccessListItem> {
+    let mut items: std::collections::BTreeMap<Address, Vec<B256>> = std::collections::BTreeMap::new();
+    for address in &list.accounts {
+        if *address != from && Some(*address) != to && !PRECOMPILES.contains(address) {
+            items.entry(*address).or_default();
+        }
+    }
+    for (address, key) in &list.slots {
+        items.entry(*address).or_default().push(*key);
+    }
+    items.into_iter().map(|(address, storage_keys)| AccessListItem { address, storage_keys }).collect()
 }
 
 fn apply_overrides(state: &mut State, overrides: &[AccountOverride]) {

@@ -9,6 +9,7 @@ use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 
 use super::{
     code, precompiles, pricing,
+    trace,
     program::{self, Runtime},
     state::State,
 };
@@ -165,6 +166,8 @@ pub struct Evm {
     depth: usize,
     /// Open non-delegate frames per acting address (ArbOS's `Programs` count).
     open_frames: HashMap<Address, u32>,
+    /// Records the call tree (debug_traceCall, debug_traceTransaction) when set.
+    pub tracer: Option<trace::CallTracer>,
 }
 
 impl Evm {
@@ -187,6 +190,7 @@ impl Evm {
             data_pricer,
             depth: 0,
             open_frames: HashMap::new(),
+            tracer: None,
         }
     }
 
@@ -196,6 +200,22 @@ impl Evm {
 
     /// Runs one call frame. Its effects stay only if it succeeds.
     pub fn call(&mut self, msg: Message) -> CallResult {
+        if self.tracer.is_none() {
+            return self.call_frame(msg);
+        }
+        let kind = trace::FrameKind::of_call(msg.kind, msg.is_static);
+        let value = if msg.transfers_value || msg.kind == CallKind::DelegateCall { msg.value } else { U256::ZERO };
+        if let Some(tracer) = &mut self.tracer {
+            tracer.enter(kind, msg.caller, Some(msg.code_address), value, msg.gas, &msg.input);
+        }
+        let result = self.call_frame(msg);
+        if let Some(tracer) = &mut self.tracer {
+            tracer.exit(&result, None);
+        }
+        result
+    }
+
+    fn call_frame(&mut self, msg: Message) -> CallResult {
         if self.depth > MAX_CALL_DEPTH {
             return CallResult::fail_keep_gas(Failure::CallDepth, msg.gas);
         }
@@ -256,6 +276,29 @@ impl Evm {
     /// CREATE or CREATE2 of Stylus deployment init code, from a transaction or a program.
     /// `salt` selects CREATE2. The caller has already paid the base cost.
     pub fn create(
+        &mut self,
+        caller: Address,
+        init_code: &[u8],
+        value: U256,
+        gas: u64,
+        salt: Option<B256>,
+    ) -> CreateResult {
+        if self.tracer.is_none() {
+            return self.create_frame(caller, init_code, value, gas, salt);
+        }
+        let kind = if salt.is_some() { trace::FrameKind::Create2 } else { trace::FrameKind::Create };
+        if let Some(tracer) = &mut self.tracer {
+            tracer.enter(kind, caller, None, value, gas, init_code);
+        }
+        let created = self.create_frame(caller, init_code, value, gas, salt);
+        let code = created.address.map(|address| (address, self.state.code(&address)));
+        if let Some(tracer) = &mut self.tracer {
+            tracer.exit(&created.result, code);
+        }
+        created
+    }
+
+    fn create_frame(
         &mut self,
         caller: Address,
         init_code: &[u8],

@@ -55,6 +55,8 @@ pub struct MatchedLog<'a> {
     pub receipt: &'a Receipt,
     /// Block-wide: counts the logs of the transactions before this one.
     pub log_index: u64,
+    /// The timestamp of the block the log is in.
+    pub block_timestamp: u64,
 }
 
 impl Engine {
@@ -73,19 +75,57 @@ impl Engine {
         if to - from > MAX_LOG_RANGE {
             return Err(QueryError::RangeTooLarge { max: MAX_LOG_RANGE });
         }
+        Ok(self.logs_in_blocks(from, to, filter))
+    }
+
+    /// The logs of blocks `from..=to` (those the chain has) that match `filter`'s addresses
+    /// and topics, in chain order. No range limit: callers bound the range.
+    pub fn logs_in_blocks(&self, from: u64, to: u64, filter: &LogFilter) -> Vec<MatchedLog<'_>> {
         let mut logs = Vec::new();
         for number in from..=to {
+            let Some(block) = self.block(number) else { continue };
             let mut log_index = 0u64;
             for receipt in self.block_receipts(number) {
                 for log in &receipt.logs {
                     if filter.matches(log) {
-                        logs.push(MatchedLog { log, receipt, log_index });
+                        logs.push(MatchedLog { log, receipt, log_index, block_timestamp: block.timestamp });
                     }
                     log_index += 1;
                 }
             }
         }
-        Ok(logs)
+        logs
+    }
+
+    /// Whether a log of block `number` (with `hash`) falls inside `filter`'s blocks as a
+    /// polling filter sees new blocks (anvil's `filter_block_range`): a numeric `fromBlock`
+    /// or `toBlock` bounds it, tags do not (`earliest` as the end excludes every later block),
+    /// and a `blockHash` filter takes that block only.
+    pub fn filter_takes_block(&self, filter: &LogFilter, number: u64, hash: &B256) -> bool {
+        match filter.blocks {
+            LogBlocks::Hash(wanted) => wanted == *hash,
+            LogBlocks::Range { from, to } => {
+                let bound = |id: BlockId| match id {
+                    BlockId::Number(n) => Some(n),
+                    BlockId::Hash(h) => self.block_by_hash(&h).map(|b| b.number),
+                    BlockId::Earliest => Some(0),
+                    BlockId::Latest | BlockId::Pending => None,
+                };
+                let after_from = match from {
+                    BlockId::Earliest => true,
+                    other => bound(other).is_none_or(|n| number >= n),
+                };
+                after_from && bound(to).is_none_or(|n| number <= n)
+            }
+        }
+    }
+
+    /// The first block of a log range, as eth_getLogs resolves it (past the head: the head).
+    pub fn log_range_start(&self, filter: &LogFilter) -> Result<u64, QueryError> {
+        match filter.blocks {
+            LogBlocks::Hash(hash) => Ok(self.block_by_hash(&hash).ok_or(QueryError::UnknownBlock)?.number),
+            LogBlocks::Range { from, .. } => self.log_bound(from),
+        }
     }
 
     /// The block-wide index of `receipt`'s first log.

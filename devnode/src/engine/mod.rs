@@ -22,3 +22,4 @@ pub mod pool;
 pub mod logs;
 pub mod fees;
 pub mod dump;
+pub mod trace;

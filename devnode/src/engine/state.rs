@@ -70,6 +70,13 @@ enum Entry {
     Program(B256, Option<ProgramRecord>),
 }
 
+/// The accounts and slots a call touched (eth_createAccessList), sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccessRecord {
+    pub accounts: std::collections::BTreeSet<Address>,
+    pub slots: std::collections::BTreeSet<(Address, B256)>,
+}
+
 /// A point in the journal to return to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Checkpoint(usize);
@@ -94,6 +101,9 @@ pub struct State {
     warm_slots: HashSet<(Address, B256)>,
     logs: Vec<Log>,
     refund: u64,
+    /// Every account and slot made warm since recording began, reverted or not
+    /// (eth_createAccessList); `None` when not recording.
+    access_record: Option<AccessRecord>,
     /// Stylus memory pages open now and the most ever open in this transaction.
     pages_open: u16,
     pages_ever: u16,
@@ -242,8 +252,22 @@ impl State {
 
     // ----- EIP-2929 access sets -----
 
+    /// Records every account and slot made warm from now on, even in frames that revert, as
+    /// geth's access-list tracer sees every access.
+    pub fn start_access_record(&mut self) {
+        self.access_record = Some(AccessRecord::default());
+    }
+
+    /// What was recorded since [`Self::start_access_record`]; recording stops.
+    pub fn take_access_record(&mut self) -> AccessRecord {
+        self.access_record.take().unwrap_or_default()
+    }
+
     /// Marks the account warm; returns whether it already was.
     pub fn warm_account(&mut self, address: Address) -> bool {
+        if let Some(record) = &mut self.access_record {
+            record.accounts.insert(address);
+        }
         if self.warm_accounts.insert(address) {
             self.journal.push(Entry::WarmAccount(address));
             false
@@ -258,6 +282,9 @@ impl State {
 
     /// Marks the slot warm; returns whether it already was.
     pub fn warm_slot(&mut self, address: Address, key: B256) -> bool {
+        if let Some(record) = &mut self.access_record {
+            record.slots.insert((address, key));
+        }
         if self.warm_slots.insert((address, key)) {
             self.journal.push(Entry::WarmSlot(address, key));
             false

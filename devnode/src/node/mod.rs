@@ -4,9 +4,18 @@
 //! transaction. Every operation is typed; `rpc` only turns JSON into calls of these and back,
 //! and in-process users (tests, the deploy harness) can drive it directly.
 
+pub mod eip712;
+pub mod filters;
 pub mod signer;
 
+use std::{
+    collections::{HashSet, VecDeque},
+    time::Instant,
+};
+
 use alloy_primitives::{Address, Bytes, B256};
+
+use filters::{FilterError, FilterKind, Filters};
 
 use crate::{
     dev::accounts::DevAccount,
@@ -14,6 +23,7 @@ use crate::{
         chain::{Block, CallRequest, Engine, EngineSnapshot, Receipt, TxRejected},
         dump::{DumpError, StateDump},
         exec::{Failure, Outcome},
+        logs::{LogFilter, MatchedLog},
         pool::Pool,
         query::QueryError,
         tx::SignedTx,
@@ -43,6 +53,26 @@ pub enum NodeError {
     UnknownAccount(Address),
     #[error("timestamp {timestamp} is before the latest block's {latest}")]
     TimestampInPast { timestamp: u64, latest: u64 },
+    #[error(transparent)]
+    Filter(#[from] FilterError),
+    /// eth_sign & co. for an account the node holds no key for (anvil's message).
+    #[error("No Signer available")]
+    NoSigner(Address),
+    /// A state dump the node refuses (another chain's).
+    #[error("{0}")]
+    State(String),
+    /// eth_signTypedData_v4 with typed data that is not valid EIP-712.
+    #[error("{0}")]
+    InvalidTypedData(String),
+}
+
+/// What eth_getFilterChanges returns: logs for a log filter, hashes for a block or
+/// pending-transaction filter, whole transactions for a `full` pending-transaction filter.
+#[derive(Debug)]
+pub enum FilterChanges<'a> {
+    Logs(Vec<MatchedLog<'a>>),
+    Hashes(Vec<B256>),
+    Transactions(Vec<TxLocation<'a>>),
 }
 
 /// Where a transaction is: queued for the next block, or mined at `index` in `block`.
@@ -63,24 +93,54 @@ pub struct DevNode {
     pub automine: bool,
     /// Print nothing per transaction.
     pub quiet: bool,
+    /// Installed polling filters (eth_newFilter and friends).
+    pub filters: Filters,
+    /// Whether the interval miner (`--block-time`) mines; anvil_setAutomine(true) stops it.
+    pub interval_mining: bool,
+    /// Accounts eth_sendTransaction accepts unsigned transactions from (anvil_impersonateAccount).
+    impersonated: HashSet<Address>,
+    /// anvil_autoImpersonateAccount: every account is impersonated.
+    auto_impersonate: bool,
+    /// Hashes of transactions accepted since [`Self::take_accepted`], kept only once
+    /// [`Self::record_accepted`] is on (the RPC front announces them to subscribers).
+    accepted: Option<Vec<B256>>,
     snapshots: Vec<(u64, EngineSnapshot)>,
     next_snapshot_id: u64,
 }
 
 impl DevNode {
     pub fn new(engine: Engine, accounts: Vec<DevAccount>, automine: bool, quiet: bool) -> Self {
-        Self { engine, accounts, pool: Pool::default(), automine, quiet, snapshots: Vec::new(), next_snapshot_id: 1 }
+        Self {
+            engine,
+            accounts,
+            pool: Pool::default(),
+            automine,
+            quiet,
+            filters: Filters::default(),
+            interval_mining: !automine,
+            impersonated: HashSet::new(),
+            auto_impersonate: false,
+            accepted: None,
+            snapshots: Vec::new(),
+            next_snapshot_id: 1,
+        }
     }
 
     /// Automine: executes `tx` in a block of its own. Interval mining: queues it for the next
     /// block. Either way it is checked completely first, and a refused one changes nothing.
     pub fn submit(&mut self, tx: SignedTx) -> Result<B256, TxRejected> {
-        if !self.automine {
-            return self.pool.add(&self.engine, tx);
+        let hash = if self.automine {
+            let receipt = self.engine.send_transaction(tx)?;
+            self.print(&receipt);
+            receipt.transaction_hash
+        } else {
+            self.pool.add(&self.engine, tx)?
+        };
+        self.filters.transaction_accepted(hash);
+        if let Some(accepted) = &mut self.accepted {
+            accepted.push(hash);
         }
-        let receipt = self.engine.send_transaction(tx)?;
-        self.print(&receipt);
-        Ok(receipt.transaction_hash)
+        Ok(hash)
     }
 
     /// Mines the pending transactions into one block (interval mining, evm_mine).
@@ -151,6 +211,7 @@ impl DevNode {
         let (_, snapshot) = self.snapshots.drain(position..).next().expect("position exists");
         self.pool.clear();
         self.engine.revert_to_snapshot(snapshot);
+        self.filters.chain_rewound(self.engine.latest_block().number + 1);
         true
     }
 
@@ -165,7 +226,146 @@ impl DevNode {
         self.engine.load_state(dump)?;
         self.snapshots.clear();
         self.pool.clear();
+        self.filters.chain_rewound(self.engine.latest_block().number + 1);
         Ok(())
+    }
+
+    /// Keeps the hashes of accepted transactions for [`Self::take_accepted`].
+    pub fn record_accepted(&mut self) {
+        self.accepted.get_or_insert_with(Vec::new);
+    }
+
+    /// The transactions accepted since the last call (if recording).
+    pub fn take_accepted(&mut self) -> Vec<B256> {
+        self.accepted.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// anvil_impersonateAccount: eth_sendTransaction from `address` is accepted unsigned.
+    pub fn impersonate(&mut self, address: Address) {
+        self.impersonated.insert(address);
+    }
+
+    /// anvil_stopImpersonatingAccount.
+    pub fn stop_impersonating(&mut self, address: &Address) {
+        self.impersonated.remove(address);
+    }
+
+    /// anvil_autoImpersonateAccount.
+    pub fn set_auto_impersonate(&mut self, enabled: bool) {
+        self.auto_impersonate = enabled;
+    }
+
+    pub fn is_impersonated(&self, address: &Address) -> bool {
+        self.auto_impersonate || self.impersonated.contains(address)
+    }
+
+    /// evm_setAutomine, as anvil: switching it on stops interval mining and (so that nothing
+    /// is left behind the new transactions) mines whatever is queued; switching it off leaves
+    /// transactions queued until evm_mine or, if it still runs, the interval miner.
+    pub fn set_automine(&mut self, enabled: bool) {
+        if enabled && !self.automine {
+            self.interval_mining = false;
+            if !self.pool.pending().is_empty() {
+                self.mine();
+            }
+        }
+        self.automine = enabled;
+    }
+
+    /// anvil_mine: `blocks` blocks, the first with the queued transactions; with an
+    /// `interval`, each block's timestamp that many seconds after the previous one's.
+    pub fn mine_blocks(&mut self, blocks: u64, interval: Option<u64>) {
+        for _ in 0..blocks {
+            if let Some(interval) = interval {
+                let latest = self.engine.latest_block().timestamp;
+                self.engine.set_next_timestamp(latest.saturating_add(interval));
+            }
+            self.mine();
+        }
+    }
+
+    /// anvil_loadState: a dump written over the current state; queued transactions (checked
+    /// against the old state) are dropped.
+    pub fn merge_state(&mut self, dump: StateDump) -> Result<(), NodeError> {
+        self.engine.merge_state(dump).map_err(|e| NodeError::State(e.to_string()))?;
+        self.pool.clear();
+        Ok(())
+    }
+
+    /// anvil_reset: the chain from genesis again, with the same prefunded accounts; queued
+    /// transactions and snapshots are dropped, filters wait for the new chain's blocks.
+    pub fn reset(&mut self) {
+        self.engine.reset();
+        self.pool.clear();
+        self.snapshots.clear();
+        self.filters.chain_rewound(self.engine.latest_block().number + 1);
+    }
+
+    /// eth_newFilter. With a `fromBlock`, the first poll returns the logs already in range (as
+    /// anvil does; the range is checked now, like eth_getLogs'); without, only logs of blocks
+    /// mined from now on.
+    pub fn new_log_filter(&mut self, filter: LogFilter, from_given: bool) -> Result<String, NodeError> {
+        let next_block = if from_given {
+            self.engine.logs(&filter)?;
+            self.engine.log_range_start(&filter)?
+        } else {
+            self.engine.latest_block().number + 1
+        };
+        Ok(self.filters.install(FilterKind::Logs { filter, next_block }, Instant::now())?)
+    }
+
+    /// eth_newBlockFilter: hashes of the blocks mined from now on.
+    pub fn new_block_filter(&mut self) -> Result<String, NodeError> {
+        let next_block = self.engine.latest_block().number + 1;
+        Ok(self.filters.install(FilterKind::Blocks { next_block }, Instant::now())?)
+    }
+
+    /// eth_newPendingTransactionFilter: hashes (or, if `full`, whole transactions) of the
+    /// transactions accepted from now on.
+    pub fn new_pending_transaction_filter(&mut self, full: bool) -> Result<String, NodeError> {
+        let kind = FilterKind::PendingTransactions { hashes: VecDeque::new(), full };
+        Ok(self.filters.install(kind, Instant::now())?)
+    }
+
+    /// eth_getFilterChanges: what the filter saw since its last poll.
+    pub fn filter_changes(&mut self, id: &str) -> Result<FilterChanges<'_>, NodeError> {
+        let head = self.engine.latest_block().number;
+        match self.filters.poll(id, Instant::now())? {
+            FilterKind::Logs { filter, next_block } => {
+                let from = std::mem::replace(next_block, head + 1);
+                let filter = filter.clone();
+                let engine = &self.engine;
+                let logs = engine
+                    .logs_in_blocks(from, head, &filter)
+                    .into_iter()
+                    .filter(|m| engine.filter_takes_block(&filter, m.receipt.block_number, &m.receipt.block_hash))
+                    .collect();
+                Ok(FilterChanges::Logs(logs))
+            }
+            FilterKind::Blocks { next_block } => {
+                let from = std::mem::replace(next_block, head + 1);
+                let hashes = (from..=head).filter_map(|n| self.engine.block(n).map(|b| b.hash)).collect();
+                Ok(FilterChanges::Hashes(hashes))
+            }
+            FilterKind::PendingTransactions { hashes, full } => {
+                let hashes: Vec<B256> = hashes.drain(..).collect();
+                if *full {
+                    Ok(FilterChanges::Transactions(hashes.iter().filter_map(|h| self.transaction(h)).collect()))
+                } else {
+                    Ok(FilterChanges::Hashes(hashes))
+                }
+            }
+        }
+    }
+
+    /// eth_getFilterLogs: every log matching a log filter, as eth_getLogs would return it now.
+    /// Block and pending-transaction filters have no logs: "filter not found", as in anvil.
+    pub fn filter_logs(&mut self, id: &str) -> Result<Vec<MatchedLog<'_>>, NodeError> {
+        let Some(FilterKind::Logs { filter, .. }) = self.filters.get(id, Instant::now()) else {
+            return Err(FilterError::NotFound.into());
+        };
+        let filter = filter.clone();
+        Ok(self.engine.logs(&filter)?)
     }
 
     fn print(&self, receipt: &Receipt) {

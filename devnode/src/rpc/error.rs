@@ -4,7 +4,10 @@
 use alloy_primitives::hex;
 use serde_json::{json, Value};
 
-use crate::{engine::query::QueryError, node::NodeError};
+use crate::{
+    engine::query::QueryError,
+    node::{filters::FilterError, NodeError},
+};
 
 /// Invalid JSON.
 pub const PARSE_ERROR: i64 = -32700;
@@ -17,6 +20,10 @@ pub const INTERNAL_ERROR: i64 = -32603;
 pub const SERVER_ERROR: i64 = -32000;
 /// geth's code for a revert, with the revert data in `data`.
 pub const EXECUTION_REVERTED: i64 = 3;
+/// EIP-1474's "resource not found" (anvil's answer for a block that must exist and does not).
+pub const RESOURCE_NOT_FOUND: i64 = -32001;
+/// EIP-1474's "limit exceeded": a bounded resource (filters, subscriptions) is full.
+pub const LIMIT_EXCEEDED: i64 = -32005;
 
 /// A JSON-RPC error object.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +54,17 @@ impl RpcError {
 
     pub fn invalid_params(message: impl Into<String>) -> Self {
         Self::new(INVALID_PARAMS, message)
+    }
+
+    /// anvil's "Resource not found" (-32001).
+    pub fn resource_not_found() -> Self {
+        Self::new(RESOURCE_NOT_FOUND, "Resource not found")
+    }
+
+    /// geth's answer to eth_subscribe over a transport without notifications (HTTP): its
+    /// code is "method not found", as anvil's answer is.
+    pub fn notifications_unsupported() -> Self {
+        Self::new(METHOD_NOT_FOUND, "notifications not supported")
     }
 
     pub fn server(message: impl Into<String>) -> Self {
@@ -80,6 +98,13 @@ impl From<NodeError> for RpcError {
         match error {
             NodeError::Reverted(data) => Self::reverted(&data),
             NodeError::Query(QueryError::InvalidRange) => Self::invalid_params(error.to_string()),
+            NodeError::Filter(FilterError::TooMany) => Self::new(LIMIT_EXCEEDED, error.to_string()),
+            // anvil's codes: a sender or signer without a key, a timestamp before the head's.
+            NodeError::NoSigner(_)
+            | NodeError::UnknownAccount(_)
+            | NodeError::TimestampInPast { .. }
+            | NodeError::InvalidTypedData(_)
+            | NodeError::State(_) => Self::invalid_params(error.to_string()),
             other => Self::server(other.to_string()),
         }
     }
@@ -124,5 +149,10 @@ mod tests {
         assert_eq!(estimate.code, -32000);
         assert!(estimate.message.starts_with("gas required exceeds allowance or always failing transaction: "));
         assert_eq!(RpcError::from(NodeError::Failed(Failure::OutOfGas)).message, Failure::OutOfGas.to_string());
+        let missing = RpcError::from(NodeError::Filter(FilterError::NotFound));
+        assert_eq!((missing.code, missing.message.as_str()), (-32000, "filter not found"));
+        assert_eq!(RpcError::from(NodeError::Filter(FilterError::TooMany)).code, -32005);
+        assert_eq!(RpcError::from(NodeError::UnknownAccount(alloy_primitives::Address::ZERO)).code, -32602);
+        assert_eq!(RpcError::from(NodeError::TimestampInPast { timestamp: 1, latest: 2 }).code, -32602);
     }
 }

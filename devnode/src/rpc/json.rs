@@ -170,10 +170,14 @@ pub fn block_json(block: &Block, transactions: Vec<Value>, coinbase: &Address) -
     })
 }
 
-fn access_list_json(request: &TxRequest) -> Value {
+fn access_list_of(request: &TxRequest) -> Value {
+    access_list_json(request.access_list())
+}
+
+/// An EIP-2930 access list: `[{address, storageKeys}]`.
+pub fn access_list_json(list: &[crate::engine::tx::AccessListItem]) -> Value {
     Value::Array(
-        request
-            .access_list()
+        list
             .iter()
             .map(|item| {
                 json!({
@@ -212,7 +216,7 @@ pub fn transaction_json(tx: &SignedTx, block: Option<(&Block, u64)>, base_fee: u
         object.insert("maxPriorityFeePerGas".into(), quantity(inner.max_priority_fee_per_gas));
     }
     if request.tx_type() != 0 {
-        object.insert("accessList".into(), access_list_json(request));
+        object.insert("accessList".into(), access_list_of(request));
         object.insert("yParity".into(), quantity(tx.signature.y_parity as u8));
     }
     if let Some(chain_id) = request.chain_id() {
@@ -225,6 +229,7 @@ pub fn transaction_json(tx: &SignedTx, block: Option<(&Block, u64)>, base_fee: u
         Some((block, index)) => {
             object.insert("blockHash".into(), hash(&block.hash));
             object.insert("blockNumber".into(), quantity(block.number));
+            object.insert("blockTimestamp".into(), quantity(block.timestamp));
             object.insert("transactionIndex".into(), quantity(index));
         }
         None => {
@@ -236,14 +241,16 @@ pub fn transaction_json(tx: &SignedTx, block: Option<(&Block, u64)>, base_fee: u
     Value::Object(object)
 }
 
-/// A log with its position: `log_index` is block-wide.
-fn log_json(log: &Log, receipt: &Receipt, log_index: u64) -> Value {
+/// A log with its position: `log_index` is block-wide; `blockTimestamp` as geth (1.16) and
+/// anvil add it.
+fn log_json(log: &Log, receipt: &Receipt, log_index: u64, block_timestamp: u64) -> Value {
     json!({
         "address": address(&log.address),
         "topics": log.topics.iter().map(hash).collect::<Vec<_>>(),
         "data": data(&log.data),
         "blockNumber": quantity(receipt.block_number),
         "blockHash": hash(&receipt.block_hash),
+        "blockTimestamp": quantity(block_timestamp),
         "transactionHash": hash(&receipt.transaction_hash),
         "transactionIndex": quantity(receipt.transaction_index),
         "logIndex": quantity(log_index),
@@ -253,16 +260,22 @@ fn log_json(log: &Log, receipt: &Receipt, log_index: u64) -> Value {
 
 /// An eth_getLogs result entry.
 pub fn matched_log_json(matched: &MatchedLog<'_>) -> Value {
-    log_json(matched.log, matched.receipt, matched.log_index)
+    log_json(matched.log, matched.receipt, matched.log_index, matched.block_timestamp)
 }
 
 /// A receipt's logs with their positions; `first_log_index` is the block-wide index of the
 /// first one.
-pub fn logs_json(receipt: &Receipt, first_log_index: u64) -> Vec<Value> {
-    receipt.logs.iter().enumerate().map(|(i, log)| log_json(log, receipt, first_log_index + i as u64)).collect()
+pub fn logs_json(receipt: &Receipt, first_log_index: u64, block_timestamp: u64) -> Vec<Value> {
+    receipt
+        .logs
+        .iter()
+        .enumerate()
+        .map(|(i, log)| log_json(log, receipt, first_log_index + i as u64, block_timestamp))
+        .collect()
 }
 
-pub fn receipt_json(receipt: &Receipt, first_log_index: u64) -> Value {
+/// A receipt; `block_timestamp` is its block's (anvil's `blockTimestamp`, and its logs').
+pub fn receipt_json(receipt: &Receipt, first_log_index: u64, block_timestamp: u64) -> Value {
     json!({
         "transactionHash": hash(&receipt.transaction_hash),
         "transactionIndex": quantity(receipt.transaction_index),
@@ -274,7 +287,8 @@ pub fn receipt_json(receipt: &Receipt, first_log_index: u64) -> Value {
         "cumulativeGasUsed": quantity(receipt.cumulative_gas_used),
         "gasUsed": quantity(receipt.gas_used),
         "effectiveGasPrice": quantity(receipt.effective_gas_price),
-        "logs": logs_json(receipt, first_log_index),
+        "blockTimestamp": quantity(block_timestamp),
+        "logs": logs_json(receipt, first_log_index, block_timestamp),
         "logsBloom": data(receipt.logs_bloom.as_slice()),
         "status": quantity(receipt.status as u8),
         "type": quantity(receipt.tx_type),
@@ -282,6 +296,44 @@ pub fn receipt_json(receipt: &Receipt, first_log_index: u64) -> Value {
         "gasUsedForL1": "0x0",
         "l1BlockNumber": quantity(receipt.block_number),
     })
+}
+
+/// A call trace as geth's callTracer writes it; `only_top` drops the inner frames.
+pub fn trace_json(trace: &crate::engine::trace::CallTrace, only_top: bool) -> Value {
+    let mut root = frame_json(&trace.root, !only_top);
+    if trace.dropped_frames > 0 {
+        root["truncatedFrames"] = json!(trace.dropped_frames);
+    }
+    root
+}
+
+fn frame_json(frame: &crate::engine::trace::CallFrame, nested: bool) -> Value {
+    use crate::engine::trace::FrameKind;
+    let mut object = Map::new();
+    object.insert("type".into(), json!(frame.kind.name()));
+    object.insert("from".into(), address(&frame.from));
+    if let Some(to) = &frame.to {
+        object.insert("to".into(), address(to));
+    }
+    if matches!(frame.kind, FrameKind::Call | FrameKind::Create | FrameKind::Create2) {
+        object.insert("value".into(), quantity(frame.value));
+    }
+    object.insert("gas".into(), quantity(frame.gas));
+    object.insert("gasUsed".into(), quantity(frame.gas_used));
+    object.insert("input".into(), data(&frame.input));
+    if !frame.output.is_empty() {
+        object.insert("output".into(), data(&frame.output));
+    }
+    if let Some(error) = &frame.error {
+        object.insert("error".into(), json!(error));
+        if let Some(reason) = crate::engine::types::revert_reason(&frame.output) {
+            object.insert("revertReason".into(), json!(reason));
+        }
+    }
+    if nested && !frame.calls.is_empty() {
+        object.insert("calls".into(), frame.calls.iter().map(|call| frame_json(call, true)).collect());
+    }
+    Value::Object(object)
 }
 
 #[cfg(test)]

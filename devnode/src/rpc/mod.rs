@@ -13,6 +13,7 @@ pub mod methods;
 pub mod params;
 pub mod request;
 pub mod server;
+pub mod ws;
 
 use std::{
     net::{SocketAddr, TcpListener as StdListener},
@@ -161,7 +162,7 @@ pub fn spawn_miner(node: Arc<Node>, seconds: u64) {
         loop {
             ticks.tick().await;
             let node = node.clone();
-            let _ = tokio::task::spawn_blocking(move || node.mine_pending()).await;
+            let _ = tokio::task::spawn_blocking(move || node.mine_interval_block()).await;
         }
     });
 }

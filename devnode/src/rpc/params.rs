@@ -125,6 +125,143 @@ impl Param for Integer {
     }
 }
 
+/// eth_signTypedData_v4's typed data: the EIP-712 object, or that object as a JSON string
+/// (MetaMask's form). Its content is checked when it is hashed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypedData(pub Value);
+
+impl Param for TypedData {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        match value {
+            Value::Object(_) | Value::String(_) => Ok(TypedData(value.clone())),
+            _ => Err(RpcError::invalid_params(format!("{name}: expected an EIP-712 object"))),
+        }
+    }
+}
+
+/// evm_mine's options, as anvil reads them: a timestamp (number or hex), or an object
+/// `{timestamp, blocks}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MineOptions {
+    pub timestamp: Option<u64>,
+    pub blocks: Option<u64>,
+}
+
+impl Param for MineOptions {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        match value {
+            Value::Object(options) => {
+                let field = |key: &str| -> Result<Option<u64>, RpcError> {
+                    match options.get(key) {
+                        None | Some(Value::Null) => Ok(None),
+                        Some(v) => Integer::from_value(v, &format!("{name}.{key}")).map(|Integer(n)| Some(n)),
+                    }
+                };
+                Ok(MineOptions { timestamp: field("timestamp")?, blocks: field("blocks")? })
+            }
+            other => Ok(MineOptions { timestamp: Some(Integer::from_value(other, name)?.0), blocks: None }),
+        }
+    }
+}
+
+/// anvil_reset's options: `{forking: {jsonRpcUrl, blockNumber}}` asks for a fork, which the
+/// dev node cannot make; anything else (or nothing) resets the local chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ResetOptions {
+    pub fork: bool,
+}
+
+impl Param for ResetOptions {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        let Value::Object(options) = value else {
+            return Err(RpcError::invalid_params(format!("{name}: expected an object")));
+        };
+        let forking = options.get("forking").filter(|v| !v.is_null());
+        let url = |v: &Value| v.get("jsonRpcUrl").is_some_and(|u| !u.is_null());
+        Ok(ResetOptions { fork: forking.is_some_and(url) || url(value) })
+    }
+}
+
+/// eth_subscribe's first parameter: what to subscribe to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriptionKind {
+    NewHeads,
+    Logs,
+    NewPendingTransactions,
+}
+
+impl Param for SubscriptionKind {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        match value.as_str() {
+            Some("newHeads") => Ok(SubscriptionKind::NewHeads),
+            Some("logs") => Ok(SubscriptionKind::Logs),
+            Some("newPendingTransactions") => Ok(SubscriptionKind::NewPendingTransactions),
+            Some(other) => Err(RpcError::invalid_params(format!(
+                "{name}: no subscription {other:?} (newHeads, logs or newPendingTransactions)"
+            ))),
+            None => Err(RpcError::invalid_params(format!("{name}: expected a string"))),
+        }
+    }
+}
+
+/// eth_subscribe's second parameter, read by kind: a log filter for `logs`, a `full` flag for
+/// `newPendingTransactions`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubscriptionOptions(pub Value);
+
+impl Param for SubscriptionOptions {
+    fn from_value(value: &Value, _name: &str) -> Result<Self, RpcError> {
+        Ok(SubscriptionOptions(value.clone()))
+    }
+}
+
+/// debug_traceTransaction's and debug_traceCall's options. Only geth's `callTracer` can be
+/// given: Stylus programs run WASM, which has no EVM opcode trace for the default tracer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TraceOptions {
+    pub only_top_call: bool,
+}
+
+impl Param for TraceOptions {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        let Value::Object(options) = value else {
+            return Err(RpcError::invalid_params(format!("{name}: expected an object")));
+        };
+        match options.get("tracer") {
+            Some(Value::String(tracer)) if tracer == "callTracer" => {}
+            _ => return Err(RpcError::invalid_params(TraceOptions::ONLY_CALL_TRACER)),
+        }
+        let config = options.get("tracerConfig").filter(|c| !c.is_null());
+        let flag = |key: &str| -> Result<bool, RpcError> {
+            match config.and_then(|c| c.get(key)) {
+                None | Some(Value::Null) => Ok(false),
+                Some(Value::Bool(b)) => Ok(*b),
+                Some(_) => Err(RpcError::invalid_params(format!("{name}: tracerConfig.{key} must be a boolean"))),
+            }
+        };
+        if flag("withLog")? {
+            return Err(RpcError::invalid_params(format!("{name}: tracerConfig.withLog is not supported")));
+        }
+        Ok(TraceOptions { only_top_call: flag("onlyTopCall")? })
+    }
+}
+
+impl TraceOptions {
+    pub const ONLY_CALL_TRACER: &'static str = "only the callTracer is supported ({\"tracer\": \"callTracer\"}): \
+         Stylus programs run WASM, which has no EVM opcode trace";
+}
+
+/// A position in a block (eth_getTransactionByBlock...AndIndex): a hex quantity, or a JSON
+/// number as alloy's `Index` also reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Index(pub u64);
+
+impl Param for Index {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        Integer::from_value(value, name).map(|Integer(n)| Index(n))
+    }
+}
+
 /// eth_feeHistory's reward percentiles. Every tip on the dev chain is zero, so only how many
 /// columns to return matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -252,6 +389,36 @@ fn parse_slots(value: &Value, what: &str) -> Result<Vec<(B256, B256)>, RpcError>
         .iter()
         .map(|(key, value)| Ok((parse_hash(&Value::String(key.clone()), what)?, parse_hash(value, what)?)))
         .collect()
+}
+
+/// A filter id (eth_getFilterChanges, eth_getFilterLogs, eth_uninstallFilter): any string,
+/// as anvil takes it; an id the node never gave out is "filter not found", not bad params.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterId(pub String);
+
+impl Param for FilterId {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        value
+            .as_str()
+            .map(|id| FilterId(id.to_string()))
+            .ok_or_else(|| RpcError::invalid_params(format!("{name}: expected a string")))
+    }
+}
+
+/// eth_newFilter's filter object: eth_getLogs' filter, and whether it named a `fromBlock`
+/// (then the filter's first poll returns the logs already in range, as anvil's does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFilter {
+    pub filter: LogFilter,
+    pub from_given: bool,
+}
+
+impl Param for NewFilter {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        let filter = LogFilter::from_value(value, name)?;
+        let from_given = value.get("fromBlock").is_some_and(|v| !v.is_null());
+        Ok(NewFilter { filter, from_given })
+    }
 }
 
 /// eth_getLogs' filter object: `blockHash`, or `fromBlock`/`toBlock` (default `latest`);

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{
     error::RpcError,
-    params::{params_array, CallObject, Integer, Param, Percentiles, StateOverrides},
+    params::{params_array, CallObject, FilterId, Index, Integer, MineOptions, NewFilter, Param, Percentiles, ResetOptions, StateOverrides, SubscriptionKind, SubscriptionOptions, TraceOptions, TypedData},
 };
 use crate::engine::{logs::LogFilter, query::BlockId};
 use alloy_primitives::{Address, Bytes, B256, U256};
@@ -144,6 +144,12 @@ methods! {
         block: Option<BlockId> = "block",
         overrides: Option<StateOverrides> = "stateOverrides",
     );
+    /// The accounts and slots the call touches (as geth: run until the list is stable; sender, recipient and precompiles left out unless their slots are read), gasUsed with that list, `error` if the call fails.
+    EthCreateAccessList "eth_createAccessList" [] (
+        call: CallObject = "call",
+        block: Option<BlockId> = "block",
+        overrides: Option<StateOverrides> = "stateOverrides",
+    );
     /// The smallest gas limit that succeeds (binary search, as geth).
     EthEstimateGas "eth_estimateGas" [] (call: CallObject = "call", block: Option<BlockId> = "block");
     /// A signed legacy, EIP-2930 or EIP-1559 transaction.
@@ -160,20 +166,88 @@ methods! {
     EthGetBlockByHash "eth_getBlockByHash" [] (hash: B256 = "hash", full: Option<bool> = "full transactions flag");
     /// Null for a block the chain does not have.
     EthGetBlockTransactionCountByNumber "eth_getBlockTransactionCountByNumber" [] (block: BlockId = "block");
+    /// Null for a block the chain does not have.
+    EthGetBlockTransactionCountByHash "eth_getBlockTransactionCountByHash" [] (hash: B256 = "hash");
+    /// Zero: Arbitrum blocks have no uncles. -32001 for a block the chain does not have (as anvil).
+    EthGetUncleCountByBlockNumber "eth_getUncleCountByBlockNumber" [] (block: BlockId = "block");
+    /// As `eth_getUncleCountByBlockNumber`.
+    EthGetUncleCountByBlockHash "eth_getUncleCountByBlockHash" [] (hash: B256 = "hash");
+    /// The transaction at a position in a block; null if there is none.
+    EthGetTransactionByBlockNumberAndIndex "eth_getTransactionByBlockNumberAndIndex" [] (block: BlockId = "block", index: Index = "index");
+    /// As `eth_getTransactionByBlockNumberAndIndex`, the block named by its hash.
+    EthGetTransactionByBlockHashAndIndex "eth_getTransactionByBlockHashAndIndex" [] (hash: B256 = "hash", index: Index = "index");
+    /// Every receipt of a block, in order; null for a block the chain does not have.
+    EthGetBlockReceipts "eth_getBlockReceipts" [] (block: BlockId = "block");
+    /// The blob base fee: 1 wei, the minimum (no blob transactions on the dev chain, as on Arbitrum).
+    EthBlobBaseFee "eth_blobBaseFee" [] ();
+    /// Counts of the transactions waiting for the next interval block (`pending`); `queued` is always 0 (no nonce gaps are accepted).
+    TxpoolStatus "txpool_status" [] ();
+    /// The waiting transactions by sender (lower-case, as anvil) and nonce.
+    TxpoolContent "txpool_content" [] ();
     /// By block range (at most 100,000 blocks) or block hash, addresses and topics.
     EthGetLogs "eth_getLogs" [] (filter: LogFilter = "filter");
+    /// A log filter to poll; with a `fromBlock`, the first poll also returns the logs already in range (as anvil).
+    EthNewFilter "eth_newFilter" [] (filter: NewFilter = "filter");
+    /// A filter for the hashes of new blocks.
+    EthNewBlockFilter "eth_newBlockFilter" [] ();
+    /// A filter for the hashes of newly accepted transactions (whole transactions if `full` is true).
+    EthNewPendingTransactionFilter "eth_newPendingTransactionFilter" [] (full: Option<bool> = "full");
+    /// What the filter saw since its last poll. Filters expire after 5 minutes unpolled; at most 1,024 at once (-32005 beyond).
+    EthGetFilterChanges "eth_getFilterChanges" [] (id: FilterId = "filter id");
+    /// All logs matching a log filter, as eth_getLogs; "filter not found" (-32000) for other filters.
+    EthGetFilterLogs "eth_getFilterLogs" [] (id: FilterId = "filter id");
+    /// Removes a filter; false if there was none.
+    EthUninstallFilter "eth_uninstallFilter" [] (id: FilterId = "filter id");
+    /// WebSocket only (-32601 "notifications not supported" over HTTP, as geth): `newHeads`, `logs` (with a filter) or `newPendingTransactions` (hashes, or whole transactions with `true`); at most 128 per connection (-32005 beyond), ended when the socket closes.
+    EthSubscribe "eth_subscribe" [] (kind: SubscriptionKind = "subscription", options: Option<SubscriptionOptions> = "options");
+    /// Ends a subscription of this connection; false if it has none with that id.
+    EthUnsubscribe "eth_unsubscribe" [] (id: FilterId = "subscription id");
+    /// EIP-191 signature (`r ‖ s ‖ v`, v 27/28) of the message by one of the node's accounts; -32602 "No Signer available" for others.
+    EthSign "eth_sign" [] (address: Address = "address", message: Bytes = "message");
+    /// As `eth_sign`, parameters the other way round.
+    PersonalSign "personal_sign" [] (message: Bytes = "message", address: Address = "address");
+    /// EIP-712 signature of the typed data (an object or its JSON string) by one of the node's accounts.
+    EthSignTypedDataV4 "eth_signTypedData_v4" [] (address: Address = "address", data: TypedData = "typedData");
+    /// geth's callTracer tree of a mined transaction (`{"tracer": "callTracer"}` required: WASM has no opcode trace; `onlyTopCall` honoured; at most 10,000 frames).
+    DebugTraceTransaction "debug_traceTransaction" [] (hash: B256 = "hash", options: Option<TraceOptions> = "options");
+    /// As `debug_traceTransaction`, for a call against the latest state.
+    DebugTraceCall "debug_traceCall" [] (call: CallObject = "call", block: Option<BlockId> = "block", options: Option<TraceOptions> = "options");
     /// Saves the chain; returns an id for `evm_revert`.
     EvmSnapshot "evm_snapshot" [] ();
     /// Back to a snapshot, which is used up; false if there is none.
     EvmRevert "evm_revert" [] (id: u64 = "snapshot id");
-    /// Mines a block with the pending transactions, at the given timestamp if one is given.
-    EvmMine "evm_mine" ["anvil_mine"] (timestamp: Option<u64> = "timestamp");
+    /// Mines a block with the pending transactions (at the timestamp given, if one is), or `{timestamp, blocks}` blocks; returns "0x0".
+    EvmMine "evm_mine" [] (options: Option<MineOptions> = "options");
+    /// Mines `blocks` blocks (default 1, at most 100,000 a call), the first with the pending transactions, `interval` seconds apart if given.
+    AnvilMine "anvil_mine" ["hardhat_mine"] (blocks: Option<Integer> = "blocks", interval: Option<Integer> = "interval");
+    /// On: a block per transaction (what is queued is mined now, interval mining stops). Off: transactions wait for `evm_mine`.
+    EvmSetAutomine "evm_setAutomine" ["anvil_setAutomine"] (enabled: bool = "enabled");
+    /// Whether every transaction is mined at once.
+    AnvilGetAutomine "anvil_getAutomine" ["hardhat_getAutomine"] ();
     /// Moves the next block's clock forward by the seconds given.
     EvmIncreaseTime "evm_increaseTime" ["anvil_increaseTime"] (seconds: Integer = "seconds");
     /// The next block's timestamp, no earlier than the latest block's.
     EvmSetNextBlockTimestamp "evm_setNextBlockTimestamp" ["anvil_setNextBlockTimestamp"] (timestamp: Integer = "timestamp");
     /// Sets an account's balance.
     AnvilSetBalance "anvil_setBalance" ["hardhat_setBalance"] (address: Address = "address", balance: U256 = "balance");
+    /// Sets an account's code (a Stylus program still needs activating to run).
+    AnvilSetCode "anvil_setCode" ["hardhat_setCode"] (address: Address = "address", code: Bytes = "code");
+    /// Writes one storage slot; returns true.
+    AnvilSetStorageAt "anvil_setStorageAt" ["hardhat_setStorageAt"] (address: Address = "address", slot: U256 = "slot", value: B256 = "value");
+    /// Sets an account's nonce.
+    AnvilSetNonce "anvil_setNonce" ["hardhat_setNonce", "evm_setAccountNonce"] (address: Address = "address", nonce: Integer = "nonce");
+    /// `eth_sendTransaction` from this address is then accepted unsigned (a dev-chain cheat; raw transactions are always checked).
+    AnvilImpersonateAccount "anvil_impersonateAccount" ["hardhat_impersonateAccount"] (address: Address = "address");
+    /// Ends `anvil_impersonateAccount`.
+    AnvilStopImpersonatingAccount "anvil_stopImpersonatingAccount" ["hardhat_stopImpersonatingAccount"] (address: Address = "address");
+    /// Impersonates every account (true) or only those named (false).
+    AnvilAutoImpersonateAccount "anvil_autoImpersonateAccount" ["hardhat_autoImpersonateAccount"] (enabled: bool = "enabled");
+    /// Back to genesis with the prefunded accounts. Forking (`jsonRpcUrl`) is refused: the dev node runs no remote chain.
+    AnvilReset "anvil_reset" ["hardhat_reset"] (options: Option<ResetOptions> = "options");
+    /// The state as bytes (the `--dump-state` JSON, hex-encoded) for `anvil_loadState`.
+    AnvilDumpState "anvil_dumpState" ["hardhat_dumpState"] (preserve_historical: Option<bool> = "preserveHistoricalStates");
+    /// Writes a dump's accounts, slots and programs over the current state (the chain is kept); returns true.
+    AnvilLoadState "anvil_loadState" ["hardhat_loadState"] (state: Bytes = "state");
 }
 
 impl Request {
@@ -264,8 +338,10 @@ mod tests {
 
     #[test]
     fn aliases_and_typed_parameters() {
-        let Request::EvmMine(mine) = Request::decode("anvil_mine", json!(["0x10"])).unwrap() else { panic!("evm_mine") };
-        assert_eq!(mine.timestamp, Some(16));
+        let Request::EvmMine(mine) = Request::decode("evm_mine", json!(["0x10"])).unwrap() else { panic!("evm_mine") };
+        assert_eq!(mine.options.and_then(|o| o.timestamp), Some(16));
+        let Request::AnvilMine(mine) = Request::decode("hardhat_mine", json!(["0x10", 2])).unwrap() else { panic!("anvil_mine") };
+        assert_eq!((mine.blocks, mine.interval), (Some(Integer(16)), Some(Integer(2))));
         let Request::EthGetBalance(balance) = Request::decode("eth_getBalance", json!(["0x00000000000000000000000000000000000000aa"])).unwrap()
         else {
             panic!("eth_getBalance")
@@ -283,6 +359,6 @@ mod tests {
             assert!(table.contains(&format!("`{}`", method.name)));
             assert!(method.aliases.iter().all(|a| table.contains(&format!("`{a}`"))));
         }
-        assert!(table.contains("| `evm_mine`, `anvil_mine` | timestamp? | Mines a block"), "{table}");
+        assert!(table.contains("| `anvil_mine`, `hardhat_mine` | blocks?, interval? | Mines"), "{table}");
     }
 }

@@ -1,5 +1,5 @@
 //! HTTP JSON-RPC 2.0: single and batch requests, bounded body and batch sizes, CORS for
-//! browser wallets. Decoding never panics on client input; every malformed request gets the
+//! browser wallets; a WebSocket upgrade on the same port is handed to [`ws`]. Decoding never panics on client input; every malformed request gets the
 //! JSON-RPC error geth would give.
 
 use std::{net::SocketAddr, sync::Arc};
@@ -14,8 +14,9 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
 use super::{
-    error::{RpcError, INTERNAL_ERROR},
+    error::{RpcError, RpcResult, INTERNAL_ERROR},
     methods::Node,
+    ws,
 };
 
 /// Largest request body accepted (geth's default).
@@ -23,12 +24,13 @@ pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
 /// Most requests in one batch (geth's default).
 pub const MAX_BATCH: usize = 1000;
 
-fn error_response(id: Value, error: RpcError) -> Value {
+pub(crate) fn error_response(id: Value, error: RpcError) -> Value {
     json!({ "jsonrpc": "2.0", "id": id, "error": error.to_json() })
 }
 
-/// Answers one request object; `None` for a notification (no id).
-fn answer_one(node: &Node, request: &Value) -> Option<Value> {
+/// Answers one request object with `handler` (method, params); `None` for a notification
+/// (no id).
+fn answer_one(handler: &dyn Fn(&str, &Value) -> RpcResult, request: &Value) -> Option<Value> {
     let Value::Object(object) = request else {
         return Some(error_response(Value::Null, RpcError::invalid_request("invalid request: expected an object")));
     };
@@ -44,7 +46,7 @@ fn answer_one(node: &Node, request: &Value) -> Option<Value> {
         return Some(error_response(response_id, RpcError::invalid_request("invalid request: method must be a string")));
     };
     let params = object.get("params").cloned().unwrap_or(Value::Null);
-    let result = node.handle(method, &params);
+    let result = handler(method, &params);
     id.as_ref()?;
     Some(match result {
         Ok(result) => json!({ "jsonrpc": "2.0", "id": response_id, "result": result }),
@@ -54,6 +56,12 @@ fn answer_one(node: &Node, request: &Value) -> Option<Value> {
 
 /// Answers a request body (a single request or a batch); `None` when nothing is owed.
 pub fn answer(node: &Node, body: &[u8]) -> Option<Value> {
+    answer_with(body, &|method, params| node.handle(method, params))
+}
+
+/// [`answer`] with the methods answered by `handler` (a WebSocket connection adds its
+/// subscriptions).
+pub fn answer_with(body: &[u8], handler: &dyn Fn(&str, &Value) -> RpcResult) -> Option<Value> {
     let request: Value = match serde_json::from_slice(body) {
         Ok(request) => request,
         Err(error) => return Some(error_response(Value::Null, RpcError::parse(format!("parse error: {error}")))),
@@ -69,10 +77,10 @@ pub fn answer(node: &Node, body: &[u8]) -> Option<Value> {
                     RpcError::invalid_request(format!("batch too large: {} requests, at most {MAX_BATCH}", batch.len())),
                 ));
             }
-            let responses: Vec<Value> = batch.iter().filter_map(|r| answer_one(node, r)).collect();
+            let responses: Vec<Value> = batch.iter().filter_map(|r| answer_one(handler, r)).collect();
             (!responses.is_empty()).then_some(Value::Array(responses))
         }
-        single => answer_one(node, &single),
+        single => answer_one(handler, &single),
     }
 }
 
@@ -83,7 +91,7 @@ fn with_cors(builder: hyper::http::response::Builder) -> hyper::http::response::
         .header(header::ACCESS_CONTROL_ALLOW_HEADERS, "content-type")
 }
 
-fn respond(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
+pub(crate) fn respond(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
     with_cors(Response::builder())
         .status(status)
         .header(header::CONTENT_TYPE, "application/json")
@@ -92,6 +100,9 @@ fn respond(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
 }
 
 async fn serve_request(node: Arc<Node>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, hyper::Error> {
+    if ws::is_upgrade(&request) {
+        return Ok(ws::upgrade(node, request));
+    }
     match *request.method() {
         Method::POST => {}
         Method::OPTIONS => return Ok(respond(StatusCode::OK, Vec::new())),
@@ -140,6 +151,7 @@ pub async fn run(
             let _ = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades()
                 .await;
         });
     }
