@@ -30,7 +30,7 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Build, deploy RigDeed, RigShares and RevenueSplitter, wire them and record
+    /// Build, deploy the system (RigDeed, RigShares, RevenueSplitter, PurchaseOrders), wire it and record
     /// deployments/<chain-id>.json. With no --network or --rpc-url, on an embedded dev node.
     Up {
         /// devnode or arbitrum-sepolia.
@@ -110,6 +110,14 @@ enum Command {
         connect: ops::Connect,
         #[command(subcommand)]
         command: ops::PayeesCommand,
+    },
+    /// Supply-chain purchase orders: open, fund, ship, deliver, release, claim, reclaim,
+    /// cancel, settle, withdraw-refund, status.
+    Order {
+        #[command(flatten)]
+        connect: ops::Connect,
+        #[command(subcommand)]
+        command: ops::OrderCommand,
     },
     /// Capital raises: open a sale of a pool's new shares, buy, finalize, claim, refund,
     /// cancel, status.
@@ -193,6 +201,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pool { connect, command } => ops::run(&ws, &connect, ops::Op::Pool(command)),
         Command::Revenue { connect, command } => ops::run(&ws, &connect, ops::Op::Revenue(command)),
         Command::Payees { connect, command } => ops::run(&ws, &connect, ops::Op::Payees(command)),
+        Command::Order { connect, command } => ops::run(&ws, &connect, ops::Op::Order(command)),
         Command::Sale { connect, command } => ops::run(&ws, &connect, ops::Op::Sale(command)),
         Command::Status { connect, pool } => ops::run(&ws, &connect, ops::Op::Status { pool }),
         Command::Demo { json, no_build } => demo::run(&ws, demo::Options { json, no_build }),

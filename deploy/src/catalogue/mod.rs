@@ -34,9 +34,9 @@ pub const ENTRIES: &[&Entry] =
         &rig_deed::ENTRY,
         &rig_shares::ENTRY,
         &revenue_splitter::ENTRY,
+        &purchase_order::ENTRY,
         &demo_token::ENTRY,
         &share_sale::ENTRY,
-        &purchase_order::ENTRY,
     ];
 
 /// Holder revenue vests over a week unless chosen otherwise. Without a window, revenue is

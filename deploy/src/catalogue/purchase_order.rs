@@ -1,6 +1,6 @@
 //! PurchaseOrders: supply-chain purchase orders with milestone escrow (contracts/purchase-order):
-//! one contract holds every order, checking installations against the system's RigDeed. Built,
-//! sized and given an ABI; not deployed by `up` yet.
+//! one contract holds every order, checking installations against the system's RigDeed. Part
+//! of the system `up` deploys; `rigshare order ...` operates it.
 
 #![allow(clippy::all, missing_docs)]
 
@@ -16,7 +16,7 @@ pub const NAME: &str = "PurchaseOrders";
 pub const ENTRY: Entry = Entry {
     contract: Contract { package: "purchase-order", name: NAME },
     abi: include_str!("../../../abi/PurchaseOrders.json"),
-    deployed_by_up: false,
+    deployed_by_up: true,
     depends_on: &[rig_deed::NAME],
     constructor_input,
     wiring: &[],

@@ -7,6 +7,8 @@
 //! - `revenue deposit`, `revenue claimable`, `revenue claim` ([`revenue`]);
 //! - `payees set`: the waterfall before holders ([`payees`]);
 //! - `sale create|buy|finalize|claim|refund|cancel|status`: a pool's capital raise ([`sale`]);
+//! - `order open|fund|ship|deliver|release|claim|reclaim|cancel|settle|withdraw-refund|status`:
+//!   supply-chain purchase orders ([`orders`]);
 //! - `status`: everything about every pool ([`status`]).
 //!
 //! Every command connects the same way ([`session`]) and sends through the one crash-safe
@@ -15,6 +17,7 @@
 //! document on stdout, and fails with one line naming the problem and what to do.
 
 pub mod assets;
+pub mod orders;
 pub mod payees;
 pub mod pools;
 pub mod revenue;
@@ -283,9 +286,121 @@ pub enum SaleCommand {
     },
 }
 
+#[derive(Debug, Clone, Subcommand)]
+pub enum OrderCommand {
+    /// Open a purchase order as its buyer (the signer): units of a model, each with its serial
+    /// number (hashed as RigDeed hashes it), from a supplier, delivered to a hosting site, to
+    /// be installed in a pool, paid per milestone.
+    Open {
+        /// The pool whose share token must hold each unit's deed.
+        #[arg(long, default_value_t = 0)]
+        pool: usize,
+        #[arg(long, value_parser = parse_address)]
+        supplier: Address,
+        /// The hosting site that attests delivery.
+        #[arg(long, value_parser = parse_address)]
+        site: Address,
+        /// Payment asset: eth or an ERC-20's address.
+        #[arg(long, alias = "token", default_value = "eth")]
+        asset: String,
+        /// Total price in the asset's units.
+        #[arg(long)]
+        price: String,
+        /// Share released when the supplier attests shipment, in basis points.
+        #[arg(long, default_value_t = 3_000)]
+        ship_bps: u16,
+        /// Share released when the site attests delivery, in basis points (the rest is paid per installed unit).
+        #[arg(long, default_value_t = 3_000)]
+        delivery_bps: u16,
+        /// Shipment deadline from now: 90s, 15m, 12h, 30d.
+        #[arg(long, default_value = "30d", value_parser = sale::parse_duration)]
+        ship_in: u64,
+        #[arg(long, default_value = "60d", value_parser = sale::parse_duration)]
+        deliver_in: u64,
+        #[arg(long, default_value = "90d", value_parser = sale::parse_duration)]
+        install_in: u64,
+        /// Who may settle a dispute (neither buyer, supplier nor site) [default: none]
+        #[arg(long, value_parser = parse_address)]
+        arbiter: Option<Address>,
+        /// MODEL:SERIAL, e.g. "Antminer S21:SMTTBF3B21A0042"; repeat for each (at most 32).
+        #[arg(long = "unit", value_name = "MODEL:SERIAL", required = true)]
+        units: Vec<orders::UnitSpec>,
+    },
+    /// Pay toward an order's price (anyone; never more than what remains).
+    Fund {
+        #[arg(long)]
+        order: u64,
+        /// In the asset's units.
+        #[arg(long)]
+        amount: String,
+    },
+    /// The supplier attests shipment, with a document (its 0x hash, or any text to hash).
+    Ship {
+        #[arg(long)]
+        order: u64,
+        #[arg(long, default_value = "")]
+        document: String,
+    },
+    /// The hosting site attests delivery.
+    Deliver {
+        #[arg(long)]
+        order: u64,
+        #[arg(long, default_value = "")]
+        document: String,
+    },
+    /// Release a unit's installation payment: its deed must be in the order's pool (anyone).
+    Release {
+        #[arg(long)]
+        order: u64,
+        #[arg(long)]
+        unit: u64,
+    },
+    /// The supplier takes what was released.
+    Claim {
+        #[arg(long)]
+        order: u64,
+        #[arg(long, value_parser = parse_address)]
+        to: Option<Address>,
+    },
+    /// After a missed deadline, the buyer takes back everything not yet earned.
+    Reclaim {
+        #[arg(long)]
+        order: u64,
+        #[arg(long, value_parser = parse_address)]
+        to: Option<Address>,
+    },
+    /// The buyer cancels an order not yet fully funded and takes back what was paid.
+    Cancel {
+        #[arg(long)]
+        order: u64,
+        #[arg(long, value_parser = parse_address)]
+        to: Option<Address>,
+    },
+    /// The arbiter splits what is not yet earned: this much to the supplier, the rest back to the buyer.
+    Settle {
+        #[arg(long)]
+        order: u64,
+        #[arg(long)]
+        to_supplier: String,
+    },
+    /// The buyer takes what a settlement returned.
+    WithdrawRefund {
+        #[arg(long)]
+        order: u64,
+        #[arg(long, value_parser = parse_address)]
+        to: Option<Address>,
+    },
+    /// An order's parties, terms, money and units.
+    Status {
+        #[arg(long)]
+        order: u64,
+    },
+}
+
 /// One operating command.
 #[derive(Debug, Clone)]
 pub enum Op {
+    Order(OrderCommand),
     Sale(SaleCommand),
     Rig(RigCommand),
     Pool(PoolCommand),
@@ -309,6 +424,10 @@ impl Op {
             Op::Revenue(RevenueCommand::Claim { .. }) => "revenue claim",
             Op::Payees(PayeesCommand::Set { .. }) => "payees set",
             Op::Status { .. } => "status",
+            Op::Order(OrderCommand::Open { .. }) => "order open",
+            Op::Order(OrderCommand::Fund { .. }) => "order fund",
+            Op::Order(OrderCommand::Status { .. }) => "order status",
+            Op::Order(_) => "order",
             Op::Sale(SaleCommand::Create { .. }) => "sale create",
             Op::Sale(SaleCommand::Buy { .. }) => "sale buy",
             Op::Sale(SaleCommand::Finalize { .. }) => "sale finalize",
@@ -318,6 +437,28 @@ impl Op {
             Op::Sale(SaleCommand::Status { .. }) => "sale status",
         }
     }
+}
+
+async fn run_order(s: &Session, command: OrderCommand, json: bool) -> Result<()> {
+    use orders::Step;
+    let (order, step) = match command {
+        OrderCommand::Open { pool, supplier, site, asset, price, ship_bps, delivery_bps, ship_in, deliver_in, install_in, arbiter, units } => {
+            let asset = assets::parse_asset(&asset)?;
+            let new = orders::NewOrder { pool, supplier, site, asset, price, ship_bps, delivery_bps, ship_in, deliver_in, install_in, arbiter, units };
+            return emit(&orders::open(s, new).await?, json);
+        }
+        OrderCommand::Fund { order, amount } => return emit(&orders::fund(s, order, &amount).await?, json),
+        OrderCommand::Status { order } => return emit(&orders::status(s, order).await?, json),
+        OrderCommand::Ship { order, document } => (order, Step::Ship { document }),
+        OrderCommand::Deliver { order, document } => (order, Step::Deliver { document }),
+        OrderCommand::Release { order, unit } => (order, Step::Release { unit }),
+        OrderCommand::Claim { order, to } => (order, Step::Claim { to }),
+        OrderCommand::Reclaim { order, to } => (order, Step::Reclaim { to }),
+        OrderCommand::Cancel { order, to } => (order, Step::Cancel { to }),
+        OrderCommand::Settle { order, to_supplier } => (order, Step::Settle { to_supplier }),
+        OrderCommand::WithdrawRefund { order, to } => (order, Step::WithdrawRefund { to }),
+    };
+    emit(&orders::step(s, order, step).await?, json)
 }
 
 async fn run_sale(ws: &Workspace, s: &Session, command: SaleCommand, json: bool) -> Result<()> {
@@ -397,6 +538,7 @@ pub fn run(ws: &Workspace, connect: &Connect, op: Op) -> Result<()> {
             }
             Op::Status { pool } => emit(&super::status::status(&s, pool).await?, json),
             Op::Sale(command) => run_sale(ws, &s, command, json).await,
+            Op::Order(command) => run_order(&s, command, json).await,
         }
     })
 }
