@@ -40,6 +40,13 @@ fn the_demo_ledger_adds_up_per_asset() {
     assert_eq!((raw(&raise["paid"]), raw(&raise["raised"]), raw(&raise["to_treasury"]), raw(&raise["left_in_sale"])), (60 * E18, 60 * E18, 60 * E18, 0));
     assert!(raise["refused"].as_str().unwrap().contains("SaleAboveAccountMax"), "{raise}");
 
+    // The purchase: 45 ETH of the raise paid the supplier for the three rigs, exactly; the
+    // treasury keeps the other 15.
+    let order = &ledger["purchase"];
+    assert_eq!((order["status"].as_str(), order["units"].as_u64()), (Some("completed"), Some(3)));
+    assert_eq!((raw(&order["price"]), raw(&order["funded"]), raw(&order["released"]), raw(&order["to_supplier"])), (45 * E18, 45 * E18, 45 * E18, 45 * E18));
+    assert_eq!(raw(&order["treasury_keeps"]) + raw(&order["price"]), raw(&raise["raised"]));
+
     let parties = ledger["parties"].as_array().unwrap();
     let names: Vec<&str> = parties.iter().map(|p| p["party"].as_str().unwrap()).collect();
     assert_eq!(names, ["operator", "investor 1", "investor 2", "investor 3", "hosting", "operator fee"]);

@@ -68,6 +68,25 @@ pub struct Raise {
     pub claimed: Amount,
 }
 
+/// The purchase order for the rigs, paid from the raise.
+#[derive(Debug, Clone, Serialize)]
+pub struct RigOrder {
+    pub order: u64,
+    pub status: String,
+    pub supplier: String,
+    /// The hosting site that confirmed delivery.
+    pub site: String,
+    pub units: usize,
+    pub price: Amount,
+    pub funded: Amount,
+    /// Released to the supplier (shipment, delivery, each installed rig).
+    pub released: Amount,
+    /// What the supplier's balance gained (net of its gas).
+    pub to_supplier: Amount,
+    /// The raise's proceeds not spent on the order.
+    pub treasury_keeps: Amount,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Ledger {
     pub chain_id: u64,
@@ -77,6 +96,7 @@ pub struct Ledger {
     pub rigs: Vec<Rig>,
     pub backing_ths: String,
     pub raise: Raise,
+    pub purchase: RigOrder,
     pub assets: Vec<AssetLine>,
     pub parties: Vec<Party>,
     /// Sums over the parties: shares (the supply) and received per asset.
@@ -105,6 +125,14 @@ impl Ledger {
             problems.push(format!(
                 "raise: buyers paid {}, the sale raised {}, the treasury received {}, left in the sale {}",
                 r.paid, r.raised, r.to_treasury, r.left_in_sale
+            ));
+        }
+        let o = &self.purchase;
+        let spent = units::dec(&o.price.raw) + units::dec(&o.treasury_keeps.raw);
+        if o.funded.raw != o.price.raw || o.released.raw != o.price.raw || o.to_supplier.raw != o.price.raw || spent.to_string() != r.raised.raw {
+            problems.push(format!(
+                "order {}: price {}, funded {}, released {}, the supplier received {}, the treasury keeps {} of the {} raised",
+                o.order, o.price, o.funded, o.released, o.to_supplier, o.treasury_keeps, r.raised
             ));
         }
         if r.claimed.raw != r.hard_cap.raw {
@@ -168,6 +196,11 @@ impl Report for Ledger {
         }
         out += &format!("| total | | {} | {} |\n", units::format_grouped(units::dec(&r.claimed.raw), SHARE_DECIMALS), r.paid);
         out += &format!("\n{}\ntreasury {} received {} (the sale raised {}; {} left in it)\n", r.refused, r.treasury, r.to_treasury, r.raised, r.left_in_sale);
+        let o = &self.purchase;
+        out += &format!(
+            "\npurchase: order {} ({}) for {} rigs from supplier {}, delivered to {}: price {}, funded {}, released {}, the supplier received {}; the treasury keeps {}\n",
+            o.order, o.status, o.units, o.supplier, o.site, o.price, o.funded, o.released, o.to_supplier, o.treasury_keeps
+        );
         let symbols: Vec<&str> = self.assets.iter().map(|a| a.asset.symbol.as_str()).collect();
         out += &format!("\n| party | role | account | shares |{}\n", symbols.iter().map(|s| format!(" {s} received |")).collect::<String>());
         out += &format!("|---|---|---|---:|{}\n", "---:|".repeat(symbols.len()));
@@ -190,7 +223,7 @@ impl Report for Ledger {
             self.assets.iter().map(|a| format!(" {} |", a.deposited.amount)).collect::<String>()
         );
         out += &format!(
-            "\n{}: the buyers' payments equal the proceeds, every asset's payouts add up to its deposits, to the last base unit, and the sale and the splitters are empty.\n",
+            "\n{}: the buyers' payments equal the proceeds, the rigs' order paid the supplier exactly its price from them, every asset's payouts add up to its deposits, to the last base unit, and the sale and the splitters are empty.\n",
             if self.adds_up { "checked" } else { "NOT checked" }
         );
         out
@@ -218,6 +251,7 @@ mod tests {
             rigs: Vec::new(),
             backing_ths: "0".into(),
             raise: raise(),
+            purchase: rig_order(),
             assets: vec![AssetLine {
                 asset: eth.clone(),
                 splitter: String::new(),
@@ -255,6 +289,36 @@ mod tests {
             paid: Amount::of(0u64.into(), &eth),
             claimed: Amount::of(0u64.into(), &share),
         }
+    }
+
+    /// An order for 4 wei of the raise's 6, all paid to the supplier.
+    fn rig_order() -> RigOrder {
+        let eth = Asset::eth();
+        let wei = |n: u64| Amount::of(n.into(), &eth);
+        RigOrder {
+            order: 0,
+            status: "completed".into(),
+            supplier: "0x05".into(),
+            site: "0x06".into(),
+            units: 2,
+            price: wei(4),
+            funded: wei(4),
+            released: wei(4),
+            to_supplier: wei(4),
+            treasury_keeps: wei(2),
+        }
+    }
+
+    #[test]
+    fn a_purchase_closes_only_when_the_supplier_got_the_price_from_the_raise() {
+        assert!(ledger([6, 4], 0).close().is_ok());
+        let mut short = ledger([6, 4], 0);
+        short.purchase.to_supplier = Amount::of(3u64.into(), &Asset::eth());
+        let err = short.close().unwrap_err().to_string();
+        assert!(err.contains("the supplier received 0.000000000000000003 ETH"), "{err}");
+        let mut lost = ledger([6, 4], 0);
+        lost.purchase.treasury_keeps = Amount::of(1u64.into(), &Asset::eth());
+        assert!(lost.close().is_err(), "price + kept must be the whole raise");
     }
 
     #[test]

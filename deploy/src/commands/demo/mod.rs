@@ -2,10 +2,12 @@
 //! library calls the operating commands make.
 //!
 //! An operator deploys the system (`up`'s deploy and wiring, hosting and operator fee as
-//! payees, revenue vesting over a week), tokenizes three rigs and pools them, and raises
-//! capital: a sale of 600,000 new shares in which three investors buy (one in two
-//! transactions, after being refused by name for going over the per-account cap), sells out,
-//! is finalized (proceeds to the treasury) and claimed. Then a month of mining pays ETH (first
+//! payees, revenue vesting over a week) and raises capital: a sale of 600,000 new shares in
+//! which three investors buy (one in two transactions, after being refused by name for going
+//! over the per-account cap), sells out, is finalized (proceeds to the treasury) and claimed.
+//! The treasury spends 45 ETH of it on a purchase order for three rigs: the supplier ships, the
+//! hosting site confirms delivery, the operator tokenizes each rig with its ordered serial and
+//! pools it, each rig's payment is released and the supplier claims. Then a month of mining pays ETH (first
 //! half) and an 8-decimal BTC-like token (the month's payout); halfway through, one investor
 //! sells part of their shares to another; a week after the last payout has vested, every holder
 //! and payee claims. The ledger shows the raise (payments equal proceeds) and each party's take
@@ -30,6 +32,7 @@ use super::{
         pools,
         revenue::{self, Amount},
         rig::{self, Kind, NewRig},
+        orders,
         sale::{self, Action, NewSale},
         session::{Connect, Session},
         units,
@@ -41,7 +44,7 @@ use crate::{
     chain::deployments::Deployments,
     pipeline::workspace::Workspace,
 };
-use ledger::{AssetLine, Ledger, Party, Purchase, Raise};
+use ledger::{AssetLine, Ledger, Party, Purchase, Raise, RigOrder};
 
 /// `rigshare demo`'s options.
 #[derive(Debug, Clone, Default)]
@@ -58,6 +61,13 @@ const HOSTING: usize = 4;
 const OPERATOR_FEE: usize = 5;
 const MINING_POOL: usize = 6;
 const TREASURY: usize = 7;
+const SUPPLIER: usize = 8;
+
+/// What the three rigs cost the treasury, from the raise's proceeds, and the schedule: 30% at
+/// shipment, 20% at delivery to the hosting site, the rest per installed rig.
+const RIGS_PRICE: &str = "45";
+const SHIP_BPS: u16 = 3_000;
+const DELIVERY_BPS: u16 = 2_000;
 
 /// The operator's own shares, minted at deployment.
 const OPERATOR_SHARES: &str = "400000";
@@ -129,7 +139,7 @@ pub fn run(ws: &Workspace, opts: Options) -> Result<()> {
         },
     )?;
 
-    let keys: Vec<String> = (0..=TREASURY).map(key).collect();
+    let keys: Vec<String> = (0..=SUPPLIER).map(key).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let ledger = runtime.block_on(story(ws, &node.url, &dir, &keys, &payees, opts.json))?;
     ops::emit(&ledger, opts.json)
@@ -152,26 +162,10 @@ async fn story(ws: &Workspace, url: &str, dir: &Path, keys: &[String], payees: &
     let token = token_splitter(ws, &operator, payees).await?;
     let party = |i: usize| operator.with_key(&keys[i]);
 
-    progress("the operator tokenizes three rigs");
-    let mut ids = Vec::new();
-    for (model, ths, watts, site, serial) in RIGS {
-        let rig = NewRig {
-            to: None,
-            model: model.into(),
-            hashrate_ghs: rig::ths_to_ghs(ths)?,
-            power_watts: watts,
-            site: site.into(),
-            serial: serial.into(),
-            kind: Kind::Equipment,
-        };
-        ids.push(rig::mint(&operator, rig).await?.deed_id);
-    }
-    progress("the operator pools them");
-    pools::deposit_deeds(&operator, 0, &ids).await?;
-
     let investors: Vec<Session> = INVESTORS.iter().map(|&i| party(i)).collect::<Result<_>>()?;
     let treasury = party(TREASURY)?;
     let raise = raise(ws, &operator, &investors, &treasury).await?;
+    let purchase = purchase(&operator, &treasury, &party(SUPPLIER)?, &party(HOSTING)?, &raise).await?;
     let miner = party(MINING_POOL)?;
     mint_token(&operator, &token, miner.me, TOKEN_REVENUE).await?;
     progress(format!("day 1: the mining pool pays {ETH_REVENUE} ETH of revenue"));
@@ -227,6 +221,7 @@ async fn story(ws: &Workspace, url: &str, dir: &Path, keys: &[String], payees: &
         rigs: pool.rigs.clone(),
         backing_ths: pool.backing.hashrate_ths.clone(),
         raise,
+        purchase,
         assets,
         parties,
         totals: Party {
@@ -310,6 +305,81 @@ async fn raise(ws: &Workspace, operator: &Session, investors: &[Session], treasu
         paid: Amount::of(U256::zero(), &Asset::eth()),
         claimed: Amount::of(U256::zero(), &ledger::share_asset()),
     })
+}
+
+/// The purchase: the treasury orders the three rigs from the supplier with the raise's
+/// proceeds, to be hosted at the hosting site and installed in pool 0; the supplier ships, the
+/// site confirms delivery, the operator tokenizes each rig with its ordered serial and pools
+/// it, each unit's payment is released, and the supplier claims. The supplier's balance must
+/// have gained exactly the price.
+async fn purchase(operator: &Session, treasury: &Session, supplier: &Session, site: &Session, raise: &Raise) -> Result<RigOrder> {
+    progress(format!("the treasury orders the three rigs from the supplier for {RIGS_PRICE} ETH of the raise"));
+    let new = orders::NewOrder {
+        pool: 0,
+        supplier: supplier.me,
+        site: site.me,
+        asset: Address::zero(),
+        price: RIGS_PRICE.into(),
+        ship_bps: SHIP_BPS,
+        delivery_bps: DELIVERY_BPS,
+        ship_in: 10 * DAY,
+        deliver_in: 20 * DAY,
+        install_in: 30 * DAY,
+        arbiter: None,
+        units: RIGS.iter().map(|(model, _, _, _, serial)| orders::UnitSpec { model: (*model).into(), serial: (*serial).into() }).collect(),
+    };
+    let order = orders::open(treasury, new).await?.order.order;
+    orders::fund(treasury, order, RIGS_PRICE).await?;
+    let supplier_before = supplier.client.get_balance(supplier.me, None).await?;
+    let mut gas = U256::zero();
+    progress("the supplier ships (bill of lading attached) and the hosting site confirms delivery");
+    let shipped = orders::step(supplier, order, orders::Step::Ship { document: "BL-2026-11-0042".into() }).await?;
+    gas += fee(supplier, &shipped.steps[0].tx).await?;
+    orders::step(site, order, orders::Step::Deliver { document: "hosting site receipt 0042".into() }).await?;
+
+    progress("the operator tokenizes the three installed rigs with their ordered serials and pools them");
+    let mut ids = Vec::new();
+    for (model, ths, watts, site, serial) in RIGS {
+        let rig = NewRig {
+            to: None,
+            model: model.into(),
+            hashrate_ghs: rig::ths_to_ghs(ths)?,
+            power_watts: watts,
+            site: site.into(),
+            serial: serial.into(),
+            kind: Kind::Equipment,
+        };
+        ids.push(rig::mint(operator, rig).await?.deed_id);
+    }
+    pools::deposit_deeds(operator, 0, &ids).await?;
+    progress("each rig's payment is released: its deed is in the pool");
+    for unit in 0..RIGS.len() as u64 {
+        orders::step(operator, order, orders::Step::Release { unit }).await?;
+    }
+    let claimed = orders::step(supplier, order, orders::Step::Claim { to: None }).await?;
+    gas += fee(supplier, &claimed.steps[0].tx).await?;
+    let gained = supplier.client.get_balance(supplier.me, None).await? + gas - supplier_before;
+    let status = claimed.order;
+    let price = units::dec(&status.price.raw);
+    let raised = units::dec(&raise.raised.raw);
+    Ok(RigOrder {
+        order,
+        status: status.status.clone(),
+        supplier: format!("{:?}", supplier.me),
+        site: format!("{:?}", site.me),
+        units: status.units.len(),
+        price: status.price.clone(),
+        funded: status.funded.clone(),
+        released: status.released.clone(),
+        to_supplier: Amount::of(gained, &Asset::eth()),
+        treasury_keeps: Amount::of(raised.saturating_sub(price), &Asset::eth()),
+    })
+}
+
+/// What transaction `tx` cost its sender.
+async fn fee(s: &Session, tx: &str) -> Result<U256> {
+    let receipt = s.client.get_transaction_receipt(tx.parse::<H256>()?).await?.context("receipt")?;
+    Ok(receipt.gas_used.unwrap_or_default() * receipt.effective_gas_price.unwrap_or_default())
 }
 
 /// `who` claims from every splitter with something for it; the amounts the splitters report
