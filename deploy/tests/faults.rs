@@ -194,6 +194,9 @@ struct Effects {
     /// Sales recorded, and what the first one raised.
     sales: usize,
     sale_raised: ethers::types::U256,
+    /// Purchase orders opened, and what the first one was funded.
+    orders: ethers::types::U256,
+    order_funded: ethers::types::U256,
 }
 
 fn effects(node: &RunningNode, dir: &Path) -> Effects {
@@ -207,9 +210,18 @@ fn effects(node: &RunningNode, dir: &Path) -> Effects {
         Some(sale) => word(&call(&node.node, sale, "raised()", &[]), 0),
         None => ethers::types::U256::zero(),
     };
+    let purchase_orders = file["contracts"]["PurchaseOrders"]["address"].as_str().unwrap().to_owned();
+    let orders = word(&call(&node.node, &purchase_orders, "orderCount()", &[]), 0);
+    let order_funded = if orders.is_zero() {
+        ethers::types::U256::zero()
+    } else {
+        word(&call(&node.node, &purchase_orders, "orderAmounts(uint256)", &[Token::Uint(0.into())]), 0)
+    };
     Effects {
         sales,
         sale_raised,
+        orders,
+        order_funded,
         deeds: word(&call(&node.node, &deed, "totalSupply()", &[]), 0),
         deeds_in_pool: word(&call(&node.node, &deed, "balanceOf(address)", &[Token::Address(shares_address)]), 0),
         shares_of_investor: word(&call(&node.node, &shares, "balanceOf(address)", &[Token::Address(account(node, 1))]), 0),
@@ -229,9 +241,8 @@ fn operating_commands_act_once(fault: Fault) {
     assert!(ok, "{stderr}");
     let investor = format!("{:?}", account(&node, 1));
     let hosting = format!("hosting={:?}:1000", account(&node, 4));
+    let (supplier, site) = (format!("{:?}", account(&node, 7)), format!("{:?}", account(&node, 8)));
     let shares = U256::exp10(18) * 1_000;
-    let block = node.node.handle("eth_getBlockByNumber", &serde_json::json!(["latest", false])).unwrap();
-    let start = u64::from_str_radix(block["timestamp"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap().to_string();
     let commands: Vec<(&str, Vec<&str>, Box<dyn Fn(&mut Effects)>)> = vec![
         (
             "rig mint",
@@ -245,10 +256,17 @@ fn operating_commands_act_once(fault: Fault) {
         // `up` set 15% of payees; the deployer holds 999,000 of 1,000,000 shares:
         // 0.5 ETH x 0.85 x 0.999 = 0.424575 ETH.
         ("revenue claim", vec!["revenue", "claim"], Box::new(|e| e.claimed += U256::exp10(12) * 424_575)),
-        // A fixed start, so the re-run asks for the very same sale.
-        ("sale create", vec!["sale", "create", "--price", "0.001", "--soft-cap", "1", "--hard-cap", "5000", "--start", &start, "--duration", "1d"], Box::new(|e| e.sales += 1)),
+        // No --start: the re-run's clock is later, and it must still find the same sale.
+        ("sale create", vec!["sale", "create", "--price", "0.001", "--soft-cap", "1", "--hard-cap", "5000", "--duration", "1d"], Box::new(|e| e.sales += 1)),
         // 100 shares at 0.001 ETH.
         ("sale buy", vec!["sale", "buy", "--shares", "100"], Box::new(|e| e.sale_raised += U256::exp10(17))),
+        // Its deadlines come from the clock too.
+        (
+            "order open",
+            vec!["order", "open", "--supplier", &supplier, "--site", &site, "--price", "2", "--unit", "Antminer S21:FAULT-1"],
+            Box::new(|e| e.orders += U256::one()),
+        ),
+        ("order fund", vec!["order", "fund", "--order", "0", "--amount", "0.5"], Box::new(|e| e.order_funded += U256::exp10(17) * 5)),
     ];
     let key = common::key(&node, 0);
     for (name, args, effect) in commands {

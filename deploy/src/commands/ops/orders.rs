@@ -260,13 +260,17 @@ pub async fn open(s: &Session, n: NewOrder) -> Result<OrderStep> {
         models,
     );
     let what = format!("opening an order for {} unit(s) from {:?}", n.units.len(), n.supplier);
-    let receipt = match s.earlier(&what, &call).await? {
-        Some(r) => r,
-        None => {
-            s.progress(&what);
-            s.send(&what, call).await?
-        }
-    };
+    // The deadlines come from the clock, so a re-run after a crash builds other calldata: the
+    // step is named by what does not move (parties, pool, asset, price, schedule, units), and
+    // settling it finds the order an interrupted run sent instead of opening a second one.
+    let mut identity = format!("{:?}{:?}{pool:?}{:?}{price}{}{}", n.supplier, n.site, n.asset, n.ship_bps, n.delivery_bps).into_bytes();
+    for u in &n.units {
+        identity.extend(model_word(&u.model));
+        identity.extend(ethers::utils::keccak256(u.serial.as_bytes()));
+    }
+    let step = format!("order open {}", ethers::utils::hex::encode(&ethers::utils::keccak256(&identity)[..8]));
+    s.progress(&what);
+    let receipt = s.sender.send_step(&what, &step, call, Default::default()).await?;
     let event: OrderOpenedFilter = crate::chain::sender::event(&receipt, c.address()).context("no OrderOpened event")?;
     debug_assert_eq!(event.buyer, me);
     let order = event.order_id.as_u64();

@@ -123,18 +123,43 @@ pub async fn create(ws: &Workspace, s: &Session, n: NewSale) -> Result<SaleCreat
 
     let mut steps = Vec::new();
     let sales = s.deployments().sales;
-    // A sale with these very terms recorded by an earlier run: resume it (its grant may be missing).
-    let (index, address) = match sales.iter().position(|r| r.pool == pool && r.constructor_args == described) {
-        Some(i) => {
-            let at: Address = sales[i].address.parse().context("sale address in the deployments file")?;
+    // Without --start the times come from the clock, so a re-run after a crash has other
+    // times: a sale is the same raise when everything but its times is the same.
+    let params = share_sale::ENTRY.constructor_params();
+    let timeless = |args: &[String]| -> Vec<String> {
+        args.iter().zip(&params).filter(|(_, p)| !matches!(crate::catalogue::param_key(p).as_str(), "start" | "end")).map(|(a, _)| a.clone()).collect()
+    };
+    let same_terms = |r: &SaleRecord| r.pool == pool && (r.constructor_args == described || (n.start.is_none() && timeless(&r.constructor_args) == timeless(&described)));
+    // A sale an earlier run deployed and did not finish wiring (or with these very terms):
+    // resume it rather than deploy another.
+    let mut resume = None;
+    for (i, r) in sales.iter().enumerate().filter(|(_, r)| same_terms(r)) {
+        let at: Address = r.address.parse().context("sale address in the deployments file")?;
+        let minter = token.has_role(crate::catalogue::minter_role(), at).call().await.context("reading the pool's MINTER_ROLE")?;
+        if r.constructor_args == described || !minter {
+            resume = Some((i, at));
+        }
+    }
+    let (index, address) = match resume {
+        Some((i, at)) => {
             s.progress(format!("sale {i} with these terms is recorded at {at:?}; resuming it"));
             (i, at)
         }
         None => {
-            let digest = ethers::utils::keccak256(described.join(",").as_bytes());
+            let digest = ethers::utils::keccak256(timeless(&described).join(",").as_bytes());
             let step = format!("sale create pool {pool}: deploy ShareSale {}", ethers::utils::hex::encode(&digest[..6]));
             let (at, done) = pools::deploy(ws, s, &share_sale::ENTRY, &step, &system, &deployed).await?;
-            let record = SaleRecord { pool, address: format!("{at:?}"), tx: done.sent.tx.clone(), block: done.sent.block, constructor_args: described };
+            // The times the sale really has (an interrupted run's deployment keeps its own).
+            let (start, end) = ShareSale::new(at, s.client.clone()).times().call().await.context("reading the sale's times()")?;
+            let mut recorded = described.clone();
+            for (arg, param) in recorded.iter_mut().zip(&params) {
+                match crate::catalogue::param_key(param).as_str() {
+                    "start" => *arg = start.to_string(),
+                    "end" => *arg = end.to_string(),
+                    _ => {}
+                }
+            }
+            let record = SaleRecord { pool, address: format!("{at:?}"), tx: done.sent.tx.clone(), block: done.sent.block, constructor_args: recorded };
             steps.push(done);
             let mut index = 0;
             s.ledger.update(|d| {
