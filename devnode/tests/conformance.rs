@@ -3,8 +3,9 @@
 //! error codes, lookups, filters, the pool, test controls, access lists of transfers).
 //! Chain-specific values (chain id, base fee, hashes that cover them) are not compared.
 //!
-//! Needs the anvil binary: `$ANVIL`, or `anvil` on the PATH (npm's
-//! `@foundry-rs/anvil-linux-amd64` ships one). Without it the test says so and passes.
+//! Needs the anvil binary: `$ANVIL`, the one `npm ci --prefix tools` installs (pinned by
+//! tools/package-lock.json; `scripts/test` does it), or `anvil` on the PATH. Without it the
+//! test says so and passes, unless `RIGSHARE_REQUIRE_ANVIL` is set (as `scripts/test` sets it).
 
 #[path = "support/http.rs"]
 mod http;
@@ -34,6 +35,11 @@ impl Drop for Anvil {
 fn anvil_binary() -> Option<String> {
     if let Ok(path) = std::env::var("ANVIL") {
         return Some(path);
+    }
+    // What `npm ci --prefix tools` (scripts/test) installs, pinned by tools/package-lock.json.
+    let pinned = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+    if std::path::Path::new(pinned).exists() {
+        return Some(pinned.to_string());
     }
     let found = Command::new("anvil").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status();
     found.is_ok_and(|s| s.success()).then(|| "anvil".to_string())
@@ -113,7 +119,9 @@ fn same_fields(a: &Target, b: &Target, method: &str, params: Value, fields: &[&s
 #[test]
 fn the_dev_node_answers_as_anvil_does() {
     let Some(binary) = anvil_binary() else {
-        eprintln!("conformance: no anvil binary ($ANVIL or anvil on the PATH); comparison skipped");
+        // scripts/test installs the pinned anvil and sets this, so CI never skips silently.
+        assert!(std::env::var("RIGSHARE_REQUIRE_ANVIL").is_err(), "RIGSHARE_REQUIRE_ANVIL is set but no anvil binary was found");
+        eprintln!("conformance: no anvil binary ($ANVIL, tools/node_modules or anvil on the PATH); comparison skipped");
         return;
     };
     let anvil = start_anvil(&binary);
