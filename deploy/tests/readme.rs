@@ -34,7 +34,7 @@ fn the_size_figure_is_what_the_contracts_build_to() {
         .iter()
         .map(|c| {
             let wasm = std::fs::read(out.join(format!("{}.wasm", c.package))).unwrap();
-            report::measure(c.package, &wasm).0
+            report::measure(c.package, &wasm).unwrap().0
         })
         .collect();
     let figure = std::fs::read_to_string(figures::dir(&ws.root).join("sizes.md")).unwrap();
