@@ -53,17 +53,17 @@ fn the_deepest_paths_fit_the_stack_with_a_quarter_to_spare() {
     let mint = RigDeed::mintCall {
         to: me,
         model: model.clone(),
-        hashrate_ghs: u64::MAX,
-        power_watts: u32::MAX,
+        hashrateGhs: u64::MAX,
+        powerWatts: u32::MAX,
         site: site.clone(),
-        serial_hash: keccak256("serial 1"),
+        serialHash: keccak256("serial 1"),
         kind: 1,
     };
     chain.exec(&dev, deed, mint);
-    let uri = chain.view(deed, RigDeed::tokenURICall { token_id: U256::from(1) })._0;
+    let uri = chain.view(deed, RigDeed::tokenURICall { tokenId: U256::from(1) })._0;
     assert!(uri.starts_with("data:application/json;base64,"), "{uri}");
-    let rig = chain.view(deed, RigDeed::rigCall { token_id: U256::from(1) });
-    assert_eq!((rig._0, rig._3), (model, site));
+    let rig = chain.view(deed, RigDeed::rigCall { tokenId: U256::from(1) });
+    assert_eq!((rig.model, rig.site), (model, site));
     assert_eq!(chain.view(deed, RigDeed::rigsOfCall { owner: me })._0, vec![U256::from(1)]);
 
     // Four splitters (two per asset), each with eight payees.
@@ -78,7 +78,7 @@ fn the_deepest_paths_fit_the_stack_with_a_quarter_to_spare() {
     }
     assert_eq!(chain.view(shares, RigShares::revenueSplittersCall {})._0.len(), SPLITTERS);
     let domain = chain.view(shares, RigShares::eip712DomainCall {});
-    assert_eq!(domain._1, "Pool Shares");
+    assert_eq!(domain.name, "Pool Shares");
 
     // A share transfer to a new holder, checkpointed by all four.
     let holder = account(1);
@@ -95,7 +95,7 @@ fn the_deepest_paths_fit_the_stack_with_a_quarter_to_spare() {
             chain.exec(&dev, token, DemoToken::approveCall { spender: splitter, value: sats });
             chain.exec(&dev, splitter, RevenueSplitter::depositCall { amount: sats });
         }
-        assert_eq!(chain.view(splitter, RevenueSplitter::payeesCall {})._0.len(), PAYEES);
+        assert_eq!(chain.view(splitter, RevenueSplitter::payeesCall {}).accounts.len(), PAYEES);
         chain.view(splitter, RevenueSplitter::totalsCall {});
         chain.view(splitter, RevenueSplitter::accountStateCall { account: me });
         for p in 0..PAYEES {
@@ -128,11 +128,11 @@ fn the_deepest_paths_fit_the_stack_with_a_quarter_to_spare() {
     // The deed into the pool (the token's receiver callback), then the buy-out: the issuer,
     // above 95%, escrows ETH for the other shares and takes the deed; the holder claims.
     chain.exec(&dev, shares, RigShares::grantRoleCall { role: keccak256("OPERATOR_ROLE"), account: me });
-    chain.exec(&dev, deed, RigDeed::safeTransferFrom_0Call { from: me, to: shares, token_id: U256::from(1) });
+    chain.exec(&dev, deed, RigDeed::safeTransferFrom_0Call { from: me, to: shares, tokenId: U256::from(1) });
     assert_eq!(chain.view(shares, RigShares::deedIdsCall {})._0, vec![U256::from(1)]);
     chain.exec_value(&dev, shares, U256::from(ETH), RigShares::redeemAllCall { recipient: me });
     chain.exec(&holder, shares, RigShares::claimBuyoutCall { recipient: address_of(&holder) });
-    assert_eq!(chain.view(deed, RigDeed::ownerOfCall { token_id: U256::from(1) })._0, me);
+    assert_eq!(chain.view(deed, RigDeed::ownerOfCall { tokenId: U256::from(1) })._0, me);
 
     let lowest = stack_probe::take_lowest().expect("the calls wrote to memory");
     assert!(lowest < STACK_SIZE, "the lowest byte written ({lowest}) is above the stack ({STACK_SIZE} bytes)");

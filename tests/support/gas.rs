@@ -66,10 +66,10 @@ pub fn gas_row(holders: usize, deposits: usize) -> GasRow {
     let mint = RigDeed::mintCall {
         to: me,
         model: "Antminer S21".into(),
-        hashrate_ghs: 200_000,
-        power_watts: 3_500,
+        hashrateGhs: 200_000,
+        powerWatts: 3_500,
         site: "Rockdale, TX".into(),
-        serial_hash: keccak256(format!("serial {holders} {deposits}")),
+        serialHash: keccak256(format!("serial {holders} {deposits}")),
         kind: 0,
     };
     let deed_mint = run(&mut chain, &dev, deed, U256::ZERO, mint);
