@@ -23,9 +23,7 @@ fn the_readme_shows_every_figure_file_as_it_is() {
 }
 
 /// The size figure lists every catalogued contract with the wasm size it builds to now, and
-/// its stored size within 1% (see `commands::sizes_match`: builds from two checkout paths still
-/// differ in a few dozen brotli bytes), so the figure written on one machine holds on a fresh
-/// clone too.
+/// its stored size within 1% (see `commands::sizes_match`).
 #[test]
 fn the_size_figure_is_what_the_contracts_build_to() {
     let out = common::built_dir();
