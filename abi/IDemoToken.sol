@@ -35,7 +35,7 @@ interface IDemoToken {
     function onlyRole(bytes32 role) external view;
     function renounceRole(bytes32 role, address confirmation) external;
     function revokeRole(bytes32 role, address account) external;
-    function supportsInterface(bytes4 interface_id) external view returns (bool);
+    function supportsInterface(bytes4 interfaceId) external view returns (bool);
     function symbol() external view returns (string memory);
     function totalSupply() external view returns (uint256);
     function transfer(address to, uint256 value) external returns (bool);

@@ -55,17 +55,17 @@ fn deploys_wires_and_splits_revenue_end_to_end() {
         RigDeed::mintCall {
             to: admin,
             model: "Antminer S21".into(),
-            hashrate_ghs: 200_000,
-            power_watts: 3_500,
+            hashrateGhs: 200_000,
+            powerWatts: 3_500,
             site: "Kemi, FI".into(),
-            serial_hash: keccak256("S21-0001"),
+            serialHash: keccak256("S21-0001"),
             kind: 0,
         },
     );
     assert!(mint.gas_used > 21_000);
     assert!(mint.logs.iter().any(|log| log.address == deed));
-    assert_eq!(chain.view(deed, RigDeed::ownerOfCall { token_id: U256::from(1) })._0, admin);
-    let uri = chain.view(deed, RigDeed::tokenURICall { token_id: U256::from(1) })._0;
+    assert_eq!(chain.view(deed, RigDeed::ownerOfCall { tokenId: U256::from(1) })._0, admin);
+    let uri = chain.view(deed, RigDeed::tokenURICall { tokenId: U256::from(1) })._0;
     assert!(uri.starts_with("data:application/json;base64,"), "{uri}");
 
     // Half the shares move to Alice: the token reports it to the splitter in the same call.
@@ -193,33 +193,33 @@ fn multi_value_returns_decode_with_a_standard_abi_decoder() {
         RigDeed::mintCall {
             to: admin,
             model: "Whatsminer M60S".into(),
-            hashrate_ghs: 186_000,
-            power_watts: 3_422,
+            hashrateGhs: 186_000,
+            powerWatts: 3_422,
             site: "Kemi, FI".into(),
-            serial_hash: keccak256("M60S-7"),
+            serialHash: keccak256("M60S-7"),
             kind: 1,
         },
     );
-    let rig = chain.view(deed, RigDeed::rigCall { token_id: U256::from(1) });
-    assert_eq!((rig._0.as_str(), rig._1, rig._2, rig._3.as_str(), rig._5), ("Whatsminer M60S", 186_000, 3_422, "Kemi, FI", 1));
+    let rig = chain.view(deed, RigDeed::rigCall { tokenId: U256::from(1) });
+    assert_eq!((rig.model.as_str(), rig.hashrateGhs, rig.powerWatts, rig.site.as_str(), rig.kind), ("Whatsminer M60S", 186_000, 3_422, "Kemi, FI", 1));
     let raw = |chain: &mut Chain, to: Address, input: Vec<u8>| {
         let out = chain.engine.call(&CallRequest { to: Some(to), input: input.into(), ..CallRequest::default() });
         assert!(out.success());
         out.result.output.to_vec()
     };
     // Head of `rig`: the offset of `model` is 9 words, not 32 (a wrapped tuple).
-    let head = raw(&mut chain, deed, RigDeed::rigCall { token_id: U256::from(1) }.abi_encode());
+    let head = raw(&mut chain, deed, RigDeed::rigCall { tokenId: U256::from(1) }.abi_encode());
     assert_eq!(U256::from_be_slice(&head[..32]), U256::from(9 * 32));
 
     let (hosting, operator) = (Address::with_last_byte(0xa1), Address::with_last_byte(0xa2));
     chain.exec(&dev, splitter, RevenueSplitter::setPayeesCall { accounts: vec![hosting, operator], bps: vec![1_000, 500] });
     let payees = chain.view(splitter, RevenueSplitter::payeesCall {});
-    assert_eq!((payees._0, payees._1), (vec![hosting, operator], vec![1_000, 500]));
+    assert_eq!((payees.accounts, payees.bps), (vec![hosting, operator], vec![1_000, 500]));
     let head = raw(&mut chain, splitter, RevenueSplitter::payeesCall {}.abi_encode());
     assert_eq!(U256::from_be_slice(&head[..32]), U256::from(2 * 32));
 
     let domain = chain.view(shares, RigShares::eip712DomainCall {});
-    assert_eq!((domain._1.as_str(), domain._2.as_str(), domain._4), ("Pool Shares", "1", shares));
-    assert_eq!(domain._3, U256::from(chain.engine.config().chain_id));
-    assert_eq!(domain._0.0, [0x0f]);
+    assert_eq!((domain.name.as_str(), domain.version.as_str(), domain.verifyingContract), ("Pool Shares", "1", shares));
+    assert_eq!(domain.chainId, U256::from(chain.engine.config().chain_id));
+    assert_eq!(domain.fields.0, [0x0f]);
 }

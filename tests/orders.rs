@@ -51,13 +51,13 @@ fn open(s: &mut Setup, buyer: &k256::ecdsa::SigningKey, supplier: Address, site:
         pool: s.pool,
         asset: Address::ZERO,
         price: U256::from(price),
-        ship_bps: SHIP_BPS,
-        delivery_bps: DELIVERY_BPS,
-        ship_by: now + 10 * DAY,
-        deliver_by: now + 20 * DAY,
-        install_by: now + 30 * DAY,
+        shipBps: SHIP_BPS,
+        deliveryBps: DELIVERY_BPS,
+        shipBy: now + 10 * DAY,
+        deliverBy: now + 20 * DAY,
+        installBy: now + 30 * DAY,
         arbiter: Address::ZERO,
-        serial_hashes: serials.iter().map(|x| keccak256(x.as_bytes())).collect(),
+        serialHashes: serials.iter().map(|x| keccak256(x.as_bytes())).collect(),
         models: serials.iter().map(|_| model("Antminer S21")).collect(),
     };
     let id = s.chain.view(s.orders, PurchaseOrders::orderCountCall {})._0;
@@ -82,52 +82,52 @@ fn an_order_runs_from_funding_to_installed_rigs_and_pays_the_supplier_exactly() 
 
     // Two payments; the second completes the price and activates the order.
     let first = U256::from(ETH);
-    s.chain.exec_value(&buyer, s.orders, first, PurchaseOrders::fundCall { order_id: id, amount: first });
+    s.chain.exec_value(&buyer, s.orders, first, PurchaseOrders::fundCall { orderId: id, amount: first });
     let rest = U256::from(price) - first;
-    let over = s.chain.send(&buyer, Some(s.orders), rest + U256::from(1), PurchaseOrders::fundCall { order_id: id, amount: rest + U256::from(1) }.abi_encode().into());
+    let over = s.chain.send(&buyer, Some(s.orders), rest + U256::from(1), PurchaseOrders::fundCall { orderId: id, amount: rest + U256::from(1) }.abi_encode().into());
     assert!(!over.status, "overfunding is refused");
     assert_eq!(&over.output[..4], PurchaseOrders::OrderOverfunded::SELECTOR);
-    s.chain.exec_value(&buyer, s.orders, rest, PurchaseOrders::fundCall { order_id: id, amount: rest });
+    s.chain.exec_value(&buyer, s.orders, rest, PurchaseOrders::fundCall { orderId: id, amount: rest });
     assert_eq!(s.chain.balance(s.orders), U256::from(price));
 
-    s.chain.exec(&supplier, s.orders, PurchaseOrders::shipCall { order_id: id, document: keccak256("BL-778812") });
-    s.chain.exec(&site, s.orders, PurchaseOrders::deliverCall { order_id: id, document: keccak256("site receipt 17") });
+    s.chain.exec(&supplier, s.orders, PurchaseOrders::shipCall { orderId: id, document: keccak256("BL-778812") });
+    s.chain.exec(&site, s.orders, PurchaseOrders::deliverCall { orderId: id, document: keccak256("site receipt 17") });
 
     // Unit 0's rig is tokenized but sits with the operator, not in the pool: refused by name.
     let (dev, me) = (s.chain.dev.clone(), s.chain.dev_address());
     let mint = |serial: &str| RigDeed::mintCall {
         to: me,
         model: "Antminer S21".into(),
-        hashrate_ghs: 200_000,
-        power_watts: 3_500,
+        hashrateGhs: 200_000,
+        powerWatts: 3_500,
         site: "Rockdale, TX".into(),
-        serial_hash: keccak256(serial.as_bytes()),
+        serialHash: keccak256(serial.as_bytes()),
         kind: 0,
     };
     s.chain.exec(&dev, s.deed, mint("S21-0001"));
-    let early = s.chain.send(&dev, Some(s.orders), U256::ZERO, PurchaseOrders::releaseCall { order_id: id, unit: U256::ZERO }.abi_encode().into());
+    let early = s.chain.send(&dev, Some(s.orders), U256::ZERO, PurchaseOrders::releaseCall { orderId: id, unit: U256::ZERO }.abi_encode().into());
     assert!(!early.status);
     assert_eq!(&early.output[..4], PurchaseOrders::OrderUnitNotInPool::SELECTOR);
-    s.chain.exec(&dev, s.deed, RigDeed::safeTransferFrom_0Call { from: me, to: s.pool, token_id: U256::from(1) });
+    s.chain.exec(&dev, s.deed, RigDeed::safeTransferFrom_0Call { from: me, to: s.pool, tokenId: U256::from(1) });
     s.chain.exec(&dev, s.deed, mint("S21-0002"));
-    s.chain.exec(&dev, s.deed, RigDeed::safeTransferFrom_0Call { from: me, to: s.pool, token_id: U256::from(2) });
+    s.chain.exec(&dev, s.deed, RigDeed::safeTransferFrom_0Call { from: me, to: s.pool, tokenId: U256::from(2) });
     // Anyone releases: the chain is the proof.
     let stranger = account(9);
     s.chain.fund(address_of(&stranger), U256::from(ETH));
-    s.chain.exec(&stranger, s.orders, PurchaseOrders::releaseCall { order_id: id, unit: U256::from(1) });
-    let again = s.chain.send(&stranger, Some(s.orders), U256::ZERO, PurchaseOrders::releaseCall { order_id: id, unit: U256::from(1) }.abi_encode().into());
+    s.chain.exec(&stranger, s.orders, PurchaseOrders::releaseCall { orderId: id, unit: U256::from(1) });
+    let again = s.chain.send(&stranger, Some(s.orders), U256::ZERO, PurchaseOrders::releaseCall { orderId: id, unit: U256::from(1) }.abi_encode().into());
     assert_eq!(&again.output[..4], PurchaseOrders::OrderUnitInstalled::SELECTOR, "a unit is paid once");
-    s.chain.exec(&stranger, s.orders, PurchaseOrders::releaseCall { order_id: id, unit: U256::ZERO });
-    let done = s.chain.send(&stranger, Some(s.orders), U256::ZERO, PurchaseOrders::releaseCall { order_id: id, unit: U256::ZERO }.abi_encode().into());
+    s.chain.exec(&stranger, s.orders, PurchaseOrders::releaseCall { orderId: id, unit: U256::ZERO });
+    let done = s.chain.send(&stranger, Some(s.orders), U256::ZERO, PurchaseOrders::releaseCall { orderId: id, unit: U256::ZERO }.abi_encode().into());
     assert_eq!(&done.output[..4], PurchaseOrders::OrderWrongStatus::SELECTOR, "a completed order releases nothing more");
 
-    let amounts = s.chain.view(s.orders, PurchaseOrders::orderAmountsCall { order_id: id });
-    assert_eq!((amounts._0, amounts._1), (U256::from(price), U256::from(price)), "funded and released: the whole price");
-    let parties = s.chain.view(s.orders, PurchaseOrders::orderPartiesCall { order_id: id });
-    assert_eq!(parties._6, 2, "completed");
+    let amounts = s.chain.view(s.orders, PurchaseOrders::orderAmountsCall { orderId: id });
+    assert_eq!((amounts.funded, amounts.released), (U256::from(price), U256::from(price)), "funded and released: the whole price");
+    let parties = s.chain.view(s.orders, PurchaseOrders::orderPartiesCall { orderId: id });
+    assert_eq!(parties.status, 2, "completed");
 
     let before = s.chain.balance(address_of(&supplier));
-    let claim = s.chain.exec(&supplier, s.orders, PurchaseOrders::claimCall { order_id: id, recipient: address_of(&supplier) });
+    let claim = s.chain.exec(&supplier, s.orders, PurchaseOrders::claimCall { orderId: id, recipient: address_of(&supplier) });
     assert_eq!(s.chain.balance(address_of(&supplier)) + fee(&claim) - before, U256::from(price), "the supplier got the price, to the wei");
     assert_eq!(s.chain.balance(s.orders), U256::ZERO);
 }
@@ -139,15 +139,15 @@ fn a_supplier_that_never_ships_lets_the_buyer_reclaim_everything() {
     s.chain.fund(address_of(&buyer), U256::from(10 * ETH));
     s.chain.fund(address_of(&supplier), U256::from(ETH));
     let id = open(&mut s, &buyer, address_of(&supplier), address_of(&site), 2 * ETH, &["M60S-1"]);
-    s.chain.exec_value(&buyer, s.orders, U256::from(2 * ETH), PurchaseOrders::fundCall { order_id: id, amount: U256::from(2 * ETH) });
-    let early = s.chain.send(&buyer, Some(s.orders), U256::ZERO, PurchaseOrders::reclaimCall { order_id: id, recipient: address_of(&buyer) }.abi_encode().into());
+    s.chain.exec_value(&buyer, s.orders, U256::from(2 * ETH), PurchaseOrders::fundCall { orderId: id, amount: U256::from(2 * ETH) });
+    let early = s.chain.send(&buyer, Some(s.orders), U256::ZERO, PurchaseOrders::reclaimCall { orderId: id, recipient: address_of(&buyer) }.abi_encode().into());
     assert_eq!(&early.output[..4], PurchaseOrders::OrderNoDeadlineMissed::SELECTOR);
     s.chain.engine.increase_time(10 * DAY + 1);
-    let late = s.chain.send(&supplier, Some(s.orders), U256::ZERO, PurchaseOrders::shipCall { order_id: id, document: B256::ZERO }.abi_encode().into());
+    let late = s.chain.send(&supplier, Some(s.orders), U256::ZERO, PurchaseOrders::shipCall { orderId: id, document: B256::ZERO }.abi_encode().into());
     assert_eq!(&late.output[..4], PurchaseOrders::OrderDeadlinePassed::SELECTOR);
     let before = s.chain.balance(address_of(&buyer));
-    let reclaim = s.chain.exec(&buyer, s.orders, PurchaseOrders::reclaimCall { order_id: id, recipient: address_of(&buyer) });
+    let reclaim = s.chain.exec(&buyer, s.orders, PurchaseOrders::reclaimCall { orderId: id, recipient: address_of(&buyer) });
     assert_eq!(s.chain.balance(address_of(&buyer)) + fee(&reclaim) - before, U256::from(2 * ETH));
     assert_eq!(s.chain.balance(s.orders), U256::ZERO);
-    assert!(!s.chain.view(s.orders, PurchaseOrders::serialTakenCall { serial_hash: keccak256("M60S-1") })._0, "the serial is free again");
+    assert!(!s.chain.view(s.orders, PurchaseOrders::serialTakenCall { serialHash: keccak256("M60S-1") })._0, "the serial is free again");
 }

@@ -64,10 +64,10 @@ fn system(with_splitter: bool) -> System {
         RigDeed::mintCall {
             to: address_of(&alice),
             model: "Antminer S21".into(),
-            hashrate_ghs: 200_000,
-            power_watts: 3_500,
+            hashrateGhs: 200_000,
+            powerWatts: 3_500,
             site: "Kemi, FI".into(),
-            serial_hash: keccak256("S21-0001"),
+            serialHash: keccak256("S21-0001"),
             kind: 0,
         },
     );

@@ -105,4 +105,30 @@ async fn ethers_deploys_calls_and_reads_events_over_http() {
     let deed = RigDeed::new(deed, client.clone());
     assert_eq!(deed.symbol().call().await.unwrap(), "RIG");
     assert!(deed.supports_interface([0x80, 0xac, 0x58, 0xcd]).call().await.unwrap(), "ERC-721");
+
+    // rig(id) decodes into named fields with a standard decoder: ethers' ABI decoder reading
+    // abi/RigDeed.json as a dapp would, and the bindings' return struct.
+    let operator = H256::from(keccak256("OPERATOR_ROLE"));
+    deed.grant_role(operator.0, admin).send().await.expect("sent").await.expect("mined");
+    let serial = keccak256("S21-0001");
+    let mint = deed.mint(admin, "Antminer S21".into(), 200_000, 3_500, "Rockdale, TX".into(), serial, 0);
+    mint.send().await.expect("mint sent").await.expect("mined").expect("receipt");
+    let json = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../abi/RigDeed.json")).unwrap();
+    let abi: ethers::abi::Abi = serde_json::from_str(&json).unwrap();
+    let rig = abi.function("rig").unwrap();
+    assert_eq!(rig.inputs[0].name, "tokenId");
+    let input = rig.encode_input(&[Token::Uint(1.into())]).unwrap();
+    let tx: ethers::types::transaction::eip2718::TypedTransaction = TransactionRequest::new().to(deed.address()).data(input).into();
+    let output = provider.call(&tx, None).await.unwrap();
+    let fields: std::collections::BTreeMap<String, Token> =
+        rig.outputs.iter().map(|p| p.name.clone()).zip(rig.decode_output(&output).unwrap()).collect();
+    let names: Vec<&str> = rig.outputs.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["model", "hashrateGhs", "powerWatts", "site", "serialHash", "kind", "status", "mintedAt", "updatedAt"]);
+    assert_eq!(fields["model"], Token::String("Antminer S21".into()));
+    assert_eq!(fields["hashrateGhs"], Token::Uint(200_000.into()));
+    assert_eq!(fields["powerWatts"], Token::Uint(3_500.into()));
+    assert_eq!(fields["site"], Token::String("Rockdale, TX".into()));
+    assert_eq!(fields["serialHash"], Token::FixedBytes(serial.to_vec()));
+    let record = <RigReturn as ethers::abi::AbiDecode>::decode(&output).unwrap();
+    assert_eq!((record.model.as_str(), record.hashrate_ghs, record.power_watts), ("Antminer S21", 200_000, 3_500));
 }

@@ -116,7 +116,7 @@ impl Pool {
     /// `totals()` of a splitter: deposited, to holders, claimed, streaming, carried.
     fn totals(&mut self, splitter: Address) -> [u128; 5] {
         let t = self.chain.view(splitter, RevenueSplitter::totalsCall {});
-        [t._0.to(), t._1.to(), t._2.to(), t._3.to(), t._4.to()]
+        [t.deposited.to(), t.toHolders.to(), t.claimed.to(), t.streaming.to(), t.carried.to()]
     }
 }
 

@@ -5,6 +5,10 @@
 //!   selector keccak256 gives its signature (recomputed here, not taken from alloy), and that
 //!   selector is in the compiled contract's router; and the router dispatches no selector the
 //!   ABI lacks.
+//! - `solidity_interfaces_compile_with_the_json_and_router_selectors`: abi/I<C>.sol compiles
+//!   with the pinned solc (npm package `solc`, `deploy/tests/solc/`), and the compiled
+//!   interface has exactly the functions of abi/<C>.json, with the same selectors, parameter
+//!   and output names and types, and its selectors are the compiled router's.
 //! - `abi_events_match_the_sources_and_the_standards`: each contract's own events are exactly
 //!   the ones its `sol!` blocks declare, and the OpenZeppelin ones have their standard topics.
 //!
@@ -133,6 +137,87 @@ fn abi_functions_are_what_the_routers_dispatch() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Runs `deploy/tests/solc/compile.js` (the pinned solc-js) on every abi/I*.sol, installing
+/// the package from its lock file first (`npm ci`) if it is missing.
+fn solc_output(ws: &Workspace) -> serde_json::Value {
+    let dir = ws.root.join("deploy/tests/solc");
+    if !dir.join("node_modules/solc/package.json").is_file() {
+        let status = Command::new("npm")
+            .current_dir(&dir)
+            .args(["ci", "--no-audit", "--no-fund"])
+            .status()
+            .expect("running npm (Node.js 20 and npm are needed for the Solidity interface test)");
+        assert!(status.success(), "npm ci in deploy/tests/solc failed");
+    }
+    let mut files: Vec<_> = fs::read_dir(ws.abi_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sol"))
+        .collect();
+    files.sort();
+    let out = Command::new("node").current_dir(&dir).arg("compile.js").args(&files).output().expect("running node");
+    assert!(out.status.success(), "abi/I*.sol does not compile with solc:\n{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("compile.js prints JSON")
+}
+
+/// A function as solc's ABI shows it: signature, (name, type) of inputs and of outputs.
+type SolcFunction = (String, Vec<(String, String)>, Vec<(String, String)>);
+
+fn solc_functions(abi: &serde_json::Value) -> BTreeSet<SolcFunction> {
+    let params = |list: &serde_json::Value| -> Vec<(String, String)> {
+        list.as_array().unwrap().iter().map(|p| (p["name"].as_str().unwrap().to_owned(), p["type"].as_str().unwrap().to_owned())).collect()
+    };
+    abi.as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "function")
+        .map(|f| {
+            let inputs = params(&f["inputs"]);
+            let types: Vec<&str> = inputs.iter().map(|(_, t)| t.as_str()).collect();
+            (format!("{}({})", f["name"].as_str().unwrap(), types.join(",")), inputs, params(&f["outputs"]))
+        })
+        .collect()
+}
+
+#[test]
+fn solidity_interfaces_compile_with_the_json_and_router_selectors() {
+    let ws = workspace();
+    let solc = solc_output(&ws);
+    assert!(solc["version"].as_str().unwrap().starts_with("0.8.30+"), "the pinned solc: {}", solc["version"]);
+    let built = build::build_contracts(&ws, &catalogue::contracts()).expect("wasm build");
+    for b in &built {
+        let name = b.contract.name;
+        let compiled = &solc["contracts"][format!("I{name}")];
+        assert!(compiled.is_object(), "abi/I{name}.sol has no interface I{name}");
+        let abi = load_abi(&ws, name);
+
+        let solc_selectors: BTreeMap<String, u32> = compiled["methodIdentifiers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(sig, sel)| (sig.clone(), u32::from_str_radix(sel.as_str().unwrap(), 16).unwrap()))
+            .collect();
+        let json_selectors: BTreeMap<String, u32> =
+            abi.functions().map(|f| (f.signature(), function_selector(&f.name, &f.inputs))).collect();
+        assert_eq!(solc_selectors, json_selectors, "{name}: the Solidity interface's selectors are the JSON ABI's");
+
+        let json_functions: BTreeSet<SolcFunction> = abi
+            .functions()
+            .map(|f| {
+                let pairs = |ps: &[Param]| -> Vec<(String, String)> { ps.iter().map(|p| (p.name.clone(), canonical(&p.ty, &p.components))).collect() };
+                (f.signature(), pairs(&f.inputs), pairs(&f.outputs))
+            })
+            .collect();
+        assert_eq!(solc_functions(&compiled["abi"]), json_functions, "{name}: the Solidity interface names what the JSON ABI names");
+
+        let selectors: BTreeSet<u32> = solc_selectors.values().copied().collect();
+        let raw = fs::read(&b.cargo_wasm_path).unwrap();
+        let router = Router::find(&normalise::normalise(&raw).unwrap(), &selectors).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(router.missing(&selectors), Vec::<u32>::new(), "{name}: a selector of I{name}.sol is not in the router");
+        assert_eq!(router.unknown(&selectors), Vec::<u32>::new(), "{name}: the router dispatches a selector I{name}.sol lacks");
+    }
 }
 
 /// `event ...` declarations of the `sol!` blocks in a contract's lib.rs (inline modules

@@ -23,9 +23,7 @@ fn the_readme_shows_every_figure_file_as_it_is() {
 }
 
 /// The size figure lists every catalogued contract with the wasm size it builds to now, and
-/// its stored size within 1% (see `commands::sizes_match`: builds from two checkout paths still
-/// differ in a few dozen brotli bytes), so the figure written on one machine holds on a fresh
-/// clone too.
+/// its stored size within 1% (see `commands::sizes_match`).
 #[test]
 fn the_size_figure_is_what_the_contracts_build_to() {
     let out = common::built_dir();
@@ -34,7 +32,7 @@ fn the_size_figure_is_what_the_contracts_build_to() {
         .iter()
         .map(|c| {
             let wasm = std::fs::read(out.join(format!("{}.wasm", c.package))).unwrap();
-            report::measure(c.package, &wasm).0
+            report::measure(c.package, &wasm).unwrap().0
         })
         .collect();
     let figure = std::fs::read_to_string(figures::dir(&ws.root).join("sizes.md")).unwrap();

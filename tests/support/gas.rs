@@ -46,10 +46,10 @@ fn s21_to(to: Address, serial: &str) -> RigDeed::mintCall {
     RigDeed::mintCall {
         to,
         model: "Antminer S21".into(),
-        hashrate_ghs: 200_000,
-        power_watts: 3_500,
+        hashrateGhs: 200_000,
+        powerWatts: 3_500,
         site: "Rockdale, TX".into(),
-        serial_hash: keccak256(serial),
+        serialHash: keccak256(serial),
         kind: 0,
     }
 }
@@ -164,7 +164,7 @@ pub fn bound_gas() -> BoundGas {
         chain.engine.set_next_timestamp(fixed_time);
         run(&mut chain, &dev, deed, U256::ZERO, s21_to(me, &format!("bound serial {i}")));
         chain.engine.set_next_timestamp(fixed_time);
-        let into_pool = RigDeed::safeTransferFrom_0Call { from: me, to: shares, token_id: U256::from(i + 1) };
+        let into_pool = RigDeed::safeTransferFrom_0Call { from: me, to: shares, tokenId: U256::from(i + 1) };
         if i < full {
             run(&mut chain, &dev, deed, U256::ZERO, into_pool);
         } else {

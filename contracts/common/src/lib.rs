@@ -122,7 +122,9 @@ macro_rules! public_access_control {
 /// The body of each contract's `src/main.rs`: a binary that exists only to print the ABI
 /// (`--features export-abi`) and is an empty stub otherwise, as in OpenZeppelin's examples.
 /// `<bin> events` prints the crate's `ABI_EVENTS`, one per line (export-abi leaves events
-/// out); anything else goes to the SDK's printer (`<bin>`, `<bin> constructor`).
+/// out); `<bin> returns` prints its `ABI_RETURNS`, `function: name, name, ...` a line
+/// (export-abi leaves outputs unnamed); anything else goes to the SDK's printer (`<bin>`,
+/// `<bin> constructor`).
 #[macro_export]
 macro_rules! export_abi_main {
     ($contract_crate:ident) => {
@@ -136,6 +138,12 @@ macro_rules! export_abi_main {
             if args.len() == 1 && args[0] == "events" {
                 for event in $contract_crate::ABI_EVENTS {
                     println!("{event}");
+                }
+                return;
+            }
+            if args.len() == 1 && args[0] == "returns" {
+                for (function, names) in $contract_crate::ABI_RETURNS {
+                    println!("{function}: {}", names.join(", "));
                 }
                 return;
             }

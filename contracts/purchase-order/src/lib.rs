@@ -861,9 +861,21 @@ fn unavailable(e: stylus_sdk::call::Error) -> Error {
 #[cfg(test)]
 mod tests;
 
+/// Names of the outputs of every function that returns several values, for `rigshare abi`
+/// (export-abi prints their types only), so dapps decode them by name.
+#[cfg(feature = "export-abi")]
+pub const ABI_RETURNS: &[(&str, &[&str])] = &[
+    ("orderParties", &["buyer", "supplier", "site", "pool", "asset", "arbiter", "status"]),
+    ("orderTerms", &["price", "shipBps", "deliveryBps", "shipBy", "deliverBy", "installBy", "units"]),
+    ("orderAmounts", &["funded", "released", "claimed", "returned", "refunded"]),
+    ("orderProgress", &["shipped", "delivered", "unitsInstalled"]),
+    ("orderUnit", &["model", "serialHash", "installed", "deedId", "payment"]),
+];
+
 /// Every event this contract can emit, as human-readable Solidity declarations, for
 /// `rigshare abi` (export-abi prints functions and errors but no events). Keep in step with the
 /// `sol!` block above.
+#[cfg(feature = "export-abi")]
 pub const ABI_EVENTS: &[&str] = &[
     "event OrderOpened(uint256 indexed orderId, address indexed buyer, address indexed supplier, address site, address pool, address asset, uint256 price, uint256 units)",
     "event OrderFunded(uint256 indexed orderId, address indexed from, uint256 amount, uint256 funded)",

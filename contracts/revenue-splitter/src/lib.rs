@@ -865,6 +865,19 @@ impl IErc165 for RevenueSplitter {
 #[cfg(test)]
 mod tests;
 
+/// The names of the values each function with several return values returns, in order, for
+/// `rigshare abi` (export-abi leaves every output unnamed, and dapps decode unnamed outputs as
+/// bare positional tuples). Solidity's names: camelCase, units as in the parameters. The
+/// generator refuses a function with several outputs that is missing here, or a count that
+/// differs from the function's.
+#[cfg(feature = "export-abi")]
+pub const ABI_RETURNS: &[(&str, &[&str])] = &[
+    ("payees", &["accounts", "bps"]),
+    ("totals", &["deposited", "toHolders", "claimed", "streaming", "carried"]),
+    ("accumulator", &["magnifiedPerShare", "magnifiedCarry", "magnifiedUnvested", "magnifiedRatePerSecond", "streamEnd", "lastRelease"]),
+    ("accountState", &["magnifiedCorrection", "withdrawn", "payeeCredit"]),
+];
+
 /// Every event this contract can emit, as human-readable Solidity declarations, for
 /// `rigshare abi` (export-abi prints functions and errors but no events). Its own events, then
 /// OpenZeppelin's: AccessControl (no `RoleAdminChanged`: no role admin is ever set) and

@@ -859,6 +859,17 @@ impl IErc165 for RigShares {
 #[cfg(test)]
 mod tests;
 
+/// The names of the values each function with several return values returns, in order, for
+/// `rigshare abi` (export-abi leaves every output unnamed, and dapps decode unnamed outputs as
+/// bare positional tuples). Solidity's names: camelCase, units as in the parameters. The
+/// generator refuses a function with several outputs that is missing here, or a count that
+/// differs from the function's.
+#[cfg(feature = "export-abi")]
+pub const ABI_RETURNS: &[(&str, &[&str])] = &[
+    ("backing", &["hashrateGhs", "powerWatts", "rigs"]),
+    ("eip712Domain", &["fields", "name", "version", "chainId", "verifyingContract", "salt", "extensions"]),
+];
+
 /// Every event this contract can emit, as human-readable Solidity declarations, for
 /// `rigshare abi` (export-abi prints functions and errors but no events). Its own events, then
 /// OpenZeppelin's: ERC-20 (permit emits `Approval`) and AccessControl (no `RoleAdminChanged`:

@@ -42,9 +42,9 @@ fn size_rows(figure: &str) -> Vec<(String, String, usize)> {
 }
 
 /// Whether size figure `shown` still says what `now` says: the same contracts with the same
-/// wasm sizes, and stored sizes within 1%. Builds from two checkout paths still differ in a
-/// few dozen brotli bytes (the router's constant order; byte-identical builds are issue 11's),
-/// so a figure written on one machine must hold on a fresh clone elsewhere.
+/// wasm sizes, and stored sizes within 1%. Builds are byte-identical since issue 11
+/// (`deploy/tests/reproducible.rs`); the 1% stays so that a figure written before a change that
+/// only moves brotli bytes a little still holds until the next `rigshare build` rewrites it.
 pub fn sizes_match(shown: &str, now: &str) -> bool {
     let (shown, now) = (size_rows(shown), size_rows(now));
     !now.is_empty()

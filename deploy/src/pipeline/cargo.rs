@@ -57,11 +57,19 @@ pub const CARGO_ARGS: &[&str] = &[
     "--message-format=json-render-diagnostics",
 ];
 
-/// [`WASM_RUSTFLAGS`] plus the remaps that keep the bytes independent of where the workspace
-/// and the Cargo home are. The workspace root comes first so that a Cargo home inside the
-/// workspace is still mapped to `/cargo` (rustc applies the last matching remap).
+/// The linker's stack size flag for [`STACK_SIZE`] (rustc passes its own default first; the
+/// last `-z stack-size` wins).
+pub fn stack_size_flag() -> String {
+    format!("-Clink-arg=-zstack-size={STACK_SIZE}")
+}
+
+/// [`WASM_RUSTFLAGS`], the stack size ([`stack_size_flag`]), and the remaps that keep the
+/// bytes independent of where the workspace and the Cargo home are. The workspace root comes
+/// first so that a Cargo home inside the workspace is still mapped to `/cargo` (rustc applies
+/// the last matching remap).
 pub fn rustflags(ws: &Workspace) -> Vec<String> {
     let mut flags: Vec<String> = WASM_RUSTFLAGS.iter().map(|f| (*f).to_owned()).collect();
+    flags.push(stack_size_flag());
     flags.push(format!(
         "--remap-path-prefix={}=/rigshare",
         ws.root.display()
@@ -72,6 +80,21 @@ pub fn rustflags(ws: &Workspace) -> Vec<String> {
     ));
     flags
 }
+
+/// The wasm stack every contract is linked with, in bytes (see [`rustflags`]): 16 KiB.
+///
+/// Why: rustc links wasm modules with a 1 MiB stack by default, which makes every module's
+/// initial memory 17 pages, and Nitro charges a program's initial pages on every call into it
+/// (2 free pages a transaction, then 1,000 gas a page plus an exponential ramp, cumulative over
+/// the programs a transaction enters). The contracts need far less: the deepest paths
+/// (`tests/stack.rs`: tokenURI of the longest metadata, a share transfer checkpointed by 4
+/// splitters, the 8-payee waterfall, a sale's claim, the buy-out) used 6,248 bytes of stack when
+/// measured on the dev node. OpenZeppelin's Stylus contracts link with 8 KiB, which would
+/// leave those paths under a quarter of it to spare; 16 KiB leaves over half, and stack and
+/// static data still fit the first page, so every contract opens 1 page instead of 17. The
+/// stack is first in memory (rustc's `--stack-first`), so an overflow runs below address 0 and
+/// traps instead of overwriting data; `tests/stack.rs` fails if a path uses more than 3/4 of it.
+pub const STACK_SIZE: usize = 16 * 1024;
 
 /// A contract's freshly built module.
 #[derive(Debug, Clone)]
@@ -214,6 +237,7 @@ mod tests {
         assert_eq!(
             &flags[WASM_RUSTFLAGS.len()..],
             [
+                format!("-Clink-arg=-zstack-size={STACK_SIZE}").as_str(),
                 "--remap-path-prefix=/home/dev/rigshare=/rigshare",
                 "--remap-path-prefix=/home/dev/.cargo=/cargo"
             ]

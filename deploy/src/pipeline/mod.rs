@@ -51,11 +51,11 @@ pub fn build(ws: &Workspace, contracts: &[Contract], table: &mut dyn std::io::Wr
 
     step(
         3,
-        format!("compressing to stored code in {}", ws.out_dir().display()),
+        format!("compressing to stored code in {}, activating on a dev chain for the entry cost", ws.out_dir().display()),
     );
     let mut sizes = Vec::new();
     for (contract, wasm) in &modules {
-        let (size, stored) = report::measure(contract.package, wasm);
+        let (size, stored) = report::measure(contract.package, wasm)?;
         report::write_artifacts(&ws.out_dir(), contract.package, wasm, &stored)?;
         sizes.push(size);
     }

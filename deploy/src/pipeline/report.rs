@@ -1,9 +1,16 @@
-//! Step 4: how big each contract is against Arbitrum's code limit, as a Markdown table, and the
-//! files later deploy steps read (`target/rigshare/<package>.wasm` and `.code`).
+//! Step 4: how big each contract is against Arbitrum's code limit and what entering it costs on
+//! every call, as a Markdown table, and the files later deploy steps read
+//! (`target/rigshare/<package>.wasm` and `.code`).
 
 use std::{fmt, fs, path::Path};
 
-use anyhow::{Context, Result};
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolCall;
+use anyhow::{bail, Context, Result};
+use devnode::engine::{
+    precompiles::{ArbWasm, ARB_WASM},
+    testing::{revert_reason, Bench, CALLER},
+};
 
 use super::code::{self, STORED_PREFIX_LEN};
 
@@ -22,18 +29,56 @@ pub struct Size {
     pub brotli: usize,
     /// 4-byte prefix + brotli: what counts against [`CODE_LIMIT`].
     pub stored: usize,
+    /// What every call pays to enter the program.
+    pub entry: Entry,
 }
 
 impl Size {
-    /// Sizes of `wasm` and of its `stored` code.
-    pub fn of(contract: &str, wasm: &[u8], stored: &[u8]) -> Self {
+    /// Sizes of `wasm` and of its `stored` code, with its entry cost.
+    pub fn of(contract: &str, wasm: &[u8], stored: &[u8], entry: Entry) -> Self {
         Self {
             contract: contract.to_owned(),
             wasm: wasm.len(),
             brotli: stored.len() - STORED_PREFIX_LEN,
             stored: stored.len(),
+            entry,
         }
     }
+}
+
+/// What a call pays to enter a program before its first instruction, as the dev node's ArbWasm
+/// reports it once the module is activated: the memory it opens (`programMemoryFootprint`, in
+/// 64 KiB pages: the module's initial memory, priced by Nitro's memory model on every entry)
+/// and its init gas (`programInitGas`: uncached, and cached when the program is in ArbOS's
+/// init cache).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Entry {
+    pub pages: u16,
+    pub init_gas: u64,
+    pub cached_init_gas: u64,
+}
+
+/// Activates `wasm` on an in-process dev chain and asks ArbWasm what entering it costs.
+pub fn entry_cost(contract: &str, wasm: &[u8]) -> Result<Entry> {
+    let program = Address::with_last_byte(0x42);
+    let mut bench = Bench::new();
+    bench.install(program, wasm);
+    let activation = bench.activate(program);
+    if !activation.is_success() {
+        bail!("{contract}: the dev node refused to activate it: {:?} {:?}", activation.outcome, revert_reason(&activation.output));
+    }
+    bench.commit();
+    let mut ask = |input: Vec<u8>| -> Result<Vec<u8>> {
+        let result = bench.call_with(CALLER, ARB_WASM, U256::ZERO, input.into(), 1_000_000);
+        if !result.is_success() {
+            bail!("{contract}: ArbWasm refused the query: {:?}", result.outcome);
+        }
+        Ok(result.output.to_vec())
+    };
+    let init = ArbWasm::programInitGasCall::abi_decode_returns(&ask(ArbWasm::programInitGasCall { program }.abi_encode())?, true)?;
+    let footprint =
+        ArbWasm::programMemoryFootprintCall::abi_decode_returns(&ask(ArbWasm::programMemoryFootprintCall { program }.abi_encode())?, true)?;
+    Ok(Entry { pages: footprint.footprint, init_gas: init.gas, cached_init_gas: init.gasWhenCached })
 }
 
 /// A contract too big to deploy.
@@ -112,18 +157,21 @@ pub fn check(sizes: &[Size]) -> Result<(), SizeErrors> {
 /// The Markdown size table.
 pub fn table(sizes: &[Size]) -> String {
     let mut out = String::from(
-        "| contract | wasm bytes | brotli bytes | stored bytes | % of 24,576 limit | % of 12,288 goal |\n\
-         |---|---:|---:|---:|---:|---:|\n",
+        "| contract | wasm bytes | brotli bytes | stored bytes | % of 24,576 limit | % of 12,288 goal | memory pages | entry gas | entry gas, cached |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for s in sizes {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             s.contract,
             thousands(s.wasm),
             thousands(s.brotli),
             thousands(s.stored),
             percent(s.stored, CODE_LIMIT),
             percent(s.stored, CODE_GOAL),
+            s.entry.pages,
+            thousands(s.entry.init_gas as usize),
+            thousands(s.entry.cached_init_gas as usize),
         ));
     }
     out
@@ -139,10 +187,11 @@ pub fn write_artifacts(dir: &Path, package: &str, wasm: &[u8], stored: &[u8]) ->
     Ok(())
 }
 
-/// Sizes of one module, computing its stored code.
-pub fn measure(contract: &str, wasm: &[u8]) -> (Size, Vec<u8>) {
+/// Sizes and entry cost of one module, computing its stored code.
+pub fn measure(contract: &str, wasm: &[u8]) -> Result<(Size, Vec<u8>)> {
     let stored = code::stored_code(wasm);
-    (Size::of(contract, wasm, &stored), stored)
+    let entry = entry_cost(contract, wasm)?;
+    Ok((Size::of(contract, wasm, &stored, entry), stored))
 }
 
 fn percent(part: usize, whole: usize) -> String {
@@ -171,6 +220,7 @@ mod tests {
             wasm: 60_000,
             brotli: stored - 4,
             stored,
+            entry: Entry { pages: 1, init_gas: 12_345, cached_init_gas: 678 },
         }
     }
 
@@ -178,14 +228,14 @@ mod tests {
     fn table_has_the_columns_and_percentages() {
         let t = table(&[size("rig-deed", 12_288), size("rig-shares", 24_576)]);
         let lines: Vec<&str> = t.lines().collect();
-        assert_eq!(lines[0], "| contract | wasm bytes | brotli bytes | stored bytes | % of 24,576 limit | % of 12,288 goal |");
+        assert_eq!(lines[0], "| contract | wasm bytes | brotli bytes | stored bytes | % of 24,576 limit | % of 12,288 goal | memory pages | entry gas | entry gas, cached |");
         assert_eq!(
             lines[2],
-            "| rig-deed | 60,000 | 12,284 | 12,288 | 50.0% | 100.0% |"
+            "| rig-deed | 60,000 | 12,284 | 12,288 | 50.0% | 100.0% | 1 | 12,345 | 678 |"
         );
         assert_eq!(
             lines[3],
-            "| rig-shares | 60,000 | 24,572 | 24,576 | 100.0% | 200.0% |"
+            "| rig-shares | 60,000 | 24,572 | 24,576 | 100.0% | 200.0% | 1 | 12,345 | 678 |"
         );
     }
 
@@ -225,12 +275,29 @@ mod tests {
         );
     }
 
+    /// The smallest module Nitro activates, with `pages` of initial memory.
+    fn module(pages: u32) -> Vec<u8> {
+        wat::parse_str(format!(
+            r#"(module
+                 (import "vm_hooks" "pay_for_memory_grow" (func (param i32)))
+                 (memory (export "memory") {pages})
+                 (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#
+        ))
+        .unwrap()
+    }
+
     #[test]
-    fn measure_counts_the_prefix() {
-        let (s, stored) = measure("x", b"\0asm\x01\0\0\0");
+    fn measure_counts_the_prefix_and_asks_the_dev_node_for_the_entry_cost() {
+        let wasm = module(3);
+        let (s, stored) = measure("x", &wasm).unwrap();
         assert_eq!(s.stored, stored.len());
         assert_eq!(s.brotli + 4, s.stored);
-        assert_eq!(s.wasm, 8);
+        assert_eq!(s.wasm, wasm.len());
+        assert_eq!(s.entry.pages, 3);
+        assert!(s.entry.init_gas > s.entry.cached_init_gas && s.entry.cached_init_gas > 0, "{:?}", s.entry);
+        assert_eq!(entry_cost("x", &module(17)).unwrap().pages, 17);
+        let refused = entry_cost("x", b"\0asm\x01\0\0\0").unwrap_err().to_string();
+        assert!(refused.contains("x: the dev node refused to activate it"), "{refused}");
     }
 
     #[test]

@@ -187,6 +187,9 @@ fn run(
         Err(error) => return CallResult::fail(Failure::Trap(error.to_string())),
     };
     let outcome = entry.call(&mut store, msg.input.len() as i32);
+    if let Some(memory) = memory {
+        stack_probe::record(memory.data(&store));
+    }
 
     // run.rs: a trap with the stack budget at 0 is `OutOfStack` (checked before ink), which
     // Go turns into `vm.ErrDepth`: the call fails and consumes all its gas.
@@ -224,9 +227,60 @@ fn run(
     }
 }
 
+/// How deep the contracts' shadow stack goes, for the tests that choose its size.
+///
+/// rustc links wasm32 modules with `--stack-first`: the stack occupies `[0, stack size)` of
+/// linear memory and grows down from its top, with the static data above it. Memory starts
+/// zeroed for every call, so after a call the lowest non-zero byte of memory is the deepest
+/// byte the stack wrote (a frame that wrote only zeros at its bottom reads a few bytes
+/// shallower, which the chosen size's margin covers). A stack that overflows goes below address
+/// 0, wraps to the top of the 32-bit address space and traps: no call can silently write past
+/// its stack into the data. Off unless a test turns it on (one scan per call).
+pub mod stack_probe {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    static ON: AtomicBool = AtomicBool::new(false);
+    static LOWEST: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+    /// Starts recording (for every call of every chain in this process).
+    pub fn enable() {
+        ON.store(true, Ordering::SeqCst);
+    }
+
+    /// The lowest address any call wrote since [`enable`] or the last [`take_lowest`] (`None`
+    /// if none wrote), and starts again.
+    pub fn take_lowest() -> Option<usize> {
+        let lowest = LOWEST.swap(usize::MAX, Ordering::SeqCst);
+        (lowest != usize::MAX).then_some(lowest)
+    }
+
+    pub(super) fn record(memory: &[u8]) {
+        if !ON.load(Ordering::Relaxed) {
+            return;
+        }
+        if let Some(lowest) = lowest_written(memory) {
+            LOWEST.fetch_min(lowest, Ordering::SeqCst);
+        }
+    }
+
+    /// The lowest non-zero byte's address.
+    pub fn lowest_written(memory: &[u8]) -> Option<usize> {
+        memory.iter().position(|&b| b != 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stack_probe_finds_the_lowest_written_byte() {
+        let mut memory = vec![0u8; 4096];
+        assert_eq!(stack_probe::lowest_written(&memory), None);
+        memory[3000] = 7;
+        memory[100] = 1;
+        assert_eq!(stack_probe::lowest_written(&memory), Some(100));
+    }
 
     #[test]
     fn recent_wasms_is_a_bounded_lru() {

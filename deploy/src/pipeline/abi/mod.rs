@@ -9,8 +9,13 @@
 //! - the Rust source (see [`source`]): the functions of the `#[implements(...)]` trait impls
 //!   and `receive`/`fallback`, which stylus-sdk 0.9's export-abi leaves out.
 //!
+//! - `... -- returns`: the crate's `ABI_RETURNS`, the names of every function's several
+//!   return values, since export-abi leaves outputs unnamed.
+//!
 //! Every declaration goes through alloy's human-readable parser; one that does not parse
-//! stops the generator.
+//! stops the generator. Names are then made what Solidity would write ([`solidity_names`]):
+//! parameters in camelCase (the Rust source's `hashrate_ghs` is `hashrateGhs`), and the
+//! outputs of every function that returns several values named.
 
 pub mod export;
 pub mod macros;
@@ -27,6 +32,7 @@ use alloy_json_abi::{
     Constructor, Error, Event, Fallback, Function, JsonAbi, Receive, StateMutability,
 };
 use anyhow::{bail, Context, Result};
+use convert_case::{Case, Casing};
 
 use crate::pipeline::workspace::{Contract, Workspace};
 
@@ -49,6 +55,8 @@ pub struct Declarations {
     pub receive: bool,
     /// `Some(payable)` when there is a fallback.
     pub fallback: Option<bool>,
+    /// The names of the outputs of each function that returns several values.
+    pub returns: Vec<(String, Vec<String>)>,
 }
 
 /// Collects a contract's declarations (runs its export-abi binary three times and reads its
@@ -58,6 +66,8 @@ pub fn declarations(ws: &Workspace, contract: &Contract) -> Result<Declarations>
         .with_context(|| format!("{}: reading the export-abi interface", contract.package))?;
     let constructor = export::run(ws, contract, &["constructor"])?;
     let events = export::parse_events(&export::run(ws, contract, &["events"])?);
+    let returns = parse_returns(&export::run(ws, contract, &["returns"])?)
+        .with_context(|| format!("{}: reading the names of the return values", contract.package))?;
     let src = source::scan(
         &ws.root.join(contract.dir()),
         contract.name,
@@ -82,7 +92,90 @@ pub fn declarations(ws: &Workspace, contract: &Contract) -> Result<Declarations>
         constructor: (!constructor.is_empty()).then_some(constructor),
         receive: src.receive,
         fallback: src.fallback,
+        returns,
     })
+}
+
+/// Reads `<bin> returns`: `function: name, name, ...` a line.
+pub fn parse_returns(text: &str) -> Result<Vec<(String, Vec<String>)>> {
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (function, names) = line.split_once(':').with_context(|| format!("`{line}` is not `function: name, ...`"))?;
+        let names: Vec<String> = names.split(',').map(|n| n.trim().to_owned()).collect();
+        if names.iter().any(String::is_empty) {
+            bail!("`{line}` has an empty name");
+        }
+        out.push((function.trim().to_owned(), names));
+    }
+    Ok(out)
+}
+
+/// A parameter name as Solidity writes it: camelCase, without Rust's leading underscore for
+/// an unused parameter (`token_id` -> `tokenId`, `_data` -> `data`).
+pub fn camel(name: &str) -> String {
+    name.to_case(Case::Camel)
+}
+
+/// Makes the names in `abi` those Solidity would write: every parameter of functions, errors
+/// and the constructor in camelCase ([`camel`]), and the outputs of every function with
+/// several return values named from `returns`. Fails when such a function has no names there,
+/// when the count differs, or when `returns` names a function that has no several outputs.
+/// Events are declared in Solidity already (`ABI_EVENTS`) and keep their names as the
+/// standards spell them (ERC-4906's `_tokenId`).
+pub fn solidity_names(contract: &str, abi: &mut JsonAbi, returns: &[(String, Vec<String>)]) -> Result<()> {
+    let mut unused: BTreeSet<&str> = returns.iter().map(|(f, _)| f.as_str()).collect();
+    for f in abi.functions.values_mut().flatten() {
+        for p in &mut f.inputs {
+            p.name = camel(&p.name);
+        }
+        if f.outputs.len() < 2 {
+            continue;
+        }
+        let Some((_, names)) = returns.iter().find(|(name, _)| *name == f.name) else {
+            bail!("{contract}: `{}` returns {} values but ABI_RETURNS does not name them", f.signature(), f.outputs.len());
+        };
+        if names.len() != f.outputs.len() {
+            bail!("{contract}: `{}` returns {} values but ABI_RETURNS names {}", f.signature(), f.outputs.len(), names.len());
+        }
+        unused.remove(f.name.as_str());
+        for (output, name) in f.outputs.iter_mut().zip(names) {
+            output.name = name.clone();
+        }
+    }
+    if let Some(name) = unused.first() {
+        bail!("{contract}: ABI_RETURNS names the outputs of `{name}`, which has no several return values");
+    }
+    for e in abi.errors.values_mut().flatten() {
+        for p in &mut e.inputs {
+            p.name = camel(&p.name);
+        }
+    }
+    if let Some(c) = &mut abi.constructor {
+        for p in &mut c.inputs {
+            p.name = camel(&p.name);
+        }
+    }
+    Ok(())
+}
+
+/// The constructor declaration for the Solidity header: export-abi's line with each parameter
+/// name in camelCase.
+fn constructor_line(line: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    for c in line.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            out.push_str(&if word.contains('_') { camel(&word) } else { std::mem::take(&mut word) });
+            word.clear();
+        }
+        out.push(c);
+    }
+    out.pop();
+    out
 }
 
 /// The workspace crates whose `macro_rules!` a contract may use: every `contracts/*` crate.
@@ -166,11 +259,12 @@ pub fn to_json_abi(contract: &str, decls: &Declarations) -> Result<JsonAbi> {
 /// Generates one contract's ABI.
 pub fn generate(ws: &Workspace, contract: &Contract) -> Result<ContractAbi> {
     let decls = declarations(ws, contract)?;
-    let abi = to_json_abi(contract.name, &decls)?;
+    let mut abi = to_json_abi(contract.name, &decls)?;
+    solidity_names(contract.name, &mut abi, &decls.returns)?;
     Ok(ContractAbi {
         contract: *contract,
         abi,
-        constructor: decls.constructor,
+        constructor: decls.constructor.as_deref().map(constructor_line),
     })
 }
 
@@ -298,6 +392,7 @@ mod tests {
             constructor: Some("constructor(string calldata name, address admin)".into()),
             receive: true,
             fallback: None,
+            returns: vec![("rig".into(), vec!["model".into(), "hashrateGhs".into()])],
         }
     }
 
@@ -372,6 +467,40 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("declared twice"));
+    }
+
+    #[test]
+    fn names_are_camel_case_and_several_outputs_are_named() {
+        let mut d = decls();
+        d.functions.push("function rig(uint256 token_id) external view returns (string memory, uint64)".into());
+        d.errors.push("error DeedMissing(uint256 token_id)".into());
+        let mut abi = to_json_abi("RigDeed", &d).unwrap();
+        solidity_names("RigDeed", &mut abi, &d.returns).unwrap();
+        let rig = &abi.function("rig").unwrap()[0];
+        assert_eq!(rig.inputs[0].name, "tokenId");
+        assert_eq!(rig.outputs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), ["model", "hashrateGhs"]);
+        assert_eq!(abi.function("safeTransferFrom").unwrap()[1].inputs[2].name, "tokenId");
+        assert_eq!(abi.error("DeedMissing").unwrap()[0].inputs[0].name, "tokenId");
+        assert_eq!(abi.function("balanceOf").unwrap()[0].outputs[0].name, "", "a single output stays unnamed");
+        assert_eq!(camel("_data"), "data");
+        assert_eq!(camel("interface_id"), "interfaceId");
+        assert_eq!(constructor_line("constructor(address share_token, uint64 end, bytes calldata _data)"), "constructor(address shareToken, uint64 end, bytes calldata data)");
+    }
+
+    #[test]
+    fn several_outputs_without_names_or_names_without_outputs_are_refused() {
+        let mut d = decls();
+        d.functions.push("function totals() external view returns (uint256, uint256)".into());
+        let mut abi = to_json_abi("X", &d).unwrap();
+        let err = solidity_names("X", &mut abi, &[]).unwrap_err().to_string();
+        assert!(err.contains("`totals()` returns 2 values but ABI_RETURNS does not name them"), "{err}");
+        let err = solidity_names("X", &mut abi, &[("totals".into(), vec!["a".into()])]).unwrap_err().to_string();
+        assert!(err.contains("ABI_RETURNS names 1"), "{err}");
+        let mut abi = to_json_abi("X", &decls()).unwrap();
+        let err = solidity_names("X", &mut abi, &[("balanceOf".into(), vec!["a".into()])]).unwrap_err().to_string();
+        assert!(err.contains("`balanceOf`, which has no several return values"), "{err}");
+        assert_eq!(parse_returns("rig: model, hashrateGhs\n\n").unwrap(), vec![("rig".to_string(), vec!["model".to_string(), "hashrateGhs".to_string()])]);
+        assert!(parse_returns("rig model").is_err());
     }
 
     #[test]
