@@ -12,8 +12,9 @@
 //! a share transfer to a new holder checkpointed by the most splitters a pool may have (4);
 //! deposits with the longest payee waterfall (8 payees) in ETH and in a token, every payee and
 //! holder claiming; the views that return strings and arrays; a sale's purchase, finalization
-//! and claim (a mint reported to 4 splitters); a deed into the pool and the buy-out that hands it
-//! back with the escrow claimed.
+//! and claim (a mint reported to 4 splitters); a purchase order of the most units (32) from
+//! funding to a released unit and the supplier's claim; a deed into the pool and the buy-out
+//! that hands it back with the escrow claimed.
 
 use alloy_primitives::{keccak256, Address, U256};
 use alloy_sol_types::sol;
@@ -125,11 +126,56 @@ fn the_deepest_paths_fit_the_stack_with_a_quarter_to_spare() {
     chain.exec(&holder, sale, ShareSale::claimCall {});
     chain.view(sale, ShareSale::totalsCall {});
 
-    // The deed into the pool (the token's receiver callback), then the buy-out: the issuer,
-    // above 95%, escrows ETH for the other shares and takes the deed; the holder claims.
+    // A purchase order with the most units (32), funded, shipped, delivered; a unit's deed
+    // into the pool releases its payment; the supplier claims; the views of a unit.
     chain.exec(&dev, shares, RigShares::grantRoleCall { role: keccak256("OPERATOR_ROLE"), account: me });
+    let orders = chain.deploy("purchase-order", (deed,));
+    let (supplier, site) = (account(40), account(41));
+    for k in [&supplier, &site] {
+        chain.fund(address_of(k), U256::from(ETH));
+    }
+    let now = chain.engine.latest_block().timestamp;
+    let units = 32usize;
+    let serials: Vec<_> = (0..units).map(|u| keccak256(format!("order unit {u}"))).collect();
+    let open = PurchaseOrders::openCall {
+        supplier: address_of(&supplier),
+        site: address_of(&site),
+        pool: shares,
+        asset: Address::ZERO,
+        price: U256::from(ETH),
+        shipBps: 3_000,
+        deliveryBps: 2_000,
+        shipBy: now + 86_400,
+        deliverBy: now + 2 * 86_400,
+        installBy: now + 3 * 86_400,
+        arbiter: address_of(&account(42)),
+        serialHashes: serials.clone(),
+        models: (0..units).map(|_| alloy_primitives::B256::repeat_byte(b'M')).collect(),
+    };
+    chain.exec(&dev, orders, open);
+    chain.exec_value(&dev, orders, U256::from(ETH), PurchaseOrders::fundCall { orderId: U256::ZERO, amount: U256::from(ETH) });
+    chain.exec(&supplier, orders, PurchaseOrders::shipCall { orderId: U256::ZERO, document: keccak256("BL") });
+    chain.exec(&site, orders, PurchaseOrders::deliverCall { orderId: U256::ZERO, document: keccak256("receipt") });
+    let unit_mint = RigDeed::mintCall {
+        to: me,
+        model: "Antminer S21".into(),
+        hashrateGhs: 200_000,
+        powerWatts: 3_500,
+        site: "Rockdale".into(),
+        serialHash: serials[units - 1],
+        kind: 0,
+    };
+    chain.exec(&dev, deed, unit_mint);
+    chain.exec(&dev, deed, RigDeed::safeTransferFrom_0Call { from: me, to: shares, tokenId: U256::from(2) });
+    chain.exec(&dev, orders, PurchaseOrders::releaseCall { orderId: U256::ZERO, unit: U256::from(units - 1) });
+    chain.exec(&supplier, orders, PurchaseOrders::claimCall { orderId: U256::ZERO, recipient: address_of(&supplier) });
+    chain.view(orders, PurchaseOrders::orderUnitCall { orderId: U256::ZERO, unit: U256::from(units - 1) });
+    chain.view(orders, PurchaseOrders::orderTermsCall { orderId: U256::ZERO });
+
+    // The deed into the pool (the token's receiver callback), then the buy-out: the issuer,
+    // above 95%, escrows ETH for the other shares and takes the deeds; the holder claims.
     chain.exec(&dev, deed, RigDeed::safeTransferFrom_0Call { from: me, to: shares, tokenId: U256::from(1) });
-    assert_eq!(chain.view(shares, RigShares::deedIdsCall {})._0, vec![U256::from(1)]);
+    assert_eq!(chain.view(shares, RigShares::deedIdsCall {})._0, vec![U256::from(2), U256::from(1)]);
     chain.exec_value(&dev, shares, U256::from(ETH), RigShares::redeemAllCall { recipient: me });
     chain.exec(&holder, shares, RigShares::claimBuyoutCall { recipient: address_of(&holder) });
     assert_eq!(chain.view(deed, RigDeed::ownerOfCall { tokenId: U256::from(1) })._0, me);

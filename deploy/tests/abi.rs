@@ -6,7 +6,7 @@
 //!   selector is in the compiled contract's router; and the router dispatches no selector the
 //!   ABI lacks.
 //! - `solidity_interfaces_compile_with_the_json_and_router_selectors`: abi/I<C>.sol compiles
-//!   with the pinned solc (npm package `solc`, `deploy/tests/solc/`), and the compiled
+//!   with the pinned solc (npm package `solc`, `tools/`), and the compiled
 //!   interface has exactly the functions of abi/<C>.json, with the same selectors, parameter
 //!   and output names and types, and its selectors are the compiled router's.
 //! - `abi_events_match_the_sources_and_the_standards`: each contract's own events are exactly
@@ -139,17 +139,17 @@ fn abi_functions_are_what_the_routers_dispatch() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Runs `deploy/tests/solc/compile.js` (the pinned solc-js) on every abi/I*.sol, installing
-/// the package from its lock file first (`npm ci`) if it is missing.
+/// Runs `tools/solc-compile.js` (the pinned solc-js) on every abi/I*.sol, installing the
+/// tools from their lock file first (`npm ci --prefix tools`, as scripts/test does) if missing.
 fn solc_output(ws: &Workspace) -> serde_json::Value {
-    let dir = ws.root.join("deploy/tests/solc");
+    let dir = ws.root.join("tools");
     if !dir.join("node_modules/solc/package.json").is_file() {
         let status = Command::new("npm")
             .current_dir(&dir)
             .args(["ci", "--no-audit", "--no-fund"])
             .status()
             .expect("running npm (Node.js 20 and npm are needed for the Solidity interface test)");
-        assert!(status.success(), "npm ci in deploy/tests/solc failed");
+        assert!(status.success(), "npm ci in tools/ failed");
     }
     let mut files: Vec<_> = fs::read_dir(ws.abi_dir())
         .unwrap()
@@ -157,9 +157,9 @@ fn solc_output(ws: &Workspace) -> serde_json::Value {
         .filter(|p| p.extension().is_some_and(|e| e == "sol"))
         .collect();
     files.sort();
-    let out = Command::new("node").current_dir(&dir).arg("compile.js").args(&files).output().expect("running node");
+    let out = Command::new("node").current_dir(&dir).arg("solc-compile.js").args(&files).output().expect("running node");
     assert!(out.status.success(), "abi/I*.sol does not compile with solc:\n{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("compile.js prints JSON")
+    serde_json::from_slice(&out.stdout).expect("solc-compile.js prints JSON")
 }
 
 /// A function as solc's ABI shows it: signature, (name, type) of inputs and of outputs.

@@ -1,6 +1,6 @@
 // Compiles every Solidity file named on the command line with the pinned solc-js (package.json)
 // and prints, as JSON, each contract's ABI and method identifiers (selector by signature), or
-// every compiler error and exits 1. Used by deploy/tests/abi_solidity.rs.
+// every compiler error and exits 1. Used by deploy/tests/abi.rs.
 const fs = require('fs');
 const path = require('path');
 const solc = require('solc');
