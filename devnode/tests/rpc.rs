@@ -1,12 +1,7 @@
 //! The JSON-RPC node over real HTTP: the methods wallets and tools use, geth's error codes,
 //! batches and limits, and the test methods.
 
-use std::{
-    io::{Read, Write},
-    net::TcpStream,
-};
-
-use alloy_primitives::{hex, keccak256, Address, Bytes, U256};
+use alloy_primitives::{hex, keccak256, Address, U256};
 use devnode::{
     dev::CHAIN_ID,
     engine::{
@@ -14,100 +9,15 @@ use devnode::{
         precompiles::{ArbWasm, STYLUS_DEPLOYER},
         tx::TxKind,
     },
-    rpc::{self, server, NodeConfig, RunningNode},
+    rpc::{self, server, NodeConfig},
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-/// A minimal HTTP/1.1 client, so the tests see exactly the bytes a wallet would.
-fn post(url: &str, body: &str) -> (u16, String) {
-    let address = url.trim_start_matches("http://");
-    let mut stream = TcpStream::connect(address).expect("connect");
-    write!(
-        stream,
-        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status: u16 = response[9..12].parse().unwrap();
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
-    (status, body)
-}
+#[path = "support/http.rs"]
+mod http;
 
-fn rpc(node: &RunningNode, method: &str, params: Value) -> Value {
-    let request = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-    let (status, body) = post(&node.url, &request.to_string());
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).unwrap()
-}
-
-fn result(node: &RunningNode, method: &str, params: Value) -> Value {
-    let response = rpc(node, method, params);
-    assert!(response.get("error").is_none(), "{method}: {response}");
-    response["result"].clone()
-}
-
-fn error(node: &RunningNode, method: &str, params: Value) -> Value {
-    let response = rpc(node, method, params);
-    response.get("error").cloned().unwrap_or_else(|| panic!("{method} should fail: {response}"))
-}
-
-fn sign(node: &RunningNode, account: usize, to: TxKind, value: U256, input: Vec<u8>, gas: u64, nonce: u64) -> String {
-    let tx = devnode::engine::testing::signed_tx(&node.accounts[account].key, nonce, to, value, input, gas);
-    hex::encode_prefixed(tx.encode())
-}
-
-/// A program that stores its calldata's first word at slot 0 and logs it with topic 0xaa..
-fn logger_wasm() -> Vec<u8> {
-    wat::parse_str(
-        r#"(module
-            (import "vm_hooks" "read_args" (func $read_args (param i32)))
-            (import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
-            (import "vm_hooks" "storage_flush_cache" (func $flush (param i32)))
-            (import "vm_hooks" "emit_log" (func $log (param i32 i32 i32)))
-            (import "vm_hooks" "write_result" (func $out (param i32 i32)))
-            (memory (export "memory") 1 1)
-            (data (i32.const 256) "\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa")
-            (func (export "user_entrypoint") (param $len i32) (result i32)
-                (call $read_args (i32.const 288))
-                (if (i32.eq (local.get $len) (i32.const 1))
-                    (then (call $out (i32.const 288) (i32.const 1)) (return (i32.const 1))))
-                (call $cache (i32.const 512) (i32.const 288))
-                (call $flush (i32.const 0))
-                (call $log (i32.const 256) (i32.const 64) (i32.const 1))
-                (i32.const 0)))"#,
-    )
-    .unwrap()
-}
-
-/// Deploys `logger_wasm` through StylusDeployer with eth_sendRawTransaction.
-fn deploy_logger(node: &RunningNode) -> Address {
-    let deploy = ArbWasmDeploy::deploy(code::init_code(&code::stored_code(&logger_wasm())));
-    let raw = sign(node, 0, TxKind::Call(STYLUS_DEPLOYER), U256::from(10u64).pow(U256::from(17u64)), deploy, 30_000_000, 0);
-    let hash = result(node, "eth_sendRawTransaction", json!([raw]));
-    let receipt = result(node, "eth_getTransactionReceipt", json!([hash]));
-    assert_eq!(receipt["status"], "0x1", "{receipt}");
-    let log = receipt["logs"].as_array().unwrap().iter().find(|l| l["address"].as_str().unwrap().eq_ignore_ascii_case(&STYLUS_DEPLOYER.to_string())).unwrap().clone();
-    let data = hex::decode(log["data"].as_str().unwrap()).unwrap();
-    Address::from_slice(&data[12..32])
-}
-
-struct ArbWasmDeploy;
-
-impl ArbWasmDeploy {
-    fn deploy(init_code: Vec<u8>) -> Vec<u8> {
-        use alloy_sol_types::SolCall;
-        devnode::engine::precompiles::StylusDeployer::deployCall {
-            bytecode: init_code.into(),
-            initData: Bytes::new(),
-            initValue: U256::ZERO,
-            salt: Default::default(),
-        }
-        .abi_encode()
-    }
-}
+use http::*;
 
 #[test]
 fn basic_chain_methods() {
