@@ -206,6 +206,12 @@ pub async fn status(s: &Session, order: u64) -> Result<OrderStatus> {
     })
 }
 
+/// The payment asset of `order` (one view, not the whole status).
+async fn asset_of(s: &Session, c: &PurchaseOrders<Client>, order: u64) -> Result<Asset> {
+    let (_, _, _, _, asset, _, _) = c.order_parties(U256::from(order)).call().await.map_err(|e| revert(s, e, "reading the order"))?;
+    Asset::read(&s.client, asset).await
+}
+
 fn revert(s: &Session, e: ContractError<Client>, what: &str) -> anyhow::Error {
     match e.as_revert() {
         Some(data) => anyhow::anyhow!("{what}: {}", s.sender.decoder().describe(data)),
@@ -281,8 +287,7 @@ pub async fn open(s: &Session, n: NewOrder) -> Result<OrderStep> {
 pub async fn fund(s: &Session, order: u64, amount: &str) -> Result<OrderStep> {
     s.signer()?;
     let c = orders(s)?;
-    let before = status(s, order).await?;
-    let asset = before.asset.clone();
+    let asset = asset_of(s, &c, order).await?;
     let value = units::parse_units(amount, asset.decimals).context("--amount")?;
     anyhow::ensure!(!value.is_zero(), "--amount must be more than 0");
     let mut call = c.fund(U256::from(order), value);
@@ -322,7 +327,7 @@ pub async fn step(s: &Session, order: u64, step: Step) -> Result<OrderStep> {
     let me = s.signer()?;
     let c = orders(s)?;
     let id = U256::from(order);
-    let asset = status(s, order).await?.asset;
+    let asset = asset_of(s, &c, order).await?;
     let (call, action) = match &step {
         Step::Ship { document } => (c.method::<_, ()>("ship", (id, document_hash(document)))?, "shipped"),
         Step::Deliver { document } => (c.method::<_, ()>("deliver", (id, document_hash(document)))?, "delivered"),
