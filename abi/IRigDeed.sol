@@ -8,9 +8,12 @@ pragma solidity ^0.8.23;
 interface IRigDeed {
     error AccessControlBadConfirmation();
     error AccessControlUnauthorizedAccount(address, bytes32);
+    error DeedDescriptorFailed(address, bytes);
+    error DeedInvalidDescriptor(address);
     error DeedInvalidKind(uint8);
     error DeedInvalidStatus(uint8);
     error DeedInvalidText(uint8, uint256);
+    error DeedNoDescriptor();
     error DeedReceiverRejected(address, bytes);
     error DeedRetired(uint256);
     error DeedSerialAlreadyTokenized(bytes32, uint256);
@@ -35,6 +38,8 @@ interface IRigDeed {
 
     event Approval(address indexed owner, address indexed approved, uint256 indexed tokenId);
     event ApprovalForAll(address indexed owner, address indexed operator, bool approved);
+    event BatchMetadataUpdate(uint256 _fromTokenId, uint256 _toTokenId);
+    event DescriptorSet(address indexed descriptor);
     event MetadataUpdate(uint256 _tokenId);
     event Paused(address account);
     event RigMinted(uint256 indexed tokenId, address indexed to, bytes32 indexed serialHash, uint8 kind, uint64 hashrateGhs, uint32 powerWatts);
@@ -49,6 +54,7 @@ interface IRigDeed {
     function approve(address to, uint256 tokenId) external;
     function backingOf(address owner) external view returns (uint256 hashrateGhs, uint256 powerWatts, uint256 rigs);
     function balanceOf(address owner) external view returns (uint256);
+    function descriptor() external view returns (address);
     function getApproved(uint256 tokenId) external view returns (address);
     function getRoleAdmin(bytes32 role) external view returns (bytes32);
     function grantRole(bytes32 role, address account) external;
@@ -68,6 +74,7 @@ interface IRigDeed {
     function safeTransferFrom(address from, address to, uint256 tokenId) external;
     function safeTransferFrom(address from, address to, uint256 tokenId, bytes memory data) external;
     function setApprovalForAll(address to, bool approved) external;
+    function setDescriptor(address descriptor) external;
     function setStatus(uint256 tokenId, uint8 status) external;
     function supportsInterface(bytes4 interfaceId) external view returns (bool);
     function symbol() external view returns (string memory);

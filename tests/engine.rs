@@ -21,7 +21,7 @@ const SUPPLY: u128 = 1_000_000 * ETH;
 fn system() -> System {
     let mut chain = Chain::new();
     let admin = chain.dev_address();
-    let deed = chain.deploy("rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), admin));
+    let deed = chain.deploy_deed();
     let shares = chain.deploy(
         "rig-shares",
         ("Pool Shares".to_string(), "POOL".to_string(), U256::from(SUPPLY), admin, deed, admin),
@@ -66,7 +66,7 @@ fn deploys_wires_and_splits_revenue_end_to_end() {
     assert!(mint.logs.iter().any(|log| log.address == deed));
     assert_eq!(chain.view(deed, RigDeed::ownerOfCall { tokenId: U256::from(1) })._0, admin);
     let uri = chain.view(deed, RigDeed::tokenURICall { tokenId: U256::from(1) })._0;
-    assert!(uri.starts_with("data:application/json;base64,"), "{uri}");
+    assert_rig_card(&uri, &["Rig Deed #1", "Antminer S21", "Equipment", "Active", "200.000 TH/s", "3500 W", "17.50 J/TH", "Kemi, FI"]);
 
     // Half the shares move to Alice: the token reports it to the splitter in the same call.
     let transfer = chain.exec(
@@ -222,4 +222,21 @@ fn multi_value_returns_decode_with_a_standard_abi_decoder() {
     assert_eq!((domain.name.as_str(), domain.version.as_str(), domain.verifyingContract), ("Pool Shares", "1", shares));
     assert_eq!(domain.chainId, U256::from(chain.engine.config().chain_id));
     assert_eq!(domain.fields.0, [0x0f]);
+}
+
+/// `uri` is metadata JSON whose `image` is a well-formed SVG card showing each of `shown`, as
+/// a wallet decodes it (rendered by the RigCard program that RigDeed calls).
+fn assert_rig_card(uri: &str, shown: &[&str]) {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let json = b64.decode(uri.strip_prefix("data:application/json;base64,").expect("a JSON data URI")).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json).expect("metadata JSON");
+    let image = json["image"].as_str().expect("an image");
+    let svg = b64.decode(image.strip_prefix("data:image/svg+xml;base64,").expect("an SVG data URI")).unwrap();
+    let svg = String::from_utf8(svg).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let texts: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
+    for s in shown {
+        assert!(texts.iter().any(|t| t == s), "{s:?} is not on the card: {texts:?}");
+    }
 }

@@ -315,7 +315,13 @@ fn abi_events_match_the_sources_and_the_standards() {
         let abi = load_abi(&ws, contract.name);
         let source = fs::read_to_string(ws.root.join(contract.dir()).join("src/lib.rs")).unwrap();
         let own = sol_events(&source);
-        assert!(!own.is_empty(), "{}: no sol! events found", contract.name);
+        // A contract that changes no state (the RigCard descriptor) has no events at all.
+        assert!(
+            !own.is_empty() || abi.events().next().is_none(),
+            "{}: no sol! events found, yet abi/{}.json lists events",
+            contract.name,
+            contract.name
+        );
         for event in &own {
             let listed = abi.event(&event.name).map(Vec::as_slice).unwrap_or(&[]);
             assert!(

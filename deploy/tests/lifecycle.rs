@@ -24,7 +24,7 @@ use rigshare_cli::{
             ClaimedFilter, PayeeCreditedFilter, PayeesUpdatedFilter, RevenueDepositedFilter, RevenueSplitterEvents,
             SharesBoundFilter,
         },
-        rig_deed::{self, MetadataUpdateFilter, RigDeedEvents, RigMintedFilter, RigStatusChangedFilter},
+        rig_deed::{self, BatchMetadataUpdateFilter, DescriptorSetFilter, MetadataUpdateFilter, RigDeedEvents, RigMintedFilter, RigStatusChangedFilter},
         rig_shares::{self, DeedDepositedFilter, RevenueSplitterSetFilter, RigShares, RigSharesEvents},
         Payee, SystemConfig,
     },
@@ -223,9 +223,13 @@ async fn story(ws: &Workspace, node: &RunningNode, dir: &std::path::Path) {
     };
     let status = |from, to| RigDeedEvents::RigStatusChangedFilter(RigStatusChangedFilter { token_id: 2.into(), previous_status: from, new_status: to });
     let metadata = RigDeedEvents::MetadataUpdateFilter(MetadataUpdateFilter { token_id: 2.into() });
+    // `up` made the RigCard render the deed's metadata, and told wallets to refresh every card.
+    let card = op.contract("RigCard").unwrap();
     assert_eq!(
         deed_events,
         [
+            RigDeedEvents::DescriptorSetFilter(DescriptorSetFilter { descriptor: card }),
+            RigDeedEvents::BatchMetadataUpdateFilter(BatchMetadataUpdateFilter { from_token_id: 1.into(), to_token_id: U256::MAX }),
             transfer(Address::zero(), me, 1),
             minted(1, specs[0]),
             transfer(Address::zero(), me, 2),

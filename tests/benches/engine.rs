@@ -70,7 +70,7 @@ fn transfer_run(with_splitter: bool, txs: usize) -> TransferRun {
     let mut chain = Chain::new();
     let dev = chain.dev.clone();
     let admin = chain.dev_address();
-    let deed = chain.deploy("rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), admin));
+    let deed = chain.deploy_deed();
     let shares = chain.deploy(
         "rig-shares",
         ("Pool Shares".to_string(), "POOL".to_string(), U256::from(SUPPLY), admin, deed, admin),

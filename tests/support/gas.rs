@@ -35,7 +35,7 @@ fn run<T: SolCall>(chain: &mut Chain, from: &k256::ecdsa::SigningKey, to: Addres
 fn system() -> (Chain, Address, Address, Address) {
     let mut chain = Chain::new();
     let me = chain.dev_address();
-    let deed = chain.deploy("rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), me));
+    let deed = chain.deploy_deed();
     let shares = chain.deploy("rig-shares", ("Pool".to_string(), "POOL".to_string(), U256::from(SUPPLY), me, deed, me));
     let splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, me));
     (chain, deed, shares, splitter)

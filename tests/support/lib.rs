@@ -170,12 +170,23 @@ impl Chain {
         Address::from_slice(&deployed.data[12..32])
     }
 
-    /// Deploys a RigDeed collection ("Rig Deed", "RIG") and a RigShares pool ("Pool Shares",
-    /// "POOL") over it with `supply` (in the smallest unit) minted to the dev account, which
-    /// admins both. Returns (deed, shares).
-    pub fn deploy_pool(&mut self, supply: U256) -> (Address, Address) {
+    /// Deploys a RigDeed collection ("Rig Deed", "RIG") that the dev account admins, rendered by
+    /// a RigCard as `rigshare up` wires it. Returns the deed.
+    pub fn deploy_deed(&mut self) -> Address {
         let admin = self.dev_address();
         let deed = self.deploy("rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), admin));
+        let card = self.deploy("rig-card", ());
+        let dev = self.dev.clone();
+        self.exec(&dev, deed, RigDeed::setDescriptorCall { descriptor: card });
+        deed
+    }
+
+    /// [`Chain::deploy_deed`], and a RigShares pool ("Pool Shares", "POOL") over it with
+    /// `supply` (in the smallest unit) minted to the dev account, which admins both. Returns
+    /// (deed, shares).
+    pub fn deploy_pool(&mut self, supply: U256) -> (Address, Address) {
+        let admin = self.dev_address();
+        let deed = self.deploy_deed();
         let shares = self.deploy(
             "rig-shares",
             ("Pool Shares".to_string(), "POOL".to_string(), supply, admin, deed, admin),

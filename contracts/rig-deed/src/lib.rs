@@ -20,7 +20,6 @@
 extern crate alloc;
 
 pub mod spec;
-pub mod uri;
 
 use alloc::{string::String, vec::Vec};
 
@@ -46,7 +45,7 @@ use stylus_sdk::{
     block, evm, msg,
     prelude::*,
     call::Call,
-    storage::{StorageMap, StorageU256},
+    storage::{StorageAddress, StorageMap, StorageU256},
 };
 
 use crate::spec::{Backing, Kind, Rig, Status, TextField};
@@ -72,6 +71,14 @@ mod sol {
         #[derive(Debug)]
         #[allow(missing_docs)]
         event MetadataUpdate(uint256 _tokenId);
+        /// ERC-4906: wallets re-read `tokenURI` of every token in the range.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event BatchMetadataUpdate(uint256 _fromTokenId, uint256 _toTokenId);
+        /// The admin chose the descriptor that renders `tokenURI`.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event DescriptorSet(address indexed descriptor);
     }
 
     sol! {
@@ -116,6 +123,25 @@ mod sol {
         #[derive(Debug)]
         #[allow(missing_docs)]
         error DeedReceiverRejected(address receiver, bytes reason);
+        /// `setDescriptor` was given an address without code.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error DeedInvalidDescriptor(address descriptor);
+        /// `tokenURI` before the admin set a descriptor.
+        #[derive(Debug)]
+        error DeedNoDescriptor();
+        /// The descriptor reverted or answered something that is not a string.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        error DeedDescriptorFailed(address descriptor, bytes reason);
+    }
+}
+
+stylus_sdk::prelude::sol_interface! {
+    /// The descriptor that renders a deed's metadata (contracts/rig-card). It is passed the
+    /// deed's fields because Stylus refuses re-entry: it cannot read them back from the deed.
+    interface IRigCard {
+        function tokenURI(string collection, uint256 token_id, string model, string site, uint64 hashrate_ghs, uint32 power_watts, uint8 kind, uint8 status) external view returns (string);
     }
 }
 
@@ -144,6 +170,12 @@ pub enum Error {
     ZeroAdmin(DeedZeroAdmin),
     /// See [`DeedReceiverRejected`].
     ReceiverRejected(DeedReceiverRejected),
+    /// See [`DeedInvalidDescriptor`].
+    InvalidDescriptor(DeedInvalidDescriptor),
+    /// See [`DeedNoDescriptor`].
+    NoDescriptor(DeedNoDescriptor),
+    /// See [`DeedDescriptorFailed`].
+    DescriptorFailed(DeedDescriptorFailed),
     /// ERC-721: zero address as owner.
     InvalidOwner(erc721::ERC721InvalidOwner),
     /// ERC-721: no such token.
@@ -205,6 +237,8 @@ pub struct RigDeed {
     last_id: StorageU256,
     /// Sums over each owner's non-retired rigs.
     backing: StorageMap<Address, Backing>,
+    /// The contract that renders `tokenURI` (a RigCard), chosen by the admin.
+    descriptor: StorageAddress,
 }
 
 #[public]
@@ -397,6 +431,26 @@ impl RigDeed {
         self.access.only_role(ADMIN_ROLE.into())?;
         Ok(self.pausable.unpause()?)
     }
+
+    /// The contract that renders `tokenURI` (zero until the admin sets one).
+    pub fn descriptor(&self) -> Address {
+        self.descriptor.get()
+    }
+
+    /// Makes `descriptor` (a RigCard, or any contract with its `tokenURI`) render every deed's
+    /// metadata, and tells wallets to re-read every card (ERC-4906). Admin only; allowed while
+    /// paused, since it moves no deed.
+    pub fn set_descriptor(&mut self, descriptor: Address) -> Result<(), Error> {
+        self.access.only_role(ADMIN_ROLE.into())?;
+        if !descriptor.has_code() {
+            return Err(Error::InvalidDescriptor(DeedInvalidDescriptor { descriptor }));
+        }
+        self.descriptor.set(descriptor);
+        evm::log(DescriptorSet { descriptor });
+        // Ids start at 1; the range covers every deed, minted or to come.
+        evm::log(BatchMetadataUpdate { _fromTokenId: U256::from(1), _toTokenId: U256::MAX });
+        Ok(())
+    }
 }
 
 impl RigDeed {
@@ -475,21 +529,33 @@ impl RigDeed {
         }
     }
 
+    /// Renders `tokenURI` through the descriptor, passing it the deed's fields.
     fn view(&self, token_id: U256) -> Result<String, Error> {
         self.erc721._require_owned(token_id)?;
+        let descriptor = self.descriptor.get();
+        if descriptor.is_zero() {
+            return Err(Error::NoDescriptor(DeedNoDescriptor {}));
+        }
         let rig = self.rigs.getter(token_id);
-        let (model, site, collection) = (rig.model.get(), rig.site.get(), self.name.get());
-        let view = uri::TokenView {
-            collection: &collection,
-            token_id: token_id.saturating_to(),
-            model: &model,
-            site: &site,
-            hashrate_ghs: rig.hashrate_ghs.get().to(),
-            power_watts: rig.power_watts.get().to(),
-            kind: Kind::from_u8(rig.kind.get().to()).unwrap_or(Kind::Equipment),
-            status: Status::from_u8(rig.status.get().to()).unwrap_or(Status::Active),
-        };
-        Ok(uri::token_uri(&view))
+        IRigCard::new(descriptor)
+            .token_uri(
+                Call::new(),
+                self.name.get(),
+                token_id,
+                rig.model.get(),
+                rig.site.get(),
+                rig.hashrate_ghs.get().to(),
+                rig.power_watts.get().to(),
+                rig.kind.get().to(),
+                rig.status.get().to(),
+            )
+            .map_err(|e| {
+                let reason = match e {
+                    stylus_sdk::call::Error::Revert(data) => data,
+                    stylus_sdk::call::Error::AbiDecodingFailed(_) => Vec::new(),
+                };
+                Error::DescriptorFailed(DeedDescriptorFailed { descriptor, reason: reason.into() })
+            })
     }
 }
 
@@ -638,6 +704,8 @@ pub const ABI_EVENTS: &[&str] = &[
     "event RigStatusChanged(uint256 indexed tokenId, uint8 previousStatus, uint8 newStatus)",
     "event RigRemeasured(uint256 indexed tokenId, uint64 hashrateGhs, uint32 powerWatts)",
     "event MetadataUpdate(uint256 _tokenId)",
+    "event BatchMetadataUpdate(uint256 _fromTokenId, uint256 _toTokenId)",
+    "event DescriptorSet(address indexed descriptor)",
     "event Transfer(address indexed from, address indexed to, uint256 indexed tokenId)",
     "event Approval(address indexed owner, address indexed approved, uint256 indexed tokenId)",
     "event ApprovalForAll(address indexed owner, address indexed operator, bool approved)",

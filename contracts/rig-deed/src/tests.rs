@@ -17,6 +17,8 @@ use stylus_sdk::{
     storage::{StorageAddress, StorageBytes, StorageU256},
 };
 
+use rig_card::RigCard;
+
 use super::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -112,6 +114,11 @@ fn decode_uri(uri: &str) -> serde_json::Value {
     let b64 = uri.strip_prefix(DATA_URI_PREFIX).expect("data URI prefix");
     let raw = base64::engine::general_purpose::STANDARD.decode(b64).expect("valid base64");
     serde_json::from_slice(&raw).expect("valid JSON")
+}
+
+/// Makes `card` the deed's descriptor, as `rigshare up` does.
+fn use_card(contract: &Contract<RigDeed>, card: &Contract<RigCard>, admin: Address) {
+    contract.sender(admin).set_descriptor(card.address()).motsu_unwrap();
 }
 
 fn metadata(contract: &Contract<RigDeed>, who: Address, token_id: U256) -> serde_json::Value {
@@ -1891,8 +1898,11 @@ fn unpause_restores_minting(contract: Contract<RigDeed>, admin: Address, operato
 // ---------------------------------------------------------------------------------------------
 
 #[motsu::test]
-fn token_uri_is_a_base64_json_data_uri(contract: Contract<RigDeed>, admin: Address, operator: Address, alice: Address) {
+fn token_uri_is_a_base64_json_data_uri(
+    contract: Contract<RigDeed>,
+    card: Contract<RigCard>, admin: Address, operator: Address, alice: Address) {
     setup(&contract, admin, operator);
+    use_card(&contract, &card, admin);
     let token = mint_rig(&contract, operator, alice, 1);
 
     let uri = contract.sender(alice).token_uri(token).motsu_unwrap();
@@ -1905,11 +1915,13 @@ fn token_uri_is_a_base64_json_data_uri(contract: Contract<RigDeed>, admin: Addre
 #[motsu::test]
 fn token_uri_renders_name_description_and_attributes(
     contract: Contract<RigDeed>,
+    card: Contract<RigCard>,
     admin: Address,
     operator: Address,
     alice: Address,
 ) {
     setup(&contract, admin, operator);
+    use_card(&contract, &card, admin);
     mint_rig(&contract, operator, alice, 1);
     let token = mint_rig(&contract, operator, alice, 2);
 
@@ -1930,12 +1942,14 @@ fn token_uri_renders_name_description_and_attributes(
 #[motsu::test]
 fn token_uri_name_uses_collection_name_and_id(
     contract: Contract<RigDeed>,
+    card: Contract<RigCard>,
     admin: Address,
     operator: Address,
     alice: Address,
 ) {
     contract.sender(admin).constructor("Other \"Deeds\"".into(), "OD".into(), admin).motsu_unwrap();
     contract.sender(admin).grant_role(operator_role(), operator).motsu_unwrap();
+    use_card(&contract, &card, admin);
     for n in 1..=10 {
         mint_rig(&contract, operator, alice, n);
     }
@@ -1945,8 +1959,11 @@ fn token_uri_name_uses_collection_name_and_id(
 }
 
 #[motsu::test]
-fn token_uri_shows_mining_right_kind(contract: Contract<RigDeed>, admin: Address, operator: Address, alice: Address) {
+fn token_uri_shows_mining_right_kind(
+    contract: Contract<RigDeed>,
+    card: Contract<RigCard>, admin: Address, operator: Address, alice: Address) {
     setup(&contract, admin, operator);
+    use_card(&contract, &card, admin);
     let token = contract
         .sender(operator)
         .mint(alice, "Hosting contract 42".into(), 50_000, 1_000, "Texas-01".into(), serial(1), MINING_RIGHT)
@@ -1961,8 +1978,11 @@ fn token_uri_shows_mining_right_kind(contract: Contract<RigDeed>, admin: Address
 }
 
 #[motsu::test]
-fn token_uri_reflects_status_changes(contract: Contract<RigDeed>, admin: Address, operator: Address, alice: Address) {
+fn token_uri_reflects_status_changes(
+    contract: Contract<RigDeed>,
+    card: Contract<RigCard>, admin: Address, operator: Address, alice: Address) {
     setup(&contract, admin, operator);
+    use_card(&contract, &card, admin);
     let token = mint_rig(&contract, operator, alice, 1);
 
     for (status, label) in
@@ -1974,8 +1994,11 @@ fn token_uri_reflects_status_changes(contract: Contract<RigDeed>, admin: Address
 }
 
 #[motsu::test]
-fn token_uri_reflects_remeasurement(contract: Contract<RigDeed>, admin: Address, operator: Address, alice: Address) {
+fn token_uri_reflects_remeasurement(
+    contract: Contract<RigDeed>,
+    card: Contract<RigCard>, admin: Address, operator: Address, alice: Address) {
     setup(&contract, admin, operator);
+    use_card(&contract, &card, admin);
     let token = mint_rig(&contract, operator, alice, 1);
 
     contract.sender(operator).remeasure(token, 190_505, 3_400).motsu_unwrap();
@@ -1990,11 +2013,13 @@ fn token_uri_reflects_remeasurement(contract: Contract<RigDeed>, admin: Address,
 #[motsu::test]
 fn token_uri_round_trips_special_characters(
     contract: Contract<RigDeed>,
+    card: Contract<RigCard>,
     admin: Address,
     operator: Address,
     alice: Address,
 ) {
     setup(&contract, admin, operator);
+    use_card(&contract, &card, admin);
     let model = "S21 \"Hyd\" <b>&\\ é🪙\n\t";
     let site = "Site#1 %20 </script>";
     let token = try_mint_text(&contract, operator, alice, model, site).motsu_unwrap();
@@ -2014,11 +2039,13 @@ fn token_uri_round_trips_special_characters(
 #[motsu::test]
 fn token_uri_reverts_when_token_does_not_exist(
     contract: Contract<RigDeed>,
+    card: Contract<RigCard>,
     admin: Address,
     operator: Address,
     alice: Address,
 ) {
     setup(&contract, admin, operator);
+    use_card(&contract, &card, admin);
     mint_rig(&contract, operator, alice, 1);
 
     for token in [U256::ZERO, id(2), U256::MAX] {
@@ -2031,6 +2058,116 @@ fn token_uri_reverts_when_token_does_not_exist(
 }
 
 // ---------------------------------------------------------------------------------------------
+#[motsu::test]
+fn token_uri_carries_the_card_as_an_svg_image(
+    contract: Contract<RigDeed>,
+    card: Contract<RigCard>,
+    admin: Address,
+    operator: Address,
+    alice: Address,
+) {
+    setup(&contract, admin, operator);
+    use_card(&contract, &card, admin);
+    let token = mint_rig(&contract, operator, alice, 1);
+    contract.sender(operator).set_status(token, OFFLINE).motsu_unwrap();
+
+    let json = metadata(&contract, alice, token);
+    let image = json["image"].as_str().expect("image");
+    let svg = base64::engine::general_purpose::STANDARD
+        .decode(image.strip_prefix("data:image/svg+xml;base64,").expect("an SVG data URI"))
+        .unwrap();
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{svg}");
+    for shown in [MODEL, SITE, "Offline", "200.000 TH/s", "3500 W", "17.50 J/TH", "rigshare Rig Deed #1"] {
+        assert!(svg.contains(shown), "{shown} not on the card");
+    }
+}
+
+#[motsu::test]
+fn token_uri_before_a_descriptor_is_set_is_refused_by_name(
+    contract: Contract<RigDeed>,
+    admin: Address,
+    operator: Address,
+    alice: Address,
+) {
+    setup(&contract, admin, operator);
+    let token = mint_rig(&contract, operator, alice, 1);
+
+    assert_eq!(contract.sender(alice).descriptor(), Address::ZERO);
+    let err = contract.sender(alice).token_uri(token).motsu_unwrap_err();
+    assert!(matches!(err, Error::NoDescriptor(_)), "{err:?}");
+}
+
+#[motsu::test]
+fn set_descriptor_tells_wallets_to_refresh_every_card(
+    contract: Contract<RigDeed>,
+    card: Contract<RigCard>,
+    admin: Address,
+    operator: Address,
+) {
+    setup(&contract, admin, operator);
+
+    contract.sender(admin).set_descriptor(card.address()).motsu_unwrap();
+
+    assert_eq!(contract.sender(operator).descriptor(), card.address());
+    contract.assert_emitted(&DescriptorSet { descriptor: card.address() });
+    contract.assert_emitted(&BatchMetadataUpdate { _fromTokenId: U256::from(1), _toTokenId: U256::MAX });
+}
+
+#[motsu::test]
+fn set_descriptor_is_admin_only(
+    contract: Contract<RigDeed>,
+    card: Contract<RigCard>,
+    admin: Address,
+    operator: Address,
+    alice: Address,
+) {
+    setup(&contract, admin, operator);
+
+    for caller in [operator, alice] {
+        let err = contract.sender(caller).set_descriptor(card.address()).motsu_unwrap_err();
+        assert!(
+            matches!(err, Error::UnauthorizedAccount(control::AccessControlUnauthorizedAccount { account, needed_role })
+                if account == caller && needed_role == admin_role()),
+            "{err:?}"
+        );
+    }
+    assert_eq!(contract.sender(alice).descriptor(), Address::ZERO);
+}
+
+#[motsu::test]
+fn set_descriptor_refuses_an_address_without_code(contract: Contract<RigDeed>, admin: Address, operator: Address, alice: Address) {
+    setup(&contract, admin, operator);
+
+    for descriptor in [Address::ZERO, alice] {
+        let err = contract.sender(admin).set_descriptor(descriptor).motsu_unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidDescriptor(DeedInvalidDescriptor { descriptor: d }) if d == descriptor),
+            "{err:?}"
+        );
+    }
+    assert_eq!(contract.sender(alice).descriptor(), Address::ZERO);
+}
+
+#[motsu::test]
+fn a_descriptor_that_cannot_render_is_reported_with_its_address(
+    contract: Contract<RigDeed>,
+    not_a_card: Contract<rigshare_test_doubles::PayToken>,
+    admin: Address,
+    operator: Address,
+    alice: Address,
+) {
+    setup(&contract, admin, operator);
+    contract.sender(admin).set_descriptor(not_a_card.address()).motsu_unwrap();
+    let token = mint_rig(&contract, operator, alice, 1);
+
+    let err = contract.sender(alice).token_uri(token).motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::DescriptorFailed(DeedDescriptorFailed { descriptor, .. }) if *descriptor == not_a_card.address()),
+        "{err:?}"
+    );
+}
+
 // supports_interface
 // ---------------------------------------------------------------------------------------------
 

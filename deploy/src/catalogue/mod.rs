@@ -11,6 +11,7 @@ pub mod demo_token;
 pub mod erc20;
 pub mod purchase_order;
 pub mod revenue_splitter;
+pub mod rig_card;
 pub mod rig_deed;
 pub mod rig_shares;
 pub mod share_sale;
@@ -32,6 +33,7 @@ use crate::{
 pub const ENTRIES: &[&Entry] =
     &[
         &rig_deed::ENTRY,
+        &rig_card::ENTRY,
         &rig_shares::ENTRY,
         &revenue_splitter::ENTRY,
         &purchase_order::ENTRY,

@@ -47,6 +47,9 @@ fn hints(error: &str) -> Option<&'static str> {
         "DeedSerialAlreadyTokenized" => "this serial already has a deed",
         "ERC721IncorrectOwner" | "ERC721InsufficientApproval" => "the signing account does not own (or may not move) that deed",
         "ERC721NonexistentToken" => "no deed has that id",
+        "DeedNoDescriptor" => "the deed has no RigCard to render its metadata: `rigshare up` sets one (RigDeed.setDescriptor)",
+        "DeedInvalidDescriptor" => "a descriptor must be a deployed contract (a RigCard)",
+        "DeedDescriptorFailed" => "the deed's descriptor could not render the metadata: set a working RigCard",
         _ => return None,
     })
 }
