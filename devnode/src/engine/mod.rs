@@ -22,4 +22,5 @@ pub mod pool;
 pub mod logs;
 pub mod fees;
 pub mod dump;
+pub mod trie;
 pub mod trace;
