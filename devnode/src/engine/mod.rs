@@ -23,4 +23,5 @@ pub mod logs;
 pub mod fees;
 pub mod dump;
 pub mod trie;
+pub mod history;
 pub mod trace;
