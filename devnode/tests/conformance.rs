@@ -315,6 +315,49 @@ fn the_dev_node_answers_as_anvil_does() {
     // Access lists of transfers.
     same(&a, &d, "eth_createAccessList", json!([{"from": me, "to": other, "value": "0x1"}]));
 
+    // eth_getProof, without EVM: an account given the same balance, nonce and slots by the
+    // test controls on both chains. Its account leaf (RLP [nonce, balance, storageRoot,
+    // codeHash], the last node of the account proof) must be byte for byte anvil's, and its
+    // storage trie is the same trie, so storageHash and the storage proofs are identical. The
+    // account trie's other nodes and the state root are not compared: each chain holds other
+    // accounts (anvil's dev accounts and predeploys, the dev node's ArbOS accounts, balances
+    // after different gas prices), so the paths above the leaf differ. Codes for keys shorter
+    // than 32 bytes (anvil refuses them, geth and the dev node pad them) and block numbers past
+    // the head (anvil -32602, the dev node -32001 as for its other missing blocks) differ too.
+    let prover = "0x00000000000000000000000000000000000000cd";
+    same(&a, &d, "anvil_setBalance", json!([prover, "0x1bc16d674ec80000"]));
+    same(&a, &d, "anvil_setNonce", json!([prover, "0x3"]));
+    for (key, value) in [("0x0", "2a"), ("0x1", "ffff"), ("0x5", "1")] {
+        same(&a, &d, "anvil_setStorageAt", json!([prover, key, format!("0x{value:0>64}")]));
+    }
+    let keys = json!([format!("0x{:0>64}", "0"), format!("0x{:0>64}", "1"), format!("0x{:0>64}", "7")]);
+    let proofs = [a.result("eth_getProof", json!([prover, keys, "latest"])), d.result("eth_getProof", json!([prover, keys, "latest"]))];
+    for field in ["address", "balance", "nonce", "codeHash", "storageHash", "storageProof"] {
+        assert_eq!(lower(&proofs[0][field]), lower(&proofs[1][field]), "eth_getProof field {field}");
+    }
+    let leaf = |proof: &Value| {
+        let last = proof["accountProof"].as_array().unwrap().last().unwrap().as_str().unwrap();
+        let node = alloy_primitives::hex::decode(last).unwrap();
+        // The leaf node is RLP [path, value]: skip the list's header and the path.
+        let mut buf = &node[..];
+        assert!(alloy_rlp::Header::decode(&mut buf).unwrap().list);
+        let path = alloy_rlp::Header::decode(&mut buf).unwrap();
+        buf = &buf[path.payload_length..];
+        let value = alloy_rlp::Header::decode(&mut buf).unwrap();
+        alloy_primitives::hex::encode(&buf[..value.payload_length])
+    };
+    assert_eq!(leaf(&proofs[0]), leaf(&proofs[1]), "the account leaf's value");
+    assert!(leaf(&proofs[1]).starts_with("f84c03881bc16d674ec80000a0"), "{}", leaf(&proofs[1]));
+    // An account neither chain has: both prove it absent with the same empty values.
+    let nobody = "0x00000000000000000000000000000000000000ce";
+    let absent = [a.result("eth_getProof", json!([nobody, [], "latest"])), d.result("eth_getProof", json!([nobody, [], "latest"]))];
+    for field in ["balance", "nonce", "codeHash", "storageHash", "storageProof"] {
+        assert_eq!(absent[0][field], absent[1][field], "eth_getProof of an absent account, field {field}");
+    }
+    for params in [json!(["0x12", [], "latest"]), json!([prover, "0x01", "latest"]), json!([prover, []]), json!([prover, [], zero_hash])] {
+        same(&a, &d, "eth_getProof", params);
+    }
+
     // The call tracer on a transfer.
     let transfer = json!({"from": me, "to": other, "value": "0x1", "gas": "0x10000"});
     for only_top in [false, true] {

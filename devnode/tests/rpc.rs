@@ -241,6 +241,7 @@ proptest! {
         method in prop::sample::select(vec![
             "eth_getBalance", "eth_call", "eth_estimateGas", "eth_getLogs", "eth_sendRawTransaction",
             "eth_getBlockByNumber", "eth_feeHistory", "evm_revert", "eth_getStorageAt", "eth_sendTransaction",
+            "eth_getProof",
         ]),
         params in prop::collection::vec(prop_oneof![
             Just(json!(null)), Just(json!("latest")), Just(json!("0x")), Just(json!("0x1")),

@@ -8,11 +8,13 @@ use alloy_primitives::{keccak256, Address, Bloom, Bytes, B256, U256};
 
 use super::{
     dump::{DumpError, StateDump},
+    history::{BlockDiff, History},
+    trie::AccountProof,
     exec::{BlockEnv, CallKind, CallResult, Evm, Failure, Message, Outcome, TxEnv, MAX_INIT_CODE_SIZE},
     precompiles,
     pricing::{DataPricer, StylusParams},
     program::Runtime,
-    state::{AccessRecord, Account, Snapshot, State},
+    state::{AccessRecord, Account, Changes, Snapshot, State},
     trace::{CallTrace, CallTracer},
     tx::{self, AccessListItem, SignedTx, TxKind},
     types::Log,
@@ -173,12 +175,16 @@ pub struct Engine {
     /// Keep each transaction's call trace (debug_traceTransaction); off unless asked for.
     record_traces: bool,
     traces: HashMap<B256, CallTrace>,
+    /// What each of `blocks` changed, and their state roots once asked for.
+    history: History,
 }
 
 /// Everything `evm_snapshot` restores.
 #[derive(Clone)]
 pub struct EngineSnapshot {
     state: Snapshot,
+    /// Writes since the last block, which the next block's changes will include.
+    changes: Changes,
     data_pricer: DataPricer,
     blocks: usize,
     time_offset: u64,
@@ -195,6 +201,8 @@ impl Engine {
             state.set_code(native, Bytes::from_static(&precompiles::NATIVE_CODE_MARKER));
         }
         state.end_tx();
+        // Genesis has no block before it to undo to.
+        state.take_changes();
         let genesis = Block {
             number: 0,
             hash: keccak256(b"rigshare devnode genesis"),
@@ -223,6 +231,7 @@ impl Engine {
             alloc: alloc.to_vec(),
             record_traces: false,
             traces: HashMap::new(),
+            history: History::default(),
         };
         engine.push_block(genesis);
         engine
@@ -311,15 +320,19 @@ impl Engine {
         if dump.chain_id != self.config.chain_id {
             return Err(DumpError::ChainId { dump: dump.chain_id, node: self.config.chain_id });
         }
-        let mut snapshot = self.state.snapshot();
+        // Through the state's setters, so the next block's changes include these writes.
         for (address, account) in dump.state.accounts {
-            snapshot.accounts.insert(address, account);
+            self.state.put_account(address, account);
         }
         for (address, slots) in dump.state.storage {
-            snapshot.storage.entry(address).or_default().extend(slots);
+            for (key, value) in slots {
+                self.state.set_storage(address, key, value);
+            }
         }
-        snapshot.programs.extend(dump.state.programs);
-        self.state = State::from_snapshot(snapshot);
+        for (code_hash, record) in dump.state.programs {
+            self.state.set_program(code_hash, record);
+        }
+        self.state.end_tx();
         Ok(())
     }
 
@@ -355,9 +368,25 @@ impl Engine {
         }
     }
 
+    /// Appends a block; what was written since the block before is its change set.
     fn push_block(&mut self, block: Block) {
+        self.history.push(BlockDiff::take(&mut self.state));
         self.block_by_hash.insert(block.hash, block.number);
         self.blocks.push(block);
+    }
+
+    /// The state root after block `number` (computed on first request, then kept); `None` for
+    /// a block the chain does not have.
+    pub fn state_root(&self, number: u64) -> Option<B256> {
+        let index = usize::try_from(number.checked_sub(self.first_block)?).ok()?;
+        self.history.root(index, &self.state)
+    }
+
+    /// The EIP-1186 proof of `address` and its slots `keys` after block `number` (the latest
+    /// state for the head block); `None` for a block the chain does not have.
+    pub fn proof(&self, address: Address, keys: &[B256], number: u64) -> Option<AccountProof> {
+        let index = usize::try_from(number.checked_sub(self.first_block)?).ok()?;
+        self.history.prove(index, &self.state, address, keys)
     }
 
     fn seal(&mut self, timestamp: u64, gas_used: u64, transactions: Vec<B256>, bloom: Bloom) -> B256 {
@@ -750,6 +779,7 @@ impl Engine {
     pub fn snapshot(&self) -> EngineSnapshot {
         EngineSnapshot {
             state: self.state.snapshot(),
+            changes: self.state.changes().clone(),
             data_pricer: self.data_pricer,
             blocks: self.blocks.len(),
             time_offset: self.time_offset,
@@ -760,6 +790,8 @@ impl Engine {
     /// Returns to a snapshot: state, blocks, transactions and receipts after it are dropped.
     pub fn revert_to_snapshot(&mut self, snapshot: EngineSnapshot) {
         self.state = State::from_snapshot(snapshot.state);
+        self.state.set_changes(snapshot.changes);
+        self.history.truncate(snapshot.blocks);
         self.data_pricer = snapshot.data_pricer;
         for block in self.blocks.drain(snapshot.blocks..) {
             self.block_by_hash.remove(&block.hash);
@@ -808,8 +840,11 @@ impl Engine {
             }
         }
         state.end_tx();
+        // The dump's head is the first block: there is nothing before it to undo to.
+        state.take_changes();
         self.state = state;
         self.data_pricer = dump.data_pricer;
+        self.history.clear();
         self.blocks.clear();
         self.block_by_hash.clear();
         self.transactions.clear();

@@ -22,4 +22,6 @@ pub mod pool;
 pub mod logs;
 pub mod fees;
 pub mod dump;
+pub mod trie;
+pub mod history;
 pub mod trace;

@@ -77,6 +77,16 @@ pub struct AccessRecord {
     pub slots: std::collections::BTreeSet<(Address, B256)>,
 }
 
+/// The value each account and slot had before its first write since the last block was sealed
+/// (written or not since: a reverted frame or an `eth_call` leaves an entry whose value is still
+/// current). Sealing a block takes them as that block's changes (`engine::history`), so the
+/// state after any kept block can be rebuilt from the latest one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub accounts: HashMap<Address, Option<Account>>,
+    pub slots: HashMap<(Address, B256), B256>,
+}
+
 /// A point in the journal to return to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Checkpoint(usize);
@@ -107,6 +117,8 @@ pub struct State {
     /// Stylus memory pages open now and the most ever open in this transaction.
     pages_open: u16,
     pages_ever: u16,
+    /// Not journaled: an entry is a value the state had, which stays true when a frame reverts.
+    changes: Changes,
 }
 
 impl State {
@@ -121,6 +133,21 @@ impl State {
 
     pub fn persistent(&self) -> &Snapshot {
         &self.persistent
+    }
+
+    /// What was written since the last block was sealed, with the values before.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
+    }
+
+    /// Takes the changes (a block is sealed, or the history starts again).
+    pub fn take_changes(&mut self) -> Changes {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Puts back the changes an `evm_snapshot` saved along with its state.
+    pub fn set_changes(&mut self, changes: Changes) {
+        self.changes = changes;
     }
 
     // ----- accounts -----
@@ -154,11 +181,18 @@ impl State {
     }
 
     fn account_mut(&mut self, address: Address) -> &mut Account {
-        match self.persistent.accounts.get(&address) {
+        let before = self.persistent.accounts.get(&address);
+        match before {
             Some(account) => self.journal.push(Entry::Account(address, account.clone())),
             None => self.journal.push(Entry::AccountCreated(address)),
         }
+        self.changes.accounts.entry(address).or_insert_with(|| before.cloned());
         self.persistent.accounts.entry(address).or_default()
+    }
+
+    /// Replaces a whole account (anvil_loadState).
+    pub fn put_account(&mut self, address: Address, account: Account) {
+        *self.account_mut(address) = account;
     }
 
     /// Creates the account if missing (a value transfer to a fresh address does this).
@@ -223,6 +257,7 @@ impl State {
     pub fn set_storage(&mut self, address: Address, key: B256, value: B256) {
         let current = self.storage(&address, &key);
         self.committed.entry((address, key)).or_insert(current);
+        self.changes.slots.entry((address, key)).or_insert(current);
         let slots = self.persistent.storage.entry(address).or_default();
         let old = if value.is_zero() { slots.remove(&key) } else { slots.insert(key, value) };
         self.journal.push(Entry::Storage(address, key, old));

@@ -5,9 +5,10 @@
 use alloy_primitives::{hex, Address, Bytes, B256, U256};
 use serde_json::{json, Map, Value};
 
-use super::error::RpcError;
+use super::{error::RpcError, params::StorageKey};
 use crate::engine::{
     chain::{Block, Receipt},
+    trie::AccountProof,
     logs::MatchedLog,
     query::BlockId,
     tx::{SignedTx, TxKind, TxRequest},
@@ -135,7 +136,8 @@ const EMPTY_UNCLES: B256 =
 const EMPTY_ROOT: B256 =
     alloy_primitives::b256!("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421");
 
-pub fn block_json(block: &Block, transactions: Vec<Value>, coinbase: &Address) -> Value {
+/// A block; `state_root` is the root of the state after it (`Engine::state_root`).
+pub fn block_json(block: &Block, transactions: Vec<Value>, coinbase: &Address, state_root: &B256) -> Value {
     let tx_root = if block.transactions.is_empty() {
         EMPTY_ROOT
     } else {
@@ -150,7 +152,7 @@ pub fn block_json(block: &Block, transactions: Vec<Value>, coinbase: &Address) -
         "sha3Uncles": hash(&EMPTY_UNCLES),
         "logsBloom": data(block.logs_bloom.as_slice()),
         "transactionsRoot": hash(&tx_root),
-        "stateRoot": hash(&alloy_primitives::keccak256(block.hash)),
+        "stateRoot": hash(state_root),
         "receiptsRoot": hash(&if block.transactions.is_empty() { EMPTY_ROOT } else { alloy_primitives::keccak256(tx_root) }),
         "miner": address(coinbase),
         "difficulty": "0x1",
@@ -167,6 +169,30 @@ pub fn block_json(block: &Block, transactions: Vec<Value>, coinbase: &Address) -
         "l1BlockNumber": quantity(block.number),
         "sendCount": "0x0",
         "sendRoot": hash(&B256::ZERO),
+    })
+}
+
+/// eth_getProof's answer, as geth and anvil give it; each storage key comes back as it was
+/// asked for (see [`StorageKey`]).
+pub fn proof_json(proof: &AccountProof, keys: &[StorageKey]) -> Value {
+    let nodes = |nodes: &[Bytes]| nodes.iter().map(|node| data(node)).collect::<Vec<_>>();
+    let storage: Vec<Value> = proof
+        .storage_proof
+        .iter()
+        .zip(keys)
+        .map(|(slot, asked)| {
+            let key = if asked.full { hash(&slot.key) } else { quantity(U256::from_be_bytes(slot.key.0)) };
+            json!({ "key": key, "value": quantity(slot.value), "proof": nodes(&slot.proof) })
+        })
+        .collect();
+    json!({
+        "address": address(&proof.address),
+        "balance": quantity(proof.balance),
+        "codeHash": hash(&proof.code_hash),
+        "nonce": quantity(proof.nonce),
+        "storageHash": hash(&proof.storage_hash),
+        "accountProof": nodes(&proof.account_proof),
+        "storageProof": storage,
     })
 }
 

@@ -156,6 +156,12 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
             let slot = B256::from(p.slot.to_be_bytes::<32>());
             json::hash(&node.engine.state_at(block(p.block))?.storage(&p.address, &slot))
         }
+        Request::EthGetProof(p) => {
+            let number = node.engine.resolve_block(p.block).ok_or_else(RpcError::resource_not_found)?;
+            let keys: Vec<B256> = p.keys.0.iter().map(|k| k.key).collect();
+            let proof = node.engine.proof(p.address, &keys, number).ok_or_else(RpcError::resource_not_found)?;
+            json::proof_json(&proof, &p.keys.0)
+        }
         Request::EthGetTransactionCount(p) => {
             let block = block(p.block);
             let nonce = node.engine.state_at(block)?.nonce(&p.address);
@@ -428,5 +434,6 @@ fn block_json(node: &DevNode, id: BlockId, full: bool) -> Value {
             _ => json::hash(hash),
         })
         .collect();
-    json::block_json(block, transactions, &engine.config().coinbase)
+    let state_root = engine.state_root(block.number).unwrap_or_default();
+    json::block_json(block, transactions, &engine.config().coinbase, &state_root)
 }

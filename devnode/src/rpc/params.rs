@@ -262,6 +262,51 @@ impl Param for Index {
     }
 }
 
+/// Most storage keys one eth_getProof may ask for: each costs a hash and a path through the
+/// account's storage trie, and the node answers nothing else meanwhile.
+pub const MAX_PROOF_KEYS: usize = 1024;
+
+/// One of eth_getProof's storage keys: `0x` and up to 32 bytes of hex, read left-padded as
+/// geth reads them (anvil takes exactly 32 bytes only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StorageKey {
+    pub key: B256,
+    /// Given as 32 bytes: answered as 32 bytes, any other as a quantity (geth's rule).
+    pub full: bool,
+}
+
+/// eth_getProof's storage keys, at most [`MAX_PROOF_KEYS`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StorageKeys(pub Vec<StorageKey>);
+
+impl Param for StorageKeys {
+    fn from_value(value: &Value, name: &str) -> Result<Self, RpcError> {
+        let Value::Array(items) = value else {
+            return Err(RpcError::invalid_params(format!("{name}: expected an array of storage keys")));
+        };
+        if items.len() > MAX_PROOF_KEYS {
+            return Err(RpcError::invalid_params(format!("{name}: at most {MAX_PROOF_KEYS} keys a call, got {}", items.len())));
+        }
+        items.iter().map(|item| storage_key(item, name)).collect::<Result<_, _>>().map(StorageKeys)
+    }
+}
+
+fn storage_key(value: &Value, name: &str) -> Result<StorageKey, RpcError> {
+    let text = value.as_str().ok_or_else(|| RpcError::invalid_params(format!("{name}: expected a hex string")))?;
+    let digits = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .ok_or_else(|| RpcError::invalid_params(format!("{name}: hex string without 0x prefix")))?;
+    let padded = if digits.len() % 2 == 1 { format!("0{digits}") } else { digits.to_string() };
+    let bytes = alloy_primitives::hex::decode(&padded).map_err(|_| RpcError::invalid_params(format!("{name}: invalid hex string")))?;
+    if bytes.len() > 32 {
+        return Err(RpcError::invalid_params(format!("{name}: hex string too long, want at most 32 bytes")));
+    }
+    let mut key = B256::ZERO;
+    key[32 - bytes.len()..].copy_from_slice(&bytes);
+    Ok(StorageKey { key, full: bytes.len() == 32 })
+}
+
 /// eth_feeHistory's reward percentiles. Every tip on the dev chain is zero, so only how many
 /// columns to return matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

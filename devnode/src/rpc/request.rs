@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{
     error::RpcError,
-    params::{params_array, CallObject, FilterId, Index, Integer, MineOptions, NewFilter, Param, Percentiles, ResetOptions, StateOverrides, SubscriptionKind, SubscriptionOptions, TraceOptions, TypedData},
+    params::{params_array, CallObject, FilterId, Index, Integer, MineOptions, NewFilter, Param, Percentiles, ResetOptions, StateOverrides, StorageKeys, SubscriptionKind, SubscriptionOptions, TraceOptions, TypedData},
 };
 use crate::engine::{logs::LogFilter, query::BlockId};
 use alloy_primitives::{Address, Bytes, B256, U256};
@@ -136,6 +136,8 @@ methods! {
         slot: U256 = "slot",
         block: Option<BlockId> = "block",
     );
+    /// EIP-1186 proofs of the account and its slots against the block's `stateRoot`, at any block the chain keeps (for the head, the latest state, `anvil_*` writes since it was mined included, as anvil); at most 1,024 storage keys (-32602 beyond); -32001 for a block the chain does not have.
+    EthGetProof "eth_getProof" [] (address: Address = "address", keys: StorageKeys = "storageKeys", block: BlockId = "block");
     /// With `pending`, counts transactions waiting for the next interval block.
     EthGetTransactionCount "eth_getTransactionCount" [] (address: Address = "address", block: Option<BlockId> = "block");
     /// With geth's state overrides (balance, nonce, code, state, stateDiff).

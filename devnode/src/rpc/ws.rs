@@ -182,7 +182,8 @@ impl Connection {
                         // (geth's header fields and more).
                         if let Some(block) = engine.block(number) {
                             let hashes = block.transactions.iter().map(json::hash).collect();
-                            out.push(notification(id, json::block_json(block, hashes, &engine.config().coinbase)));
+                            let state_root = engine.state_root(number).unwrap_or_default();
+                            out.push(notification(id, json::block_json(block, hashes, &engine.config().coinbase, &state_root)));
                         }
                     }
                     (Subscription::Logs(filter), NodeEvent::Block(number)) => {

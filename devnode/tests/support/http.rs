@@ -9,11 +9,7 @@ use std::{
 
 use alloy_primitives::{hex, Address, Bytes, U256};
 use devnode::{
-    engine::{
-        code,
-        precompiles::STYLUS_DEPLOYER,
-        tx::TxKind,
-    },
+    engine::{code, precompiles::STYLUS_DEPLOYER, tx::TxKind},
     rpc::RunningNode,
 };
 use serde_json::{json, Value};
@@ -31,7 +27,10 @@ pub fn post(url: &str, body: &str) -> (u16, String) {
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status: u16 = response[9..12].parse().unwrap();
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
@@ -50,11 +49,29 @@ pub fn result(node: &RunningNode, method: &str, params: Value) -> Value {
 
 pub fn error(node: &RunningNode, method: &str, params: Value) -> Value {
     let response = rpc(node, method, params);
-    response.get("error").cloned().unwrap_or_else(|| panic!("{method} should fail: {response}"))
+    response
+        .get("error")
+        .cloned()
+        .unwrap_or_else(|| panic!("{method} should fail: {response}"))
 }
 
-pub fn sign(node: &RunningNode, account: usize, to: TxKind, value: U256, input: Vec<u8>, gas: u64, nonce: u64) -> String {
-    let tx = devnode::engine::testing::signed_tx(&node.accounts[account].key, nonce, to, value, input, gas);
+pub fn sign(
+    node: &RunningNode,
+    account: usize,
+    to: TxKind,
+    value: U256,
+    input: Vec<u8>,
+    gas: u64,
+    nonce: u64,
+) -> String {
+    let tx = devnode::engine::testing::signed_tx(
+        &node.accounts[account].key,
+        nonce,
+        to,
+        value,
+        input,
+        gas,
+    );
     hex::encode_prefixed(tx.encode())
 }
 
@@ -83,12 +100,43 @@ pub fn logger_wasm() -> Vec<u8> {
 
 /// Deploys `logger_wasm` through StylusDeployer with eth_sendRawTransaction.
 pub fn deploy_logger(node: &RunningNode) -> Address {
-    let deploy = ArbWasmDeploy::deploy(code::init_code(&code::stored_code(&logger_wasm())));
-    let raw = sign(node, 0, TxKind::Call(STYLUS_DEPLOYER), U256::from(10u64).pow(U256::from(17u64)), deploy, 30_000_000, 0);
+    deploy_wasm(node, &logger_wasm())
+}
+
+/// Deploys and activates a program through StylusDeployer, sent by the node's first account
+/// with eth_sendRawTransaction.
+pub fn deploy_wasm(node: &RunningNode, wasm: &[u8]) -> Address {
+    let deploy = ArbWasmDeploy::deploy(code::init_code(&code::stored_code(wasm)));
+    let nonce = result(
+        node,
+        "eth_getTransactionCount",
+        json!([node.accounts[0].address.to_string(), "latest"]),
+    );
+    let nonce = u64::from_str_radix(nonce.as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
+    let raw = sign(
+        node,
+        0,
+        TxKind::Call(STYLUS_DEPLOYER),
+        U256::from(10u64).pow(U256::from(17u64)),
+        deploy,
+        30_000_000,
+        nonce,
+    );
     let hash = result(node, "eth_sendRawTransaction", json!([raw]));
     let receipt = result(node, "eth_getTransactionReceipt", json!([hash]));
     assert_eq!(receipt["status"], "0x1", "{receipt}");
-    let log = receipt["logs"].as_array().unwrap().iter().find(|l| l["address"].as_str().unwrap().eq_ignore_ascii_case(&STYLUS_DEPLOYER.to_string())).unwrap().clone();
+    let log = receipt["logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| {
+            l["address"]
+                .as_str()
+                .unwrap()
+                .eq_ignore_ascii_case(&STYLUS_DEPLOYER.to_string())
+        })
+        .unwrap()
+        .clone();
     let data = hex::decode(log["data"].as_str().unwrap()).unwrap();
     Address::from_slice(&data[12..32])
 }
@@ -107,4 +155,3 @@ impl ArbWasmDeploy {
         .abi_encode()
     }
 }
-
