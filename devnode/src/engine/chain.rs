@@ -29,6 +29,9 @@ pub struct ChainConfig {
     pub coinbase: Address,
     /// ArbOS's network fee account, which receives the gas fees and activation data fees.
     pub network_fee_account: Address,
+    /// ArbOS's chain owner (`ChainOwners`), who may cache and evict programs through
+    /// ArbWasmCache.
+    pub chain_owner: Address,
     pub genesis_timestamp: u64,
 }
 
@@ -45,6 +48,10 @@ impl Default for ChainConfig {
             // fee. Chain 412346 at :8547 is nitro-testnode's L2, whose owner is its `l2owner`
             // (not the funded dev account 0x3f1E...; `nitro --dev` alone would use that one).
             network_fee_account: alloy_primitives::address!("5E1497dD1f08C87b2d8FE23e9AAB6c1De833D927"),
+            // nitro-devnode starts `nitro --dev` with `--init.dev-init-address` set to the
+            // funded dev account, which makes it the chain owner: so `cargo stylus cache` and
+            // `rigshare up --cache` can cache programs with the dev key.
+            chain_owner: crate::dev::DEV_ADDRESS,
             genesis_timestamp: 1_700_000_000,
         }
     }
@@ -349,6 +356,7 @@ impl Engine {
             timestamp,
             coinbase: self.config.coinbase,
             network_fee_account: self.config.network_fee_account,
+            chain_owner: self.config.chain_owner,
             basefee: U256::from(self.config.base_fee),
             gas_limit: self.config.block_gas_limit,
             chain_id: self.config.chain_id,
