@@ -250,3 +250,15 @@ fn the_cache_flag_survives_a_state_dump() {
     assert!(loaded.state.programs[&hash].cached);
     assert_eq!(loaded, dumped);
 }
+
+/// Like every ArbOS precompile, 0x6b and 0x72 have code (`INVALID`, so EXTCODESIZE sees a
+/// contract) and are warm from a transaction's start.
+#[test]
+fn the_precompiles_have_code_and_are_warm() {
+    use devnode::engine::{chain::{ChainConfig, Engine}, precompiles};
+    let engine = Engine::new(ChainConfig::default(), &[]);
+    for at in [ARB_WASM_CACHE, ARB_OWNER_PUBLIC] {
+        assert_eq!(engine.state().code(&at).as_ref(), &precompiles::NATIVE_CODE_MARKER);
+        assert!(precompiles::PRECOMPILES.contains(&at));
+    }
+}

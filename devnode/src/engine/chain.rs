@@ -198,7 +198,7 @@ impl Engine {
         for (address, balance) in alloc {
             state.set_balance(*address, *balance);
         }
-        for native in [precompiles::ARB_SYS, precompiles::ARB_WASM, precompiles::STYLUS_DEPLOYER] {
+        for native in precompiles::NATIVE_CONTRACTS {
             state.set_code(native, Bytes::from_static(&precompiles::NATIVE_CODE_MARKER));
         }
         state.end_tx();
@@ -810,7 +810,7 @@ impl Engine {
             return Err(DumpError::ChainId { dump: dump.chain_id, node: self.config.chain_id });
         }
         let mut state = State::from_snapshot(dump.state);
-        for native in [precompiles::ARB_SYS, precompiles::ARB_WASM, precompiles::STYLUS_DEPLOYER] {
+        for native in precompiles::NATIVE_CONTRACTS {
             if state.code(&native).is_empty() {
                 state.set_code(native, Bytes::from_static(&precompiles::NATIVE_CODE_MARKER));
             }
@@ -849,13 +849,7 @@ fn warm_up(evm: &mut Evm, sender: Address, to: TxKind, access_list: &[tx::Access
     if let TxKind::Call(to) = to {
         evm.state.warm_account(to);
     }
-    for address in [
-        precompiles::ECRECOVER,
-        precompiles::SHA256,
-        precompiles::IDENTITY,
-        precompiles::ARB_SYS,
-        precompiles::ARB_WASM,
-    ] {
+    for address in precompiles::PRECOMPILES {
         evm.state.warm_account(address);
     }
     for item in access_list {
@@ -890,8 +884,7 @@ fn call_intrinsic_gas(request: &CallRequest, access_list: &[AccessListItem]) -> 
 }
 
 /// The precompiles geth's access-list tracer leaves out (those this chain has).
-const PRECOMPILES: [Address; 5] =
-    [precompiles::ECRECOVER, precompiles::SHA256, precompiles::IDENTITY, precompiles::ARB_SYS, precompiles::ARB_WASM];
+const PRECOMPILES: [Address; 7] = precompiles::PRECOMPILES;
 
 /// `list` as EIP-2930 items, sorted, without the sender, the recipient and precompiles
 /// (kept if slots of theirs are listed).

@@ -42,6 +42,14 @@ pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000
 pub const CACHE_MANAGERS: &[Address] = &[];
 pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
 
+/// The ArbOS precompiles and StylusDeployer: they get [`NATIVE_CODE_MARKER`] as code at genesis
+/// (and on loading a dump that lacks it).
+pub const NATIVE_CONTRACTS: [Address; 5] = [ARB_SYS, ARB_OWNER_PUBLIC, ARB_WASM, ARB_WASM_CACHE, STYLUS_DEPLOYER];
+
+/// The precompiles this chain has, which geth keeps warm from a transaction's start (EIP-2929's
+/// precompile rule) and its access-list tracer leaves out.
+pub const PRECOMPILES: [Address; 7] = [ECRECOVER, SHA256, IDENTITY, ARB_SYS, ARB_OWNER_PUBLIC, ARB_WASM, ARB_WASM_CACHE];
+
 /// Code placed at native contracts' addresses so `eth_getCode` and code-size checks see a
 /// contract there (`INVALID`: it is never executed as EVM).
 pub const NATIVE_CODE_MARKER: [u8; 1] = [0xFE];
