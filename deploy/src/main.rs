@@ -81,6 +81,15 @@ enum Command {
         /// splitter before the pool adopts it. Repeat for each (at most 32).
         #[arg(long = "exclude", value_name = "ADDRESS")]
         exclusions: Vec<ethers::types::Address>,
+        /// Then get every program cached, so calls into them pay Nitro's cached init price: as
+        /// chain owner (ArbWasmCache.cacheProgram) on dev chains, by a CacheManager bid on
+        /// Arbitrum Sepolia (--dry-run shows each bid and the total).
+        #[arg(long)]
+        cache: bool,
+        /// Basis points added to each CacheManager minimum bid, in case other bids raise it
+        /// before the transaction lands (at most 10000).
+        #[arg(long, default_value_t = 0, value_name = "BPS")]
+        cache_bid_margin_bps: u32,
     },
     /// Rig deeds: mint one, change a rig's status. Talks to --network/--rpc-url, else to the
     /// node `rigshare up` serves at http://127.0.0.1:8547.
@@ -177,6 +186,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             stream_seconds,
             supply,
             exclusions,
+            cache,
+            cache_bid_margin_bps,
         } => {
             let options = up::Options {
                 network,
@@ -194,6 +205,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 supply: Some(supply),
                 exclusions,
                 quiet: false,
+                cache,
+                cache_bid_margin_bps,
             };
             up::run(&ws, options)
         }

@@ -192,3 +192,51 @@ fn signs_from_an_encrypted_keystore() {
     assert!(!stderr.contains(&key(&node)), "the key is never printed");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `up --cache` on the dev node: the dev key, chain owner as on nitro-devnode, caches every
+/// system program through ArbWasmCache, one step each; a re-run sends nothing; a key that owns
+/// nothing is refused by name before anything is sent (here in a dry run).
+#[test]
+fn cache_caches_every_program_once_as_chain_owner() {
+    let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
+    let dir = temp_dir("cache");
+    let key0 = key(&node);
+    let args = ["--rpc-url", &node.url, "--private-key", &key0, "--no-serve", "--json", "--cache", "--deployments-dir", dir.to_str().unwrap()];
+    let (ok, stdout, stderr) = up(&args);
+    assert!(ok, "{stderr}");
+    let summary: Value = serde_json::from_str(&stdout).unwrap();
+    let system: Vec<&catalogue::Entry> = catalogue::system().collect();
+    let wiring_steps = system.iter().flat_map(|e| e.wiring).filter(|w| (w.applies)(&SystemConfig::default())).count();
+    assert_eq!(summary["transactions_sent"], (2 * system.len() + wiring_steps) as u64);
+    let wiring = summary["wiring"].as_array().unwrap();
+    for contract in summary["contracts"].as_array().unwrap() {
+        let name = contract["contract"].as_str().unwrap();
+        assert!(wiring.iter().any(|w| w[0] == format!("cache {name}") && w[1].as_str().unwrap().starts_with("0x")), "{name}: {wiring:?}");
+        let mut data = ethers::utils::id("codehashIsCached(bytes32)").to_vec();
+        data.extend(ethers::utils::hex::decode(contract["codehash"].as_str().unwrap().trim_start_matches("0x")).unwrap());
+        assert_eq!(call(&node, "0x0000000000000000000000000000000000000072", data)[31], 1, "{name} is cached");
+    }
+
+    let before = nonce(&node);
+    let (ok, stdout, stderr) = up(&args);
+    assert!(ok, "{stderr}");
+    let again: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(nonce(&node), before, "nothing sent: {stderr}");
+    assert!(again["wiring"].as_array().unwrap().iter().filter(|w| w[0].as_str().unwrap().starts_with("cache ")).all(|w| w[1] == "in place"));
+
+    // A dry run lists a cache step per program (here all cached already: skipped).
+    let (ok, stdout, stderr) = up(&["--rpc-url", &node.url, "--private-key", &key0, "--dry-run", "--json", "--cache", "--deployments-dir", dir.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    let plan: Value = serde_json::from_str(&stdout).unwrap();
+    let cache_steps: Vec<&Value> = plan["steps"].as_array().unwrap().iter().filter(|s| s["step"].as_str().unwrap().starts_with("cache ")).collect();
+    assert_eq!(cache_steps.len(), system.len());
+    assert!(cache_steps.iter().all(|s| s["skip"] == "already cached"), "{cache_steps:?}");
+    assert_eq!(plan["cache_bids_eth"], "0.000000000000000000");
+
+    let key1 = common::key(&node, 1);
+    let (ok, _, stderr) = up(&["--rpc-url", &node.url, "--private-key", &key1, "--dry-run", "--cache"]);
+    assert!(!ok);
+    let line = stderr.lines().last().unwrap();
+    assert!(line.starts_with("rigshare: error: --cache: ") && line.contains("is not a chain owner"), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}

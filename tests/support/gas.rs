@@ -1,11 +1,15 @@
 //! The gas table: what a user pays (receipt gasUsed) for the everyday operations, measured on
 //! the dev node with many holders and after many deposits. Deposit and claim must cost the same
-//! however many holders and deposits there are (the splitter's accounting is O(1)).
+//! however many holders and deposits there are (the splitter's accounting is O(1)). Each
+//! operation is measured twice, on two identical chains: as deployed, and with every program
+//! cached through ArbWasmCache (what `rigshare up --cache` does), whose calls pay Nitro's cached
+//! init price.
 
 use alloy_primitives::{keccak256, Address, U256};
 use alloy_sol_types::SolCall;
 
 use crate::{account, address_of, Chain, RevenueSplitter, RigDeed, RigShares, ETH};
+use devnode::engine::precompiles::{ArbWasmCache, ARB_WASM_CACHE};
 
 /// Total shares; each holder gets 1/20,000 (so 10,000 holders hold half).
 const SUPPLY: u128 = 20_000 * ETH;
@@ -15,6 +19,17 @@ const SUPPLY: u128 = 20_000 * ETH;
 pub struct GasRow {
     pub holders: usize,
     pub deposits: usize,
+    pub deed_mint: u64,
+    pub share_transfer: u64,
+    pub revenue_deposit: u64,
+    pub claim: u64,
+    /// The same four operations with every program cached.
+    pub cached: CachedGas,
+}
+
+/// Gas of [`GasRow`]'s operations with every program in ArbOS's cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CachedGas {
     pub deed_mint: u64,
     pub share_transfer: u64,
     pub revenue_deposit: u64,
@@ -60,8 +75,38 @@ fn s21_to(to: Address, serial: &str) -> RigDeed::mintCall {
 /// investor's claim. (The very first deposit of a splitter also initialises its totals, so
 /// the table starts after one.)
 pub fn gas_row(holders: usize, deposits: usize) -> GasRow {
+    let [deed_mint, share_transfer, revenue_deposit, claim] = measure(holders, deposits, false);
+    let [c_mint, c_transfer, c_deposit, c_claim] = measure(holders, deposits, true);
+    GasRow {
+        holders,
+        deposits,
+        deed_mint,
+        share_transfer,
+        revenue_deposit,
+        claim,
+        cached: CachedGas { deed_mint: c_mint, share_transfer: c_transfer, revenue_deposit: c_deposit, claim: c_claim },
+    }
+}
+
+/// Caches `program` as the chain owner (the dev key, as on nitro-devnode) through ArbWasmCache.
+pub fn cache_program(chain: &mut Chain, program: Address) {
+    let dev = chain.dev.clone();
+    run(chain, &dev, ARB_WASM_CACHE, U256::ZERO, ArbWasmCache::cacheProgramCall { addr: program });
+    let hash = chain.engine.state().code_hash(&program);
+    assert!(chain.view(ARB_WASM_CACHE, ArbWasmCache::codehashIsCachedCall { codehash: hash })._0, "{program} cached");
+}
+
+/// [`gas_row`]'s measurement on one fresh chain, with every program cached first if `cached`:
+/// deed mint, share transfer, revenue deposit, claim.
+fn measure(holders: usize, deposits: usize, cached: bool) -> [u64; 4] {
     assert!(holders >= 1 && deposits >= 1);
     let (mut chain, deed, shares, splitter) = system();
+    if cached {
+        let card = chain.view(deed, RigDeed::descriptorCall {})._0;
+        for program in [deed, card, shares, splitter] {
+            cache_program(&mut chain, program);
+        }
+    }
     let (dev, me) = (chain.dev.clone(), chain.dev_address());
     let operator = keccak256("OPERATOR_ROLE");
     run(&mut chain, &dev, deed, U256::ZERO, RigDeed::grantRoleCall { role: operator, account: me });
@@ -91,23 +136,30 @@ pub fn gas_row(holders: usize, deposits: usize) -> GasRow {
     assert!(owed > U256::ZERO, "the measured investor has revenue to claim");
     let claim = run(&mut chain, &investor, splitter, U256::ZERO, RevenueSplitter::claimCall {});
     assert_eq!(chain.view(splitter, RevenueSplitter::claimableCall { account: measured })._0, U256::ZERO);
-    GasRow { holders, deposits, deed_mint, share_transfer, revenue_deposit, claim }
+    [deed_mint, share_transfer, revenue_deposit, claim]
 }
 
 /// The table as Markdown.
 pub fn markdown(rows: &[GasRow]) -> String {
     let mut out = String::from(
-        "| holders | deposits before | deed mint | share transfer (with checkpoint) | revenue deposit (ETH) | claim |\n|---:|---:|---:|---:|---:|---:|\n",
+        "| holders | deposits before | deed mint | share transfer (with checkpoint) | revenue deposit (ETH) | claim \
+         | deed mint, cached | share transfer, cached | revenue deposit, cached | claim, cached |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for r in rows {
+        let c = &r.cached;
         out += &format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             r.holders,
             r.deposits,
             r.deed_mint,
             r.share_transfer,
             r.revenue_deposit,
-            r.claim
+            r.claim,
+            c.deed_mint,
+            c.share_transfer,
+            c.revenue_deposit,
+            c.claim
         );
     }
     out

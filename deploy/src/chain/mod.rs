@@ -1,10 +1,11 @@
 //! Layer 2, the chain client: the connection and key sources ([`network`]), the one sender
 //! every transaction goes through ([`sender`]), the deployments file it records into
-//! ([`deployments`]), revert decoding ([`revert`]), bounded log scans ([`logs`]) and the two
-//! Arbitrum contracts every deployment talks to ([`stylus`]).
+//! ([`deployments`]), revert decoding ([`revert`]), bounded log scans ([`logs`]), the two
+//! Arbitrum contracts every deployment talks to ([`stylus`]) and program caching ([`cache`]).
 //!
 //! It knows no rigshare contract: the catalogue (layer 3) hands it ABIs and calls.
 
+pub mod cache;
 pub mod deployments;
 pub mod logs;
 pub mod network;

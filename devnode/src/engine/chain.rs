@@ -31,6 +31,9 @@ pub struct ChainConfig {
     pub coinbase: Address,
     /// ArbOS's network fee account, which receives the gas fees and activation data fees.
     pub network_fee_account: Address,
+    /// ArbOS's chain owner (`ChainOwners`), who may cache and evict programs through
+    /// ArbWasmCache.
+    pub chain_owner: Address,
     pub genesis_timestamp: u64,
 }
 
@@ -47,6 +50,10 @@ impl Default for ChainConfig {
             // fee. Chain 412346 at :8547 is nitro-testnode's L2, whose owner is its `l2owner`
             // (not the funded dev account 0x3f1E...; `nitro --dev` alone would use that one).
             network_fee_account: alloy_primitives::address!("5E1497dD1f08C87b2d8FE23e9AAB6c1De833D927"),
+            // nitro-devnode starts `nitro --dev` with `--init.dev-init-address` set to the
+            // funded dev account, which makes it the chain owner: so `cargo stylus cache` and
+            // `rigshare up --cache` can cache programs with the dev key.
+            chain_owner: crate::dev::DEV_ADDRESS,
             genesis_timestamp: 1_700_000_000,
         }
     }
@@ -197,7 +204,7 @@ impl Engine {
         for (address, balance) in alloc {
             state.set_balance(*address, *balance);
         }
-        for native in [precompiles::ARB_SYS, precompiles::ARB_WASM, precompiles::STYLUS_DEPLOYER] {
+        for native in precompiles::NATIVE_CONTRACTS {
             state.set_code(native, Bytes::from_static(&precompiles::NATIVE_CODE_MARKER));
         }
         state.end_tx();
@@ -362,6 +369,7 @@ impl Engine {
             timestamp,
             coinbase: self.config.coinbase,
             network_fee_account: self.config.network_fee_account,
+            chain_owner: self.config.chain_owner,
             basefee: U256::from(self.config.base_fee),
             gas_limit: self.config.block_gas_limit,
             chain_id: self.config.chain_id,
@@ -834,7 +842,7 @@ impl Engine {
             return Err(DumpError::ChainId { dump: dump.chain_id, node: self.config.chain_id });
         }
         let mut state = State::from_snapshot(dump.state);
-        for native in [precompiles::ARB_SYS, precompiles::ARB_WASM, precompiles::STYLUS_DEPLOYER] {
+        for native in precompiles::NATIVE_CONTRACTS {
             if state.code(&native).is_empty() {
                 state.set_code(native, Bytes::from_static(&precompiles::NATIVE_CODE_MARKER));
             }
@@ -876,13 +884,7 @@ fn warm_up(evm: &mut Evm, sender: Address, to: TxKind, access_list: &[tx::Access
     if let TxKind::Call(to) = to {
         evm.state.warm_account(to);
     }
-    for address in [
-        precompiles::ECRECOVER,
-        precompiles::SHA256,
-        precompiles::IDENTITY,
-        precompiles::ARB_SYS,
-        precompiles::ARB_WASM,
-    ] {
+    for address in precompiles::PRECOMPILES {
         evm.state.warm_account(address);
     }
     for item in access_list {
@@ -917,8 +919,7 @@ fn call_intrinsic_gas(request: &CallRequest, access_list: &[AccessListItem]) -> 
 }
 
 /// The precompiles geth's access-list tracer leaves out (those this chain has).
-const PRECOMPILES: [Address; 5] =
-    [precompiles::ECRECOVER, precompiles::SHA256, precompiles::IDENTITY, precompiles::ARB_SYS, precompiles::ARB_WASM];
+const PRECOMPILES: [Address; 7] = precompiles::PRECOMPILES;
 
 /// `list` as EIP-2930 items, sorted, without the sender, the recipient and precompiles
 /// (kept if slots of theirs are listed).

@@ -18,7 +18,7 @@
 //!   "programs": {
 //!     "0x<code hash>": { "version": 2, "initCost": 3111, "cachedCost": 1191, "footprint": 1,
 //!                         "asmEstimate": 688466, "activatedAt": 1700000000,
-//!                         "moduleHash": "0x…" }
+//!                         "moduleHash": "0x…", "cached": true }
 //!   }
 //! }
 //! ```
@@ -181,6 +181,9 @@ struct ProgramFile {
     asm_estimate: u32,
     activated_at: u64,
     module_hash: String,
+    /// Written only when true, so dumps of uncached programs read as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    cached: bool,
 }
 
 /// A JSON object kept as its entries in order, duplicates included (serde's maps would keep
@@ -276,6 +279,7 @@ impl DumpFile {
                     asm_estimate: p.asm_estimate,
                     activated_at: p.activated_at,
                     module_hash: p.module_hash.to_string(),
+                    cached: p.cached,
                 };
                 (code_hash.to_string(), file)
             })
@@ -429,6 +433,7 @@ impl DumpFile {
                 asm_estimate: file.asm_estimate,
                 activated_at: file.activated_at,
                 module_hash: parse_b256(&format!("programs.{key}.moduleHash"), &file.module_hash)?,
+                cached: file.cached,
             };
             insert_once(&mut programs, code_hash, record, "programs", &key)?;
         }

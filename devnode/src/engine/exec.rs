@@ -32,6 +32,9 @@ pub struct BlockEnv {
     /// (`arbosState.NetworkFeeAccount`; `tx_processor.go` `EndTxHook`, ArbWasm.go
     /// `payActivationDataFee`). Not the block's coinbase, which is the batch poster.
     pub network_fee_account: Address,
+    /// ArbOS's chain owner (`arbosState.ChainOwners`, one member on the dev node): ArbOwnerPublic
+    /// reports it and ArbWasmCache lets it cache and evict.
+    pub chain_owner: Address,
     pub basefee: U256,
     pub gas_limit: u64,
     pub chain_id: u64,

@@ -1,7 +1,8 @@
 //! Native contracts: the Ethereum precompiles contracts use (ecrecover, sha256, identity),
-//! ArbSys basics, the ArbWasm precompile, and StylusDeployer.
+//! ArbSys basics, ArbOwnerPublic's owner views, the ArbWasm and ArbWasmCache precompiles, and
+//! StylusDeployer.
 //!
-//! ArbSys and ArbWasm charge what Nitro's precompile framework and ArbOS storage charge
+//! ArbSys, ArbOwnerPublic, ArbWasm and ArbWasmCache charge what Nitro's precompile framework and ArbOS storage charge
 //! ([`precompile_gas`]), step by step in Nitro's order, so a call runs out of gas where it
 //! would on Nitro and a successful one costs the same.
 //!
@@ -29,8 +30,25 @@ pub const ECRECOVER: Address = address!("000000000000000000000000000000000000000
 pub const SHA256: Address = address!("0000000000000000000000000000000000000002");
 pub const IDENTITY: Address = address!("0000000000000000000000000000000000000004");
 pub const ARB_SYS: Address = address!("0000000000000000000000000000000000000064");
+pub const ARB_OWNER_PUBLIC: Address = address!("000000000000000000000000000000000000006b");
 pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
+pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
+
+/// ArbOS's registered cache managers (`Programs.CacheManagers`, added by
+/// `ArbOwner.addWasmCacheManager`). None on the dev node: nitro-devnode registers a
+/// CacheManager whose runtime code is empty, which is no better than none, and the dev node
+/// runs no EVM bytecode to host Arbitrum's Solidity CacheManager. The chain owner caches
+/// directly instead.
+pub const CACHE_MANAGERS: &[Address] = &[];
 pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
+
+/// The ArbOS precompiles and StylusDeployer: they get [`NATIVE_CODE_MARKER`] as code at genesis
+/// (and on loading a dump that lacks it).
+pub const NATIVE_CONTRACTS: [Address; 5] = [ARB_SYS, ARB_OWNER_PUBLIC, ARB_WASM, ARB_WASM_CACHE, STYLUS_DEPLOYER];
+
+/// The precompiles this chain has, which geth keeps warm from a transaction's start (EIP-2929's
+/// precompile rule) and its access-list tracer leaves out.
+pub const PRECOMPILES: [Address; 7] = [ECRECOVER, SHA256, IDENTITY, ARB_SYS, ARB_OWNER_PUBLIC, ARB_WASM, ARB_WASM_CACHE];
 
 /// Code placed at native contracts' addresses so `eth_getCode` and code-size checks see a
 /// contract there (`INVALID`: it is never executed as EVM).
@@ -76,6 +94,27 @@ sol! {
         error ProgramInsufficientValue(uint256 have, uint256 want);
     }
 
+    /// nitro-precompile-interfaces `ArbWasmCache.sol` (0x72), with `cacheProgram`, which Nitro
+    /// adds from ArbOS 31 (precompiles/precompile.go).
+    interface ArbWasmCache {
+        function isCacheManager(address manager) external view returns (bool);
+        function allCacheManagers() external view returns (address[] memory managers);
+        function cacheCodehash(bytes32 codehash) external;
+        function cacheProgram(address addr) external;
+        function evictCodehash(bytes32 codehash) external;
+        function codehashIsCached(bytes32 codehash) external view returns (bool);
+
+        event UpdateProgramCache(address indexed manager, bytes32 indexed codehash, bool cached);
+    }
+
+    /// The owner views of nitro-precompile-interfaces `ArbOwnerPublic.sol` (0x6b) that the
+    /// CacheManager and cache tools read.
+    interface ArbOwnerPublic {
+        function isChainOwner(address addr) external view returns (bool);
+        function getAllChainOwners() external view returns (address[] memory);
+        function getNetworkFeeAccount() external view returns (address);
+    }
+
     interface ArbSys {
         function arbBlockNumber() external view returns (uint256);
         function arbChainID() external view returns (uint256);
@@ -114,6 +153,8 @@ pub(crate) fn run(evm: &mut Evm, msg: &Message) -> Option<CallResult> {
         }
         ARB_SYS => arb_sys(evm, msg),
         ARB_WASM => arb_wasm(evm, msg),
+        ARB_WASM_CACHE => arb_wasm_cache(evm, msg),
+        ARB_OWNER_PUBLIC => arb_owner_public(evm, msg),
         STYLUS_DEPLOYER => stylus_deployer(evm, msg),
         _ => return None,
     };
@@ -175,18 +216,26 @@ fn sol(error: impl SolError) -> Stop {
     Stop::Sol(error.abi_encode())
 }
 
-/// What `Precompile.Call` does around a method of ArbOS's precompiles (all of ArbSys's and
-/// ArbWasm's methods are view, write or payable, so all open the ArbOS state):
+/// A precompile method's state mutability (precompile.go `purity`); none modelled here is pure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purity {
+    View,
+    Write,
+    Payable,
+}
+
+/// What `Precompile.Call` does around a method of ArbOS's precompiles (all the methods modelled
+/// are view, write or payable, so all open the ArbOS state):
 ///
-/// - calldata that is not a known method with well-formed arguments, a payable method in a
-///   static context, value sent to a non-payable one, or a delegate call (a view "should not
-///   access precompile superpowers when not acting as the precompile") revert and burn all;
+/// - calldata that is not a known method with well-formed arguments, a write or payable method
+///   in a static context, value sent to a non-payable one, or a delegate call (a view "should
+///   not access precompile superpowers when not acting as the precompile") revert and burn all;
 /// - opening the ArbOS state costs [`precompile_gas::OPEN_ARBOS_STATE_GAS`] (out of gas there
 ///   is an error rather than a revert) and the arguments [`precompile_gas::copy_gas`];
 /// - then `body` runs with the [`Burner`], and its result or Solidity error pays copy gas too.
 fn precompile_call<C>(
     msg: &Message,
-    payable: impl Fn(&C) -> bool,
+    purity: impl Fn(&C) -> Purity,
     body: impl FnOnce(&mut Burner, C) -> Result<Vec<u8>, Stop>,
 ) -> CallResult
 where
@@ -196,9 +245,10 @@ where
     let Ok(call) = C::abi_decode(&msg.input, true) else {
         return refused;
     };
-    let payable = payable(&call);
+    let purity = purity(&call);
+    let payable = purity == Purity::Payable;
     let value_sent = msg.transfers_value && !msg.value.is_zero();
-    if msg.acting != msg.code_address || (payable && msg.is_static) || (!payable && value_sent) {
+    if msg.acting != msg.code_address || (purity != Purity::View && msg.is_static) || (!payable && value_sent) {
         return refused;
     }
     let mut ctx = Burner::new(msg.gas);
@@ -225,7 +275,7 @@ where
 /// ArbSys (ArbSys.go): these three read nothing beyond what opening the state did.
 fn arb_sys(evm: &mut Evm, msg: &Message) -> CallResult {
     use ArbSys::ArbSysCalls as Call;
-    precompile_call(msg, |_: &Call| false, |_, call| {
+    precompile_call(msg, |_: &Call| Purity::View, |_, call| {
         let value = match call {
             Call::arbBlockNumber(_) => U256::from(evm.block.number),
             Call::arbChainID(_) => U256::from(evm.block.chain_id),
@@ -285,8 +335,11 @@ fn read_program_at(ctx: &mut Burner, evm: &Evm, program: &Address) -> Result<(St
 
 fn arb_wasm(evm: &mut Evm, msg: &Message) -> CallResult {
     use ArbWasm::ArbWasmCalls as Call;
-    let payable = |call: &Call| matches!(call, Call::activateProgram(_) | Call::codehashKeepalive(_));
-    precompile_call(msg, payable, |ctx, call| {
+    let purity = |call: &Call| match call {
+        Call::activateProgram(_) | Call::codehashKeepalive(_) => Purity::Payable,
+        _ => Purity::View,
+    };
+    precompile_call(msg, purity, |ctx, call| {
         let now = evm.block.timestamp;
         // The getters of one Stylus parameter: `Params()`, then the field.
         macro_rules! parameter {
@@ -355,6 +408,127 @@ fn arb_wasm(evm: &mut Evm, msg: &Message) -> CallResult {
             Call::blockCacheSize(_) => parameter!(blockCacheSizeCall, block_cache_size),
         })
     })
+}
+
+/// An ArbOS address set's `AllMembers` (addressSet.go): one read for the size, one per member.
+fn read_address_set(ctx: &mut Burner, members: &[Address]) -> Result<Vec<Address>, Stop> {
+    ctx.burn(precompile_gas::STORAGE_READ_GAS)?;
+    for _ in members {
+        ctx.burn(precompile_gas::STORAGE_READ_GAS)?;
+    }
+    Ok(members.to_vec())
+}
+
+/// An ArbOS address set's `IsMember` (addressSet.go): one read.
+fn is_member(ctx: &mut Burner, members: &[Address], who: &Address) -> Result<bool, Stop> {
+    ctx.burn(precompile_gas::STORAGE_READ_GAS)?;
+    Ok(members.contains(who))
+}
+
+/// ArbOwnerPublic (ArbOwnerPublic.go): the chain owner views; the dev node's `ChainOwners`
+/// set has one member, [`BlockEnv::chain_owner`](super::exec::BlockEnv::chain_owner).
+fn arb_owner_public(evm: &mut Evm, msg: &Message) -> CallResult {
+    use ArbOwnerPublic::ArbOwnerPublicCalls as Call;
+    let owners = [evm.block.chain_owner];
+    precompile_call(msg, |_: &Call| Purity::View, |ctx, call| {
+        Ok(match call {
+            Call::isChainOwner(c) => {
+                let owner = is_member(ctx, &owners, &c.addr)?;
+                ArbOwnerPublic::isChainOwnerCall::abi_encode_returns(&(owner,))
+            }
+            Call::getAllChainOwners(_) => {
+                let all = read_address_set(ctx, &owners)?;
+                ArbOwnerPublic::getAllChainOwnersCall::abi_encode_returns(&(all,))
+            }
+            // `NetworkFeeAccount`: one read.
+            Call::getNetworkFeeAccount(_) => {
+                ctx.burn(precompile_gas::STORAGE_READ_GAS)?;
+                ArbOwnerPublic::getNetworkFeeAccountCall::abi_encode_returns(&(evm.block.network_fee_account,))
+            }
+        })
+    })
+}
+
+/// ArbWasmCache (ArbWasmCache.go): who may cache, and the long-term cache flag of a program
+/// (programs.go `ProgramCached` / `SetProgramCached`), which makes its calls pay the cached
+/// init price ([`super::program::call_program`]).
+fn arb_wasm_cache(evm: &mut Evm, msg: &Message) -> CallResult {
+    use ArbWasmCache::ArbWasmCacheCalls as Call;
+    // precompile.go gives `CacheCodehash` a `maxArbosVersion` of ArbOS 30 (replaced by
+    // `cacheProgram`): past it the method "does not exist", which reverts and burns all.
+    if ARBOS_VERSION > pricing::arbos::STYLUS
+        && msg.input.starts_with(&ArbWasmCache::cacheCodehashCall::SELECTOR)
+    {
+        return CallResult::revert(Bytes::new(), 0);
+    }
+    let purity = |call: &Call| match call {
+        Call::cacheCodehash(_) | Call::cacheProgram(_) | Call::evictCodehash(_) => Purity::Write,
+        _ => Purity::View,
+    };
+    precompile_call(msg, purity, |ctx, call| {
+        Ok(match call {
+            Call::isCacheManager(c) => {
+                let manager = is_member(ctx, CACHE_MANAGERS, &c.manager)?;
+                ArbWasmCache::isCacheManagerCall::abi_encode_returns(&(manager,))
+            }
+            Call::allCacheManagers(_) => {
+                let all = read_address_set(ctx, CACHE_MANAGERS)?;
+                ArbWasmCache::allCacheManagersCall::abi_encode_returns(&(all,))
+            }
+            // `ProgramCached`: the program's word, expired or not.
+            Call::codehashIsCached(c) => {
+                ctx.burn(precompile_gas::STORAGE_READ_GAS)?;
+                let cached = evm.state.program(&c.codehash).is_some_and(|r| r.cached);
+                ArbWasmCache::codehashIsCachedCall::abi_encode_returns(&(cached,))
+            }
+            Call::cacheCodehash(c) => return set_program_cached(evm, msg, ctx, c.codehash, true),
+            Call::cacheProgram(c) => {
+                // `CacheProgram` reads the code hash before anything else.
+                let hash = read_code_hash(ctx, evm, &c.addr)?;
+                return set_program_cached(evm, msg, ctx, hash, true);
+            }
+            Call::evictCodehash(c) => return set_program_cached(evm, msg, ctx, c.codehash, false),
+        })
+    })
+}
+
+/// ArbWasmCache.go `setProgramCached` and programs.go `SetProgramCached`, charged in Nitro's
+/// order.
+fn set_program_cached(evm: &mut Evm, msg: &Message, ctx: &mut Burner, code_hash: B256, cache: bool) -> Result<Vec<u8>, Stop> {
+    // `hasAccess`: a cache manager, else a chain owner; anyone else has all their gas burned
+    // (`c.BurnOut()`), which the framework turns into a revert without data.
+    let manager = is_member(ctx, CACHE_MANAGERS, &msg.caller)?;
+    if !manager && !is_member(ctx, &[evm.block.chain_owner], &msg.caller)? {
+        return Err(Stop::from(ctx.burn_out()));
+    }
+    let params = read_params(ctx, evm)?;
+    // `getProgram`: the word, which reads as version 0 for a code hash never activated.
+    ctx.burn(precompile_gas::STORAGE_READ_GAS)?;
+    let mut record = evm.state.program(&code_hash).copied();
+    let version = record.map_or(0, |r| r.version);
+    if cache && version != params.version {
+        return Err(sol(ArbWasm::ProgramNeedsUpgrade { version, stylusVersion: params.version }));
+    }
+    let Some(program) = record.as_mut() else {
+        // Never activated and evicting: already not cached, nothing to do.
+        return Ok(Vec::new());
+    };
+    let age = evm.block.timestamp.saturating_sub(program.activated_at);
+    if cache && age > pricing::days_to_seconds(params.expiry_days) {
+        return Err(sol(ArbWasm::ProgramExpired { ageInSeconds: age }));
+    }
+    if program.cached == cache {
+        return Ok(Vec::new());
+    }
+    let event = ArbWasmCache::UpdateProgramCache { manager: msg.caller, codehash: code_hash, cached: cache };
+    emit(evm, ctx, ARB_WASM_CACHE, &event)?;
+    // "pay to cache the program, or to re-cache in case of upcoming revert": the program's
+    // init cost, in gas, then the module hash's word.
+    ctx.burn(program.init_cost as u64)?;
+    ctx.burn(precompile_gas::STORAGE_READ_GAS)?;
+    program.cached = cache;
+    write_program(evm, ctx, code_hash, *program)?;
+    Ok(Vec::new())
 }
 
 /// ArbWasm.go `payActivationDataFee`: refuses too little value, then (reading the network fee
@@ -458,6 +632,9 @@ fn activate_program(evm: &mut Evm, msg: &Message, ctx: &mut Burner, program: Add
         asm_estimate: info.asm_estimate,
         activated_at: pricing::activation_time(now),
         module_hash,
+        // A re-activation keeps the cache flag (programs.go `ActivateProgram` carries
+        // `cached` from `programExists` into the new record and recompiles the cached asm).
+        cached: evm.state.program(&code_hash).is_some_and(|r| r.cached),
     };
     write_program(evm, ctx, code_hash, record)?;
     pay_data_fee(evm, msg, ctx, fee)?;

@@ -105,17 +105,23 @@ pub(crate) fn call_program(
         return CallResult::fail(Failure::ProgramExpired);
     }
 
-    // Memory footprint and program init, paid before the first instruction.
+    // Memory footprint and program init, paid before the first instruction. Cached = in
+    // ArbOS's long-term cache (ArbWasmCache), or, from ArbOS 60, a hit in the block's
+    // recent-programs cache (which every call from then on updates, cached or not).
     let (open, ever) = evm.state.stylus_pages();
-    let mut cost = params.memory_model().gas_cost(record.footprint, open, ever);
-    // ArbOS 60 made a hit in the block's recent-programs cache count as cached; before it
-    // only programs cached through the CacheManager (none on the dev node) were.
-    let cached = precompiles::ARBOS_VERSION >= pricing::arbos::V60
+    let recent_hit = precompiles::ARBOS_VERSION >= pricing::arbos::V60
         && recent_wasms_hit(&mut evm.recent_wasms, code_hash, params.block_cache_size as usize);
-    cost = cost.saturating_add(pricing::cached_gas(&params, record.cached_cost));
-    if !cached {
-        cost = cost.saturating_add(pricing::init_gas(&params, record.init_cost));
-    }
+    let cached = record.cached || recent_hit;
+    let cost = pricing::program_call_gas(
+        &params,
+        record.version,
+        record.init_cost,
+        record.cached_cost,
+        record.footprint,
+        cached,
+        open,
+        ever,
+    );
     let Some(gas) = msg.gas.checked_sub(cost) else {
         return CallResult::fail(Failure::OutOfGas);
     };

@@ -43,7 +43,7 @@ impl Account {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProgramRecord {
     pub version: u16,
-    /// Gas units (see `pricing`) charged when a call is not served from the block cache.
+    /// Gas units (see `pricing`) charged when a call is not cached.
     pub init_cost: u16,
     pub cached_cost: u16,
     /// Pages of memory the program starts with.
@@ -55,6 +55,10 @@ pub struct ProgramRecord {
     /// Nitro stores it ([`super::pricing::activation_time`]).
     pub activated_at: u64,
     pub module_hash: B256,
+    /// In ArbOS's long-term cache (`ArbWasmCache.cacheProgram`, programs.go `Program.cached`):
+    /// its calls pay the cached init price. Part of the record, as in Nitro's program word, so
+    /// a reverted frame undoes a cache or evict with the rest of the record.
+    pub cached: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -20,6 +20,8 @@ use super::{
 pub const CALLER: Address = address!("00000000000000000000000000000000000ca11e");
 /// The network fee account of a [`Bench`]'s block, so tests can see fees arrive.
 pub const NETWORK_FEE_ACCOUNT: Address = address!("00000000000000000000000000000000000fee00");
+/// The chain owner of a [`Bench`]'s block (ArbWasmCache lets it cache programs).
+pub const CHAIN_OWNER: Address = address!("00000000000000000000000000000000000c0de0");
 
 pub struct Bench {
     pub evm: Evm,
@@ -42,6 +44,7 @@ impl Bench {
             timestamp: 1_700_000_000,
             coinbase: Address::ZERO,
             network_fee_account: NETWORK_FEE_ACCOUNT,
+            chain_owner: CHAIN_OWNER,
             basefee: U256::from(100_000_000u64),
             gas_limit: 1 << 50,
             chain_id: crate::dev::CHAIN_ID,

@@ -2,7 +2,10 @@
 //! deploys, in order) through StylusDeployer, run each entry's wiring, and record it all in
 //! `deployments/<chain-id>.json`. Re-runnable: every step is checked on chain first and skipped
 //! when already done, and every transaction goes through the crash-safe sender, so an
-//! interrupted run resumes without deploying or wiring anything twice.
+//! interrupted run resumes without deploying or wiring anything twice. With `--cache` it then
+//! gets every program cached ([`cache`]).
+
+mod cache;
 
 use std::{collections::BTreeMap, path::PathBuf, sync::Arc};
 
@@ -47,6 +50,11 @@ pub struct Options {
     pub exclusions: Vec<Address>,
     /// Print no summary on stdout: for callers that report on their own (`rigshare demo`).
     pub quiet: bool,
+    /// Get every program cached once deployed and wired (`--cache`): as chain owner on a dev
+    /// chain, by a CacheManager bid on a public Arbitrum chain.
+    pub cache: bool,
+    /// Basis points added to each CacheManager minimum bid (`--cache-bid-margin-bps`).
+    pub cache_bid_margin_bps: u32,
 }
 
 /// One contract in the summary.
@@ -169,7 +177,8 @@ async fn up(ws: &Workspace, opts: Options, target: Target, key: Option<String>, 
     let config = system_config(&opts)?;
 
     if opts.dry_run {
-        return dry_run(&sender, &codes, &config, opts.json).await;
+        let cache = opts.cache.then_some((chain_id, opts.cache_bid_margin_bps));
+        return dry_run(&sender, &codes, &config, opts.json, cache).await;
     }
     ledger.update(|d| d.deployer = format!("{me:?}"))?;
 
@@ -259,6 +268,16 @@ async fn up(ws: &Workspace, opts: Options, target: Target, key: Option<String>, 
         wiring_summary.push((step.to_string(), status));
     }
 
+    if opts.cache {
+        let codehashes = system
+            .iter()
+            .zip(&codes)
+            .map(|(e, code)| (e.name().to_owned(), H256::from(ethers::utils::keccak256(code))))
+            .collect();
+        let steps = cache::cache_system(&sender, chain_id, &system, &addresses, &codehashes, opts.cache_bid_margin_bps).await?;
+        wiring_summary.extend(steps);
+    }
+
     let nonce_after = client.get_transaction_count(me, None).await?;
     let summary = Summary {
         chain_id,
@@ -320,7 +339,9 @@ async fn record_deployment(
 
 /// Prices every deployment without sending anything: gas and activation data fee per contract,
 /// and the total in ETH; contracts already deployed with this code are skipped.
-async fn dry_run(sender: &Sender, codes: &[Vec<u8>], config: &SystemConfig, json: bool) -> Result<()> {
+/// With `cache` (the chain id and bid margin), adds each program's cache step: on a chain with a
+/// CacheManager, its bid, and the bids' total.
+async fn dry_run(sender: &Sender, codes: &[Vec<u8>], config: &SystemConfig, json: bool, cache: Option<(u64, u32)>) -> Result<()> {
     let client: &Arc<Client> = &sender.client;
     let me = client.address();
     let saved = sender.ledger.get();
@@ -362,20 +383,42 @@ async fn dry_run(sender: &Sender, codes: &[Vec<u8>], config: &SystemConfig, json
     for w in system.iter().flat_map(|e| e.wiring).filter(|w| (w.applies)(config)) {
         steps.push(serde_json::json!({"step": w.name, "gas": null, "note": "checked and estimated when it runs"}));
     }
+    // Deployed already = recorded with this code (the skips above); the others are priced by size.
+    let deployed: BTreeMap<String, Address> = steps
+        .iter()
+        .filter(|s| s["skip"].is_string())
+        .filter_map(|s| s["step"].as_str()?.strip_prefix("deploy "))
+        .filter_map(|name| Some((name.to_owned(), *addresses.get(name)?)))
+        .collect();
+    let mut bids = U256::zero();
+    if let Some((chain_id, margin)) = cache {
+        let (cache_steps, total_bids) = cache::plan(sender, chain_id, &system, codes, &deployed, margin).await?;
+        steps.extend(cache_steps);
+        bids = total_bids;
+        total += bids;
+    }
     if json {
-        let plan = serde_json::json!({"dry_run": true, "deployer": me, "gas_price_wei": price.to_string(), "steps": steps, "total_eth": format_ether(total)});
+        let mut plan = serde_json::json!({"dry_run": true, "deployer": me, "gas_price_wei": price.to_string(), "steps": steps, "total_eth": format_ether(total)});
+        if cache.is_some() {
+            plan["cache_bids_eth"] = format_ether(bids).into();
+        }
         println!("{}", serde_json::to_string_pretty(&plan)?);
     } else {
         println!("dry run: nothing sent; gas price {} gwei", ethers::utils::format_units(price, "gwei")?);
         for s in &steps {
             let gas = s["gas"].as_u64().map_or("unknown".to_owned(), |g| g.to_string());
-            match (s["skip"].as_str(), s["data_fee_eth"].as_str()) {
-                (Some(skip), _) => println!("  {}: skip, {skip}", s["step"].as_str().unwrap_or_default()),
-                (None, Some(fee)) => println!("  {}: gas {gas}, data fee {fee} ETH", s["step"].as_str().unwrap_or_default()),
-                (None, None) => println!("  {}: gas estimated when it runs", s["step"].as_str().unwrap_or_default()),
+            let step = s["step"].as_str().unwrap_or_default();
+            match (s["skip"].as_str(), s["data_fee_eth"].as_str(), s["bid_eth"].as_str()) {
+                (Some(skip), _, _) => println!("  {step}: skip, {skip}"),
+                (None, Some(fee), _) => println!("  {step}: gas {gas}, data fee {fee} ETH"),
+                (None, None, Some(bid)) => println!("  {step}: bid {bid} ETH"),
+                (None, None, None) => println!("  {step}: gas estimated when it runs"),
             }
         }
-        println!("total: about {} ETH (deploys; wiring adds a little gas)", format_ether(total));
+        if cache.is_some() {
+            println!("cache bids: {} ETH in all", format_ether(bids));
+        }
+        println!("total: about {} ETH (deploys and bids; wiring and caching add a little gas)", format_ether(total));
     }
     Ok(())
 }
