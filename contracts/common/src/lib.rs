@@ -6,6 +6,7 @@
 extern crate alloc;
 
 pub mod clock;
+pub mod math;
 mod outputs;
 mod short_text;
 

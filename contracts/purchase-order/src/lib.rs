@@ -41,7 +41,7 @@
 
 extern crate alloc;
 
-use rigshare_common::clock;
+use rigshare_common::{clock, math::div};
 
 use alloc::vec::Vec;
 
@@ -65,6 +65,11 @@ pub const MAX_UNITS: usize = 32;
 
 /// Basis points in a whole.
 pub const BPS: u16 = 10_000;
+
+/// Highest price `open` accepts, `floor((2^256 - 1) / BPS)`, so that `price * bps` never
+/// overflows; a constant rather than a division on every `open` (the tests check the value).
+pub const MAX_PRICE: U256 =
+    alloy_primitives::uint!(11579208923731619542357098500868790785326998466564056403945758400791312963_U256);
 
 /// `status`: opened, not yet fully funded (the buyer may cancel).
 pub const STATUS_FUNDING: u8 = 0;
@@ -414,7 +419,7 @@ impl PurchaseOrders {
             return Err(Error::InvalidDeadlines(OrderInvalidDeadlines { shipBy: ship_by, deliverBy: deliver_by, installBy: install_by }));
         }
         // At least a base unit per unit, and small enough that `price * bps` never overflows.
-        if price < U256::from(n) || price > U256::MAX / U256::from(BPS) {
+        if price < U256::from(n) || price > MAX_PRICE {
             return Err(Error::InvalidPrice(OrderInvalidPrice { price }));
         }
         for (i, model) in models.iter().enumerate() {
@@ -830,7 +835,7 @@ fn check_deadline(deadline: u64) -> Result<(), Error> {
 /// `bps` basis points of `price`, rounded down (the installation units take the remainder).
 /// `open` refuses a price for which `price * bps` could overflow.
 pub fn share(price: U256, bps: u16) -> U256 {
-    price * U256::from(bps) / U256::from(BPS)
+    div(price * U256::from(bps), U256::from(BPS))
 }
 
 /// Unit `i` of `n`'s part of `total`: `floor(total*(i+1)/n) - floor(total*i/n)`, so the parts
@@ -838,7 +843,7 @@ pub fn share(price: U256, bps: u16) -> U256 {
 /// price (below 2^256 / 10,000, checked by `open`) and `n` at most [`MAX_UNITS`], so
 /// `total * n` fits 256 bits.
 pub fn unit_share(total: U256, i: usize, n: usize) -> U256 {
-    let upto = |k: usize| total * U256::from(k) / U256::from(n);
+    let upto = |k: usize| div(total * U256::from(k), U256::from(n));
     upto(i + 1) - upto(i)
 }
 

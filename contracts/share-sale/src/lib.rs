@@ -32,7 +32,7 @@
 
 extern crate alloc;
 
-use rigshare_common::clock;
+use rigshare_common::{clock, math::div_ceil};
 
 use alloc::vec::Vec;
 
@@ -392,7 +392,7 @@ impl ShareSale {
             return invalid(9);
         };
         // The soft cap must be reachable by selling the whole hard cap.
-        if soft_cap > most.div_ceil(SHARE_UNIT) {
+        if soft_cap > div_ceil(most, SHARE_UNIT) {
             return invalid(6);
         }
         if treasury.is_zero() {
@@ -586,7 +586,7 @@ impl ShareSale {
     pub fn cost_of(&self, shares: U256) -> Result<U256, Error> {
         shares
             .checked_mul(self.price.get())
-            .map(|v| v.div_ceil(SHARE_UNIT))
+            .map(|v| div_ceil(v, SHARE_UNIT))
             .ok_or(Error::AmountOverflow(SaleAmountOverflow { shares }))
     }
 
