@@ -72,8 +72,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(4_000))]
 
         #[test]
-        fn div_rem_matches_ruint(n in value(), d in value()) {
-            prop_assume!(!d.is_zero());
+        fn div_rem_matches_ruint(n in value(), d in value().prop_map(|d| d.max(U256::from(1u8)))) {
             prop_assert_eq!(div_rem(n, d), n.div_rem(d));
             prop_assert_eq!(div(n, d), n / d);
             prop_assert_eq!(div_ceil(n, d), n.div_ceil(d));
