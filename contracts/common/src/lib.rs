@@ -7,7 +7,6 @@ extern crate alloc;
 
 pub mod clock;
 pub mod errors;
-pub mod math;
 mod outputs;
 mod short_text;
 

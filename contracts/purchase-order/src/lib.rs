@@ -41,7 +41,7 @@
 
 extern crate alloc;
 
-use rigshare_common::{clock, math::div};
+use rigshare_common::clock;
 
 use alloc::vec::Vec;
 
@@ -837,7 +837,7 @@ fn check_deadline(deadline: u64) -> Result<(), Error> {
 /// `bps` basis points of `price`, rounded down (the installation units take the remainder).
 /// `open` refuses a price for which `price * bps` could overflow.
 pub fn share(price: U256, bps: u16) -> U256 {
-    div(price * U256::from(bps), U256::from(BPS))
+    price * U256::from(bps) / U256::from(BPS)
 }
 
 /// Unit `i` of `n`'s part of `total`: `floor(total*(i+1)/n) - floor(total*i/n)`, so the parts
@@ -845,7 +845,7 @@ pub fn share(price: U256, bps: u16) -> U256 {
 /// price (below 2^256 / 10,000, checked by `open`) and `n` at most [`MAX_UNITS`], so
 /// `total * n` fits 256 bits.
 pub fn unit_share(total: U256, i: usize, n: usize) -> U256 {
-    let upto = |k: usize| div(total * U256::from(k), U256::from(n));
+    let upto = |k: usize| total * U256::from(k) / U256::from(n);
     upto(i + 1) - upto(i)
 }
 

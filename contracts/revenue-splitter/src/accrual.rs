@@ -21,7 +21,6 @@
 //! is the true one.
 
 use alloy_primitives::U256;
-use rigshare_common::math::{div, div_rem};
 
 /// One wei in magnified units: 10^39.
 pub const MAGNITUDE: U256 = alloy_primitives::uint!(1_000_000_000_000_000_000_000_000_000_000_000_000_000_U256);
@@ -39,7 +38,7 @@ pub fn magnify(wei: U256) -> U256 {
 /// Magnified units -> whole wei, rounding down.
 #[must_use]
 pub fn to_wei_down(magnified: U256) -> U256 {
-    div(magnified, MAGNITUDE)
+    magnified / MAGNITUDE
 }
 
 /// The global holder-revenue state.
@@ -70,9 +69,8 @@ impl Pool {
             self.carry = total;
             return;
         }
-        let (share, carry) = div_rem(total, eligible);
-        self.acc += share;
-        self.carry = carry;
+        self.acc += total / eligible;
+        self.carry = total % eligible;
     }
 
     /// Releases what the stream has vested between the last release and `now`, to the shares
@@ -130,7 +128,7 @@ impl Pool {
         }
         let span = weighted_span(self.unvested, self.stream_end.saturating_sub(now), magnified, window);
         self.unvested += magnified;
-        self.rate = div(self.unvested, U256::from(span));
+        self.rate = self.unvested / U256::from(span);
         self.stream_end = now.saturating_add(span);
         self.last_release = now;
     }
@@ -149,7 +147,7 @@ pub fn weighted_span(old: U256, old_left: u64, new: U256, window: u64) -> u64 {
     }
     let left = U256::from(old_left.min(window));
     // (w_old x left + w_new x window) / weight <= window: fits u64; rounded down.
-    let span = div(w_old * left + w_new * U256::from(window), weight);
+    let span = (w_old * left + w_new * U256::from(window)) / weight;
     span.to::<u64>().max(1)
 }
 

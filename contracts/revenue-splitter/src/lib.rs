@@ -35,7 +35,7 @@
 extern crate alloc;
 
 pub mod accrual;
-use rigshare_common::{clock, math::div};
+use rigshare_common::clock;
 
 use alloc::vec::Vec;
 
@@ -808,7 +808,7 @@ impl RevenueSplitter {
             let Some(entry) = self.payees.getter(i) else { continue };
             let (payee, bps) = (entry.account.get(), entry.bps.get().to::<u16>());
             // amount * bps / 10_000 <= amount, rounded down; the dust goes to holders.
-            let cut = div(amount.saturating_mul(U256::from(bps)), U256::from(BPS_DENOMINATOR));
+            let cut = amount.saturating_mul(U256::from(bps)) / U256::from(BPS_DENOMINATOR);
             if cut.is_zero() {
                 continue;
             }

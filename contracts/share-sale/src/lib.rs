@@ -32,7 +32,7 @@
 
 extern crate alloc;
 
-use rigshare_common::{clock, math::div_ceil};
+use rigshare_common::clock;
 
 use alloc::vec::Vec;
 
@@ -394,7 +394,7 @@ impl ShareSale {
             return invalid(9);
         };
         // The soft cap must be reachable by selling the whole hard cap.
-        if soft_cap > div_ceil(most, SHARE_UNIT) {
+        if soft_cap > most.div_ceil(SHARE_UNIT) {
             return invalid(6);
         }
         if treasury.is_zero() {
@@ -588,7 +588,7 @@ impl ShareSale {
     pub fn cost_of(&self, shares: U256) -> Result<U256, Error> {
         shares
             .checked_mul(self.price.get())
-            .map(|v| div_ceil(v, SHARE_UNIT))
+            .map(|v| v.div_ceil(SHARE_UNIT))
             .ok_or(Error::AmountOverflow(SaleAmountOverflow { shares }))
     }
 
