@@ -6,6 +6,7 @@
 extern crate alloc;
 
 pub mod clock;
+pub mod errors;
 pub mod rig;
 mod outputs;
 mod short_text;
@@ -15,6 +16,14 @@ use alloc::{vec, vec::Vec};
 
 pub use outputs::{outputs, try_outputs, Outputs, TryOutputs};
 pub use short_text::ShortText;
+
+/// What [`solidity_errors!`] expands to names, reachable from any contract crate.
+#[doc(hidden)]
+pub mod __private {
+    pub use alloc::{format, vec, vec::Vec};
+    pub use alloy_sol_types;
+    pub use stylus_sdk;
+}
 
 /// Role that mints and updates rig deeds, and deposits deeds into a pool.
 pub const OPERATOR_ROLE: [u8; 32] = keccak_const::Keccak256::new().update(b"OPERATOR_ROLE").finalize();

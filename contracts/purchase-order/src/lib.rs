@@ -66,6 +66,11 @@ pub const MAX_UNITS: usize = 32;
 /// Basis points in a whole.
 pub const BPS: u16 = 10_000;
 
+/// Highest price `open` accepts, `floor((2^256 - 1) / BPS)`, so that `price * bps` never
+/// overflows; a constant rather than a division on every `open` (the tests check the value).
+pub const MAX_PRICE: U256 =
+    alloy_primitives::uint!(11579208923731619542357098500868790785326998466564056403945758400791312963_U256);
+
 /// `status`: opened, not yet fully funded (the buyer may cancel).
 pub const STATUS_FUNDING: u8 = 0;
 /// Fully funded: milestones run.
@@ -241,40 +246,42 @@ mod sol {
     }
 }
 
-/// Every error the orders can return, as Solidity custom errors.
-#[derive(SolidityError, Debug)]
-#[allow(missing_docs)]
-pub enum Error {
-    InvalidRigDeed(OrderInvalidRigDeed),
-    InvalidParty(OrderInvalidParty),
-    InvalidUnits(OrderInvalidUnits),
-    InvalidModel(OrderInvalidModel),
-    SerialUnavailable(OrderSerialUnavailable),
-    InvalidSchedule(OrderInvalidSchedule),
-    InvalidDeadlines(OrderInvalidDeadlines),
-    InvalidPrice(OrderInvalidPrice),
-    Unknown(OrderUnknown),
-    WrongStatus(OrderWrongStatus),
-    Unauthorized(OrderUnauthorized),
-    WrongPayment(OrderWrongPayment),
-    Overfunded(OrderOverfunded),
-    MilestoneDone(OrderMilestoneDone),
-    MilestonePending(OrderMilestonePending),
-    DeadlinePassed(OrderDeadlinePassed),
-    UnknownUnit(OrderUnknownUnit),
-    UnitInstalled(OrderUnitInstalled),
-    UnitNotTokenized(OrderUnitNotTokenized),
-    UnitNotInPool(OrderUnitNotInPool),
-    DeedUnavailable(OrderDeedUnavailable),
-    NoDeadlineMissed(OrderNoDeadlineMissed),
-    SettlementTooLarge(OrderSettlementTooLarge),
-    NothingOwed(OrderNothingOwed),
-    InvalidRecipient(OrderInvalidRecipient),
-    EthTransferFailed(OrderEthTransferFailed),
-    /// A token transfer failed (no allowance, no balance, or the token refused).
-    SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation),
-    /// Never returned: allowance decreases are not used.
-    SafeErc20FailedDecreaseAllowance(safe_erc20::SafeErc20FailedDecreaseAllowance),
+rigshare_common::solidity_errors! {
+    /// Every error the orders can return, as Solidity custom errors.
+    #[derive(Debug)]
+    #[allow(missing_docs)]
+    pub enum Error {
+        InvalidRigDeed(OrderInvalidRigDeed {}),
+        InvalidParty(OrderInvalidParty { which }),
+        InvalidUnits(OrderInvalidUnits { serials, models }),
+        InvalidModel(OrderInvalidModel { unit }),
+        SerialUnavailable(OrderSerialUnavailable { serialHash }),
+        InvalidSchedule(OrderInvalidSchedule { shipBps, deliveryBps }),
+        InvalidDeadlines(OrderInvalidDeadlines { shipBy, deliverBy, installBy }),
+        InvalidPrice(OrderInvalidPrice { price }),
+        Unknown(OrderUnknown { orderId }),
+        WrongStatus(OrderWrongStatus { orderId, status }),
+        Unauthorized(OrderUnauthorized { caller, role }),
+        WrongPayment(OrderWrongPayment { amount, sent }),
+        Overfunded(OrderOverfunded { amount, remaining }),
+        MilestoneDone(OrderMilestoneDone { orderId, milestone }),
+        MilestonePending(OrderMilestonePending { orderId, milestone }),
+        DeadlinePassed(OrderDeadlinePassed { deadline }),
+        UnknownUnit(OrderUnknownUnit { unit, units }),
+        UnitInstalled(OrderUnitInstalled { unit }),
+        UnitNotTokenized(OrderUnitNotTokenized { serialHash }),
+        UnitNotInPool(OrderUnitNotInPool { deedId, owner }),
+        DeedUnavailable(OrderDeedUnavailable { reason }),
+        NoDeadlineMissed(OrderNoDeadlineMissed { orderId }),
+        SettlementTooLarge(OrderSettlementTooLarge { toSupplier, unearned }),
+        NothingOwed(OrderNothingOwed { orderId }),
+        InvalidRecipient(OrderInvalidRecipient {}),
+        EthTransferFailed(OrderEthTransferFailed { recipient }),
+        /// A token transfer failed (no allowance, no balance, or the token refused).
+        SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation { token }),
+        /// Never returned: allowance decreases are not used.
+        SafeErc20FailedDecreaseAllowance(safe_erc20::SafeErc20FailedDecreaseAllowance { spender, current_allowance, requested_decrease }),
+    }
 }
 
 forward_errors!(Error: safe_erc20::Error { SafeErc20FailedOperation, SafeErc20FailedDecreaseAllowance });
@@ -414,7 +421,7 @@ impl PurchaseOrders {
             return Err(Error::InvalidDeadlines(OrderInvalidDeadlines { shipBy: ship_by, deliverBy: deliver_by, installBy: install_by }));
         }
         // At least a base unit per unit, and small enough that `price * bps` never overflows.
-        if price < U256::from(n) || price > U256::MAX / U256::from(BPS) {
+        if price < U256::from(n) || price > MAX_PRICE {
             return Err(Error::InvalidPrice(OrderInvalidPrice { price }));
         }
         for (i, model) in models.iter().enumerate() {

@@ -145,67 +145,69 @@ stylus_sdk::prelude::sol_interface! {
     }
 }
 
-/// Every error RigDeed can return, as Solidity custom errors.
-#[derive(SolidityError, Debug)]
-pub enum Error {
-    /// See [`DeedInvalidText`].
-    InvalidText(DeedInvalidText),
-    /// See [`DeedZeroHashrate`].
-    ZeroHashrate(DeedZeroHashrate),
-    /// See [`DeedZeroPower`].
-    ZeroPower(DeedZeroPower),
-    /// See [`DeedZeroSerial`].
-    ZeroSerial(DeedZeroSerial),
-    /// See [`DeedSerialAlreadyTokenized`].
-    SerialAlreadyTokenized(DeedSerialAlreadyTokenized),
-    /// See [`DeedInvalidKind`].
-    InvalidKind(DeedInvalidKind),
-    /// See [`DeedInvalidStatus`].
-    InvalidStatus(DeedInvalidStatus),
-    /// See [`DeedRetired`].
-    Retired(DeedRetired),
-    /// See [`DeedStatusUnchanged`].
-    StatusUnchanged(DeedStatusUnchanged),
-    /// See [`DeedZeroAdmin`].
-    ZeroAdmin(DeedZeroAdmin),
-    /// See [`DeedReceiverRejected`].
-    ReceiverRejected(DeedReceiverRejected),
-    /// See [`DeedInvalidDescriptor`].
-    InvalidDescriptor(DeedInvalidDescriptor),
-    /// See [`DeedNoDescriptor`].
-    NoDescriptor(DeedNoDescriptor),
-    /// See [`DeedDescriptorFailed`].
-    DescriptorFailed(DeedDescriptorFailed),
-    /// ERC-721: zero address as owner.
-    InvalidOwner(erc721::ERC721InvalidOwner),
-    /// ERC-721: no such token.
-    NonexistentToken(erc721::ERC721NonexistentToken),
-    /// ERC-721: `from` is not the owner.
-    IncorrectOwner(erc721::ERC721IncorrectOwner),
-    /// ERC-721: bad sender.
-    InvalidSender(erc721::ERC721InvalidSender),
-    /// ERC-721: bad receiver.
-    InvalidReceiver(erc721::ERC721InvalidReceiver),
-    /// ERC-721: receiver reverted with a reason (never returned: see `DeedReceiverRejected`).
-    InvalidReceiverWithReason(erc721::InvalidReceiverWithReason),
-    /// ERC-721: caller may not move the token.
-    InsufficientApproval(erc721::ERC721InsufficientApproval),
-    /// ERC-721: bad approver.
-    InvalidApprover(erc721::ERC721InvalidApprover),
-    /// ERC-721: bad operator.
-    InvalidOperator(erc721::ERC721InvalidOperator),
-    /// Enumerable: index past the end.
-    OutOfBoundsIndex(enumerable::ERC721OutOfBoundsIndex),
-    /// Enumerable: batch mint (never used here).
-    EnumerableForbiddenBatchMint(enumerable::ERC721EnumerableForbiddenBatchMint),
-    /// Caller lacks the role.
-    UnauthorizedAccount(control::AccessControlUnauthorizedAccount),
-    /// `renounceRole` for someone else.
-    BadConfirmation(control::AccessControlBadConfirmation),
-    /// Paused.
-    EnforcedPause(pausable::EnforcedPause),
-    /// Not paused.
-    ExpectedPause(pausable::ExpectedPause),
+rigshare_common::solidity_errors! {
+    /// Every error RigDeed can return, as Solidity custom errors.
+    #[derive(Debug)]
+    pub enum Error {
+        /// See [`DeedInvalidText`].
+        InvalidText(DeedInvalidText { field, length }),
+        /// See [`DeedZeroHashrate`].
+        ZeroHashrate(DeedZeroHashrate {}),
+        /// See [`DeedZeroPower`].
+        ZeroPower(DeedZeroPower {}),
+        /// See [`DeedZeroSerial`].
+        ZeroSerial(DeedZeroSerial {}),
+        /// See [`DeedSerialAlreadyTokenized`].
+        SerialAlreadyTokenized(DeedSerialAlreadyTokenized { serialHash, tokenId }),
+        /// See [`DeedInvalidKind`].
+        InvalidKind(DeedInvalidKind { kind }),
+        /// See [`DeedInvalidStatus`].
+        InvalidStatus(DeedInvalidStatus { status }),
+        /// See [`DeedRetired`].
+        Retired(DeedRetired { tokenId }),
+        /// See [`DeedStatusUnchanged`].
+        StatusUnchanged(DeedStatusUnchanged { tokenId, status }),
+        /// See [`DeedZeroAdmin`].
+        ZeroAdmin(DeedZeroAdmin {}),
+        /// See [`DeedReceiverRejected`].
+        ReceiverRejected(DeedReceiverRejected { receiver, reason }),
+        /// See [`DeedInvalidDescriptor`].
+        InvalidDescriptor(DeedInvalidDescriptor { descriptor }),
+        /// See [`DeedNoDescriptor`].
+        NoDescriptor(DeedNoDescriptor {}),
+        /// See [`DeedDescriptorFailed`].
+        DescriptorFailed(DeedDescriptorFailed { descriptor, reason }),
+        /// ERC-721: zero address as owner.
+        InvalidOwner(erc721::ERC721InvalidOwner { owner }),
+        /// ERC-721: no such token.
+        NonexistentToken(erc721::ERC721NonexistentToken { token_id }),
+        /// ERC-721: `from` is not the owner.
+        IncorrectOwner(erc721::ERC721IncorrectOwner { sender, token_id, owner }),
+        /// ERC-721: bad sender.
+        InvalidSender(erc721::ERC721InvalidSender { sender }),
+        /// ERC-721: bad receiver.
+        InvalidReceiver(erc721::ERC721InvalidReceiver { receiver }),
+        /// ERC-721: receiver reverted with a reason (never returned: see `DeedReceiverRejected`).
+        InvalidReceiverWithReason(erc721::InvalidReceiverWithReason { reason }),
+        /// ERC-721: caller may not move the token.
+        InsufficientApproval(erc721::ERC721InsufficientApproval { operator, token_id }),
+        /// ERC-721: bad approver.
+        InvalidApprover(erc721::ERC721InvalidApprover { approver }),
+        /// ERC-721: bad operator.
+        InvalidOperator(erc721::ERC721InvalidOperator { operator }),
+        /// Enumerable: index past the end.
+        OutOfBoundsIndex(enumerable::ERC721OutOfBoundsIndex { owner, index }),
+        /// Enumerable: batch mint (never used here).
+        EnumerableForbiddenBatchMint(enumerable::ERC721EnumerableForbiddenBatchMint {}),
+        /// Caller lacks the role.
+        UnauthorizedAccount(control::AccessControlUnauthorizedAccount { account, needed_role }),
+        /// `renounceRole` for someone else.
+        BadConfirmation(control::AccessControlBadConfirmation {}),
+        /// Paused.
+        EnforcedPause(pausable::EnforcedPause {}),
+        /// Not paused.
+        ExpectedPause(pausable::ExpectedPause {}),
+    }
 }
 
 forward_errors!(Error: erc721::Error {

@@ -209,74 +209,76 @@ mod sol {
     }
 }
 
-/// Every error RigShares can return, as Solidity custom errors.
-#[derive(SolidityError, Debug)]
-pub enum Error {
-    /// See [`SharesForeignDeed`].
-    ForeignDeed(SharesForeignDeed),
-    /// See [`SharesUnauthorizedDepositor`].
-    UnauthorizedDepositor(SharesUnauthorizedDepositor),
-    /// See [`SharesPoolFull`].
-    PoolFull(SharesPoolFull),
-    /// See [`SharesSplitterAlreadySet`].
-    SplitterAlreadySet(SharesSplitterAlreadySet),
-    /// See [`SharesInvalidSplitter`].
-    InvalidSplitter(SharesInvalidSplitter),
-    /// See [`SharesDuplicateSplitter`].
-    DuplicateSplitter(SharesDuplicateSplitter),
-    /// See [`SharesTooManySplitters`].
-    TooManySplitters(SharesTooManySplitters),
-    /// See [`SharesCheckpointFailed`].
-    CheckpointFailed(SharesCheckpointFailed),
-    /// See [`SharesNotSoleHolder`].
-    NotSoleHolder(SharesNotSoleHolder),
-    /// See [`SharesDeedTransferFailed`].
-    DeedTransferFailed(SharesDeedTransferFailed),
-    /// See [`SharesReceiverNotAllowed`].
-    ReceiverNotAllowed(SharesReceiverNotAllowed),
-    /// See [`SharesInvalidRigDeed`].
-    InvalidRigDeed(SharesInvalidRigDeed),
-    /// See [`SharesBackingUnavailable`].
-    BackingUnavailable(SharesBackingUnavailable),
-    /// See [`SharesDeedNotAdoptable`].
-    DeedNotAdoptable(SharesDeedNotAdoptable),
-    /// See [`SharesUseRedeemAll`].
-    UseRedeemAll(SharesUseRedeemAll),
-    /// See [`SharesZeroAdmin`].
-    ZeroAdmin(SharesZeroAdmin),
-    /// See [`SharesInvalidText`].
-    InvalidText(SharesInvalidText),
-    /// See [`SharesInvalidEscrow`].
-    InvalidEscrow(SharesInvalidEscrow),
-    /// See [`SharesPoolClosed`].
-    PoolClosed(SharesPoolClosed),
-    /// See [`SharesNothingToClaim`].
-    NothingToClaim(SharesNothingToClaim),
+rigshare_common::solidity_errors! {
+    /// Every error RigShares can return, as Solidity custom errors.
+    #[derive(Debug)]
+    pub enum Error {
+        /// See [`SharesForeignDeed`].
+        ForeignDeed(SharesForeignDeed { token }),
+        /// See [`SharesUnauthorizedDepositor`].
+        UnauthorizedDepositor(SharesUnauthorizedDepositor { operator }),
+        /// See [`SharesPoolFull`].
+        PoolFull(SharesPoolFull { max }),
+        /// See [`SharesSplitterAlreadySet`].
+        SplitterAlreadySet(SharesSplitterAlreadySet { splitter }),
+        /// See [`SharesInvalidSplitter`].
+        InvalidSplitter(SharesInvalidSplitter { splitter }),
+        /// See [`SharesDuplicateSplitter`].
+        DuplicateSplitter(SharesDuplicateSplitter { splitter }),
+        /// See [`SharesTooManySplitters`].
+        TooManySplitters(SharesTooManySplitters { max }),
+        /// See [`SharesCheckpointFailed`].
+        CheckpointFailed(SharesCheckpointFailed { splitter, reason }),
+        /// See [`SharesNotSoleHolder`].
+        NotSoleHolder(SharesNotSoleHolder { balance, supply }),
+        /// See [`SharesDeedTransferFailed`].
+        DeedTransferFailed(SharesDeedTransferFailed { tokenId, reason }),
+        /// See [`SharesReceiverNotAllowed`].
+        ReceiverNotAllowed(SharesReceiverNotAllowed { account }),
+        /// See [`SharesInvalidRigDeed`].
+        InvalidRigDeed(SharesInvalidRigDeed {}),
+        /// See [`SharesBackingUnavailable`].
+        BackingUnavailable(SharesBackingUnavailable { deed, reason }),
+        /// See [`SharesDeedNotAdoptable`].
+        DeedNotAdoptable(SharesDeedNotAdoptable { tokenId }),
+        /// See [`SharesUseRedeemAll`].
+        UseRedeemAll(SharesUseRedeemAll {}),
+        /// See [`SharesZeroAdmin`].
+        ZeroAdmin(SharesZeroAdmin {}),
+        /// See [`SharesInvalidText`].
+        InvalidText(SharesInvalidText { field, length }),
+        /// See [`SharesInvalidEscrow`].
+        InvalidEscrow(SharesInvalidEscrow { escrow, shares }),
+        /// See [`SharesPoolClosed`].
+        PoolClosed(SharesPoolClosed {}),
+        /// See [`SharesNothingToClaim`].
+        NothingToClaim(SharesNothingToClaim { account }),
 
-    /// ERC-20: balance too low.
-    InsufficientBalance(erc20::ERC20InsufficientBalance),
-    /// ERC-20: bad sender.
-    InvalidSender(erc20::ERC20InvalidSender),
-    /// ERC-20: bad receiver.
-    InvalidReceiver(erc20::ERC20InvalidReceiver),
-    /// ERC-20: allowance too low.
-    InsufficientAllowance(erc20::ERC20InsufficientAllowance),
-    /// ERC-20: bad spender.
-    InvalidSpender(erc20::ERC20InvalidSpender),
-    /// ERC-20: bad approver.
-    InvalidApprover(erc20::ERC20InvalidApprover),
-    /// EIP-2612: deadline passed.
-    ExpiredSignature(permit::ERC2612ExpiredSignature),
-    /// EIP-2612: signer is not the owner.
-    InvalidSigner(permit::ERC2612InvalidSigner),
-    /// ecrecover: bad signature.
-    InvalidSignature(openzeppelin_stylus::utils::cryptography::ecdsa::ECDSAInvalidSignature),
-    /// ecrecover: malleable `s`.
-    InvalidSignatureS(openzeppelin_stylus::utils::cryptography::ecdsa::ECDSAInvalidSignatureS),
-    /// Caller lacks the role.
-    UnauthorizedAccount(control::AccessControlUnauthorizedAccount),
-    /// `renounceRole` for someone else.
-    BadConfirmation(control::AccessControlBadConfirmation),
+        /// ERC-20: balance too low.
+        InsufficientBalance(erc20::ERC20InsufficientBalance { sender, balance, needed }),
+        /// ERC-20: bad sender.
+        InvalidSender(erc20::ERC20InvalidSender { sender }),
+        /// ERC-20: bad receiver.
+        InvalidReceiver(erc20::ERC20InvalidReceiver { receiver }),
+        /// ERC-20: allowance too low.
+        InsufficientAllowance(erc20::ERC20InsufficientAllowance { spender, allowance, needed }),
+        /// ERC-20: bad spender.
+        InvalidSpender(erc20::ERC20InvalidSpender { spender }),
+        /// ERC-20: bad approver.
+        InvalidApprover(erc20::ERC20InvalidApprover { approver }),
+        /// EIP-2612: deadline passed.
+        ExpiredSignature(permit::ERC2612ExpiredSignature { deadline }),
+        /// EIP-2612: signer is not the owner.
+        InvalidSigner(permit::ERC2612InvalidSigner { signer, owner }),
+        /// ecrecover: bad signature.
+        InvalidSignature(openzeppelin_stylus::utils::cryptography::ecdsa::ECDSAInvalidSignature {}),
+        /// ecrecover: malleable `s`.
+        InvalidSignatureS(openzeppelin_stylus::utils::cryptography::ecdsa::ECDSAInvalidSignatureS { s }),
+        /// Caller lacks the role.
+        UnauthorizedAccount(control::AccessControlUnauthorizedAccount { account, needed_role }),
+        /// `renounceRole` for someone else.
+        BadConfirmation(control::AccessControlBadConfirmation {}),
+    }
 }
 
 forward_errors!(Error: erc20::Error {

@@ -212,73 +212,75 @@ mod sol {
     }
 }
 
-/// Every error the sale can return, as Solidity custom errors.
-#[derive(SolidityError, Debug)]
-pub enum Error {
-    /// See [`SaleInvalidConfig`].
-    InvalidConfig(SaleInvalidConfig),
-    /// See [`SaleNotStarted`].
-    NotStarted(SaleNotStarted),
-    /// See [`SaleEnded`].
-    Ended(SaleEnded),
-    /// See [`SaleWasCancelled`].
-    WasCancelled(SaleWasCancelled),
-    /// See [`SaleZeroShares`].
-    ZeroShares(SaleZeroShares),
-    /// See [`SaleInvalidBeneficiary`].
-    InvalidBeneficiary(SaleInvalidBeneficiary),
-    /// See [`SaleNotAllowlisted`].
-    NotAllowlisted(SaleNotAllowlisted),
-    /// See [`SaleAboveHardCap`].
-    AboveHardCap(SaleAboveHardCap),
-    /// See [`SaleBelowMinimum`].
-    BelowMinimum(SaleBelowMinimum),
-    /// See [`SaleAboveAccountMax`].
-    AboveAccountMax(SaleAboveAccountMax),
-    /// See [`SaleWrongPayment`].
-    WrongPayment(SaleWrongPayment),
-    /// See [`SaleAmountOverflow`].
-    AmountOverflow(SaleAmountOverflow),
-    /// See [`SaleNotMinter`].
-    NotMinter(SaleNotMinter),
-    /// See [`SaleShareTokenUnavailable`].
-    ShareTokenUnavailable(SaleShareTokenUnavailable),
-    /// See [`SaleNotEnded`].
-    NotEnded(SaleNotEnded),
-    /// See [`SaleNotSucceeded`].
-    NotSucceeded(SaleNotSucceeded),
-    /// See [`SaleAlreadyFinalized`].
-    AlreadyFinalized(SaleAlreadyFinalized),
-    /// See [`SaleNotFinalized`].
-    NotFinalized(SaleNotFinalized),
-    /// See [`SaleNotFailed`].
-    NotFailed(SaleNotFailed),
-    /// See [`SaleNothingToRefund`].
-    NothingToRefund(SaleNothingToRefund),
-    /// See [`SaleNothingToClaim`].
-    NothingToClaim(SaleNothingToClaim),
-    /// See [`SaleInvalidRecipient`].
-    InvalidRecipient(SaleInvalidRecipient),
-    /// See [`SaleEthTransferFailed`].
-    EthTransferFailed(SaleEthTransferFailed),
-    /// See [`SaleMintFailed`].
-    MintFailed(SaleMintFailed),
-    /// See [`SaleNotTreasury`].
-    NotTreasury(SaleNotTreasury),
-    /// See [`SaleNoProceeds`].
-    NoProceeds(SaleNoProceeds),
-    /// A token transfer failed (no allowance, no balance, or the token refused).
-    SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation),
-    /// Never returned: allowance decreases are not used.
-    SafeErc20FailedDecreaseAllowance(safe_erc20::SafeErc20FailedDecreaseAllowance),
-    /// Caller lacks the role.
-    UnauthorizedAccount(control::AccessControlUnauthorizedAccount),
-    /// `renounceRole` for someone else.
-    BadConfirmation(control::AccessControlBadConfirmation),
-    /// Paused.
-    EnforcedPause(pausable::EnforcedPause),
-    /// Not paused.
-    ExpectedPause(pausable::ExpectedPause),
+rigshare_common::solidity_errors! {
+    /// Every error the sale can return, as Solidity custom errors.
+    #[derive(Debug)]
+    pub enum Error {
+        /// See [`SaleInvalidConfig`].
+        InvalidConfig(SaleInvalidConfig { field }),
+        /// See [`SaleNotStarted`].
+        NotStarted(SaleNotStarted { start }),
+        /// See [`SaleEnded`].
+        Ended(SaleEnded { end }),
+        /// See [`SaleWasCancelled`].
+        WasCancelled(SaleWasCancelled {}),
+        /// See [`SaleZeroShares`].
+        ZeroShares(SaleZeroShares {}),
+        /// See [`SaleInvalidBeneficiary`].
+        InvalidBeneficiary(SaleInvalidBeneficiary {}),
+        /// See [`SaleNotAllowlisted`].
+        NotAllowlisted(SaleNotAllowlisted { account }),
+        /// See [`SaleAboveHardCap`].
+        AboveHardCap(SaleAboveHardCap { requested, remaining }),
+        /// See [`SaleBelowMinimum`].
+        BelowMinimum(SaleBelowMinimum { total, min }),
+        /// See [`SaleAboveAccountMax`].
+        AboveAccountMax(SaleAboveAccountMax { total, max }),
+        /// See [`SaleWrongPayment`].
+        WrongPayment(SaleWrongPayment { expected, sent }),
+        /// See [`SaleAmountOverflow`].
+        AmountOverflow(SaleAmountOverflow { shares }),
+        /// See [`SaleNotMinter`].
+        NotMinter(SaleNotMinter {}),
+        /// See [`SaleShareTokenUnavailable`].
+        ShareTokenUnavailable(SaleShareTokenUnavailable { reason }),
+        /// See [`SaleNotEnded`].
+        NotEnded(SaleNotEnded { end }),
+        /// See [`SaleNotSucceeded`].
+        NotSucceeded(SaleNotSucceeded { state }),
+        /// See [`SaleAlreadyFinalized`].
+        AlreadyFinalized(SaleAlreadyFinalized {}),
+        /// See [`SaleNotFinalized`].
+        NotFinalized(SaleNotFinalized {}),
+        /// See [`SaleNotFailed`].
+        NotFailed(SaleNotFailed { state }),
+        /// See [`SaleNothingToRefund`].
+        NothingToRefund(SaleNothingToRefund { account }),
+        /// See [`SaleNothingToClaim`].
+        NothingToClaim(SaleNothingToClaim { account }),
+        /// See [`SaleInvalidRecipient`].
+        InvalidRecipient(SaleInvalidRecipient {}),
+        /// See [`SaleEthTransferFailed`].
+        EthTransferFailed(SaleEthTransferFailed { recipient }),
+        /// See [`SaleMintFailed`].
+        MintFailed(SaleMintFailed { account, reason }),
+        /// See [`SaleNotTreasury`].
+        NotTreasury(SaleNotTreasury { caller }),
+        /// See [`SaleNoProceeds`].
+        NoProceeds(SaleNoProceeds {}),
+        /// A token transfer failed (no allowance, no balance, or the token refused).
+        SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation { token }),
+        /// Never returned: allowance decreases are not used.
+        SafeErc20FailedDecreaseAllowance(safe_erc20::SafeErc20FailedDecreaseAllowance { spender, current_allowance, requested_decrease }),
+        /// Caller lacks the role.
+        UnauthorizedAccount(control::AccessControlUnauthorizedAccount { account, needed_role }),
+        /// `renounceRole` for someone else.
+        BadConfirmation(control::AccessControlBadConfirmation {}),
+        /// Paused.
+        EnforcedPause(pausable::EnforcedPause {}),
+        /// Not paused.
+        ExpectedPause(pausable::ExpectedPause {}),
+    }
 }
 
 forward_errors!(Error: safe_erc20::Error { SafeErc20FailedOperation, SafeErc20FailedDecreaseAllowance });

@@ -188,7 +188,8 @@ fn opening_refuses_every_bad_argument(
         let e = open(supplier, site, w.pool, Address::ZERO, ETH, ok, bad, arbiter, vec![s1], vec![s21()]);
         assert!(matches!(e, Error::InvalidDeadlines(_)), "{e:?}");
     }
-    for price in [U256::from(1), U256::MAX] {
+    assert_eq!(MAX_PRICE, U256::MAX / U256::from(BPS));
+    for price in [U256::from(1), MAX_PRICE + U256::from(1), U256::MAX] {
         let e = open(supplier, site, w.pool, Address::ZERO, price, ok, by, arbiter, vec![s1, s2], vec![s21(), s21()]);
         assert!(matches!(e, Error::InvalidPrice(_)), "{e:?}");
     }
