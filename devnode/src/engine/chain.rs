@@ -414,11 +414,15 @@ impl Engine {
         let live = std::mem::replace(&mut self.state, state);
         let recent = std::mem::take(&mut self.recent_wasms);
         let outer = self.call_env.replace(env);
-        let result = f(self);
+        // Put the live state back even if `f` panics: the node keeps serving after a panic.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
         self.call_env = outer;
         self.recent_wasms = recent;
         self.state = live;
-        Ok(result)
+        match result {
+            Ok(result) => Ok(result),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     }
 
     /// The state root after block `number` (computed on first request, then kept); `None` for

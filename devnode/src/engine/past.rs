@@ -179,6 +179,63 @@ mod tests {
         }
     }
 
+    /// A loaded dump's head is the first block with a state: the blocks before it have none.
+    #[test]
+    fn blocks_before_a_loaded_dump_have_no_state() {
+        let mut engine = Engine::new(ChainConfig::default(), &[(A, U256::from(1))]);
+        engine.mine();
+        engine.mine();
+        let dump = engine.dump_state();
+        let mut loaded = Engine::new(ChainConfig::default(), &[]);
+        loaded.load_state(dump).unwrap();
+        assert_eq!(
+            loaded.state_at(BlockId::Number(1)).err(),
+            Some(QueryError::HistoricalState)
+        );
+        assert_eq!(
+            loaded.state_at(BlockId::Earliest).err(),
+            Some(QueryError::HistoricalState)
+        );
+        loaded.set_balance(A, U256::from(2));
+        loaded.mine();
+        assert_eq!(
+            loaded.state_at(BlockId::Number(2)).unwrap().balance(&A),
+            U256::from(1)
+        );
+        assert_eq!(
+            loaded.state_at(BlockId::Latest).unwrap().balance(&A),
+            U256::from(2)
+        );
+    }
+
+    /// Whatever runs at an older block, the live state comes back, even after a panic.
+    #[test]
+    fn calls_at_an_older_block_leave_the_live_state() {
+        let mut engine = Engine::new(ChainConfig::default(), &[(A, U256::from(1))]);
+        engine.mine();
+        engine.set_balance(A, U256::from(2));
+        engine.mine();
+        engine.set_balance(A, U256::from(3));
+        let live = engine.state().snapshot();
+        let seen = engine
+            .at_block(BlockId::Number(1), |engine| {
+                engine.set_balance(A, U256::from(99));
+                engine.state().balance(&A)
+            })
+            .unwrap();
+        assert_eq!(seen, U256::from(99));
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            engine.at_block(BlockId::Number(0), |_| panic!("a call that panics"))
+        }));
+        assert!(panicked.is_err());
+        assert_eq!(engine.state().snapshot(), live);
+        assert_eq!(engine.state().balance(&A), U256::from(3));
+        assert_eq!(
+            engine.at_block(BlockId::Number(3), |_| ()).err(),
+            Some(QueryError::HeaderNotFound)
+        );
+    }
+
     #[test]
     fn blocks_the_chain_does_not_have_are_refused() {
         let mut engine = Engine::new(ChainConfig::default(), &[]);
