@@ -435,8 +435,7 @@ impl Engine {
     /// The EIP-1186 proof of `address` and its slots `keys` after block `number` (the latest
     /// state for the head block); `None` for a block the chain does not have.
     pub fn proof(&self, address: Address, keys: &[B256], number: u64) -> Option<AccountProof> {
-        let index = usize::try_from(number.checked_sub(self.first_block)?).ok()?;
-        self.history.prove(index, &self.state, address, keys)
+        self.state_at(BlockId::Number(number)).ok()?.prove(address, keys)
     }
 
     fn seal(&mut self, timestamp: u64, gas_used: u64, transactions: Vec<B256>, bloom: Bloom) -> B256 {

@@ -1,7 +1,7 @@
 //! The state as of any block the chain keeps: the one place where every state query (the
 //! reads `eth_getBalance`, `eth_getStorageAt`, `eth_getCode`, `eth_getTransactionCount`, and the
-//! calls `eth_call`, `eth_estimateGas`, `eth_createAccessList`, `debug_traceCall`) turns a block
-//! id into state.
+//! calls `eth_call`, `eth_estimateGas`, `eth_createAccessList`, `debug_traceCall`, and
+//! `eth_getProof`) turns a block id into state.
 //!
 //! The head's state is the latest state (with the `anvil_*` writes made since it was mined, as
 //! anvil answers). An older block's comes from `history`, which keeps the values each block's
@@ -21,32 +21,32 @@ use super::{
     history::History,
     query::{BlockId, QueryError},
     state::{Account, State},
+    trie::AccountProof,
 };
 
-/// The state a query names: the latest, or an older block's, read through the history.
-pub enum StateAt<'a> {
-    Latest(&'a State),
-    Past {
-        /// The block whose state this is.
-        block: &'a Block,
-        /// Its position among the kept blocks.
-        index: usize,
-        history: &'a History,
-        latest: &'a State,
-    },
+/// The state a query names: the latest state for the head, an older block's read through
+/// the history.
+pub struct StateAt<'a> {
+    /// The block whose state this is.
+    block: &'a Block,
+    /// Its position among the kept blocks.
+    index: usize,
+    /// The head: the latest state as it is, `anvil_*` writes since it was mined included.
+    head: bool,
+    history: &'a History,
+    latest: &'a State,
 }
 
 impl StateAt<'_> {
+    pub fn block(&self) -> &Block {
+        self.block
+    }
+
     fn account(&self, address: &Address) -> Option<Account> {
-        match self {
-            Self::Latest(state) => state.account(address).cloned(),
-            Self::Past {
-                index,
-                history,
-                latest,
-                ..
-            } => history.account_after(*index, latest, address),
+        if self.head {
+            return self.latest.account(address).cloned();
         }
+        self.history.account_after(self.index, self.latest, address)
     }
 
     pub fn balance(&self, address: &Address) -> U256 {
@@ -62,33 +62,31 @@ impl StateAt<'_> {
     }
 
     pub fn storage(&self, address: &Address, key: &B256) -> B256 {
-        match self {
-            Self::Latest(state) => state.storage(address, key),
-            Self::Past {
-                index,
-                history,
-                latest,
-                ..
-            } => history.storage_after(*index, latest, address, key),
+        if self.head {
+            return self.latest.storage(address, key);
         }
+        self.history
+            .storage_after(self.index, self.latest, address, key)
+    }
+
+    /// The EIP-1186 proof of `address` and its slots `keys` in this state, against the
+    /// block's state root (for the head, the latest state's, as anvil).
+    pub fn prove(&self, address: Address, keys: &[B256]) -> Option<AccountProof> {
+        self.history.prove(self.index, self.latest, address, keys)
     }
 
     /// For an older block, a state to run calls on (the block's state as a fresh state,
-    /// with nothing written yet) and the block; `None` for the latest state, which calls use
-    /// as it is.
+    /// with nothing written yet) and the block; `None` for the head, whose calls use the
+    /// latest state as it is.
     pub fn rebuild(&self) -> Option<(State, Block)> {
-        match self {
-            Self::Latest(_) => None,
-            Self::Past {
-                block,
-                index,
-                history,
-                latest,
-            } => {
-                let past = history.state_after(*index, latest).into_owned();
-                Some((State::from_snapshot(past), (*block).clone()))
-            }
+        if self.head {
+            return None;
         }
+        let past = self
+            .history
+            .state_after(self.index, self.latest)
+            .into_owned();
+        Some((State::from_snapshot(past), self.block.clone()))
     }
 }
 
@@ -104,16 +102,14 @@ impl Engine {
             BlockId::Hash(_) => self.resolve_block(id).ok_or(QueryError::UnknownBlock)?,
             _ => self.resolve_block(id).ok_or(QueryError::HeaderNotFound)?,
         };
-        if number == head {
-            return Ok(StateAt::Latest(self.state()));
-        }
         let block = self.block(number).ok_or(QueryError::HistoricalState)?;
         let index = self
             .block_index(number)
             .ok_or(QueryError::HistoricalState)?;
-        Ok(StateAt::Past {
+        Ok(StateAt {
             block,
             index,
+            head: number == head,
             history: self.history(),
             latest: self.state(),
         })

@@ -157,9 +157,10 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
             json::hash(&node.engine.state_at(block(p.block))?.storage(&p.address, &slot))
         }
         Request::EthGetProof(p) => {
-            let number = node.engine.resolve_block(p.block).ok_or_else(RpcError::resource_not_found)?;
+            // Any block the chain does not have (or has no state for) is -32001 here, as anvil.
+            let at = node.engine.state_at(p.block).map_err(|_| RpcError::resource_not_found())?;
             let keys: Vec<B256> = p.keys.0.iter().map(|k| k.key).collect();
-            let proof = node.engine.proof(p.address, &keys, number).ok_or_else(RpcError::resource_not_found)?;
+            let proof = at.prove(p.address, &keys).ok_or_else(RpcError::resource_not_found)?;
             json::proof_json(&proof, &p.keys.0)
         }
         Request::EthGetTransactionCount(p) => {
