@@ -63,6 +63,9 @@ fn failures_are_reported_in_the_result() {
     for params in [json!([]), json!(["0x00"]), json!([{"to": "0x12"}]), json!([{}, "soon"]), json!([{}, "latest", 5])] {
         assert_eq!(error(&node, "eth_createAccessList", params.clone())["code"], -32602, "{params}");
     }
-    // No historical state.
-    assert_eq!(error(&node, "eth_createAccessList", json!([{}, "0x0"]))["code"], -32000);
+    // At genesis the program did not exist yet: the same call runs no code and succeeds.
+    let genesis = result(&node, "eth_createAccessList", json!([{"to": program.to_string(), "data": "0x09"}, "0x0"]));
+    assert!(genesis.get("error").is_none(), "{genesis}");
+    // A block the chain does not have.
+    assert_eq!(error(&node, "eth_createAccessList", json!([{}, "0x99"]))["code"], -32000);
 }

@@ -116,6 +116,17 @@ fn same_fields(a: &Target, b: &Target, method: &str, params: Value, fields: &[&s
     }
 }
 
+/// [`same`] with each target's own parameters (a block hash differs between the chains).
+fn same_each(a: &Target, b: &Target, method: &str, params: [Value; 2]) {
+    let [left, right] = params;
+    let view = |r: &Value| match r.get("error") {
+        Some(error) => json!({"error code": error["code"]}),
+        None => json!({"result": r["result"]}),
+    };
+    let (l, r) = (a.call(method, left.clone()), b.call(method, right));
+    assert_eq!(view(&l), view(&r), "{method} {left}: {} vs {}", a.name, b.name);
+}
+
 #[test]
 fn the_dev_node_answers_as_anvil_does() {
     let Some(binary) = anvil_binary() else {
@@ -368,5 +379,65 @@ fn the_dev_node_answers_as_anvil_does() {
         for field in ["type", "from", "to", "value", "gas", "gasUsed", "input"] {
             assert_eq!(lower(&left[field]), lower(&right[field]), "debug_traceCall field {field}");
         }
+    }
+
+    // State queries at older blocks, without EVM: value transfers in blocks of their own, then
+    // every read and call at each of those blocks, by number, by each chain's own hash and by
+    // EIP-1898 object. Only accounts that transactions alone changed are read: a test-control
+    // write (anvil_set*) made between blocks belongs to the block before in anvil's history
+    // (anvil saves a block's state when the next one is mined) and to the next block in the
+    // dev node's, where the block's stateRoot and eth_getProof put it. Blocks the chain does not
+    // have differ in code too: anvil -32602 past the head and -32001 for an unknown hash, the
+    // dev node -32000 ("header not found", "unknown block") as it always answered.
+    let payee = "0x00000000000000000000000000000000000000e1";
+    let idle = "0x00000000000000000000000000000000000000e2";
+    let first = same(&a, &d, "eth_blockNumber", json!([]));
+    let first = u64::from_str_radix(first.as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
+    for value in ["0x3e8", "0x7d0", "0x1"] {
+        let transfer = json!([{"from": me, "to": payee, "value": value}]);
+        a.result("eth_sendTransaction", transfer.clone());
+        d.result("eth_sendTransaction", transfer);
+    }
+    same(&a, &d, "evm_mine", json!([]));
+    let head = first + 4;
+    same(&a, &d, "eth_blockNumber", json!([]));
+    let call = json!({"from": me, "to": idle, "value": "0x1"});
+    let queries = [
+        ("eth_getBalance", json!([payee])),
+        ("eth_getBalance", json!([idle])),
+        ("eth_getTransactionCount", json!([me])),
+        ("eth_getTransactionCount", json!([payee])),
+        ("eth_getCode", json!([payee])),
+        ("eth_getStorageAt", json!([payee, "0x0"])),
+        ("eth_call", json!([call])),
+        ("eth_estimateGas", json!([call])),
+        ("eth_createAccessList", json!([call])),
+    ];
+    let with = |params: &Value, block: Value| {
+        let mut params = params.as_array().unwrap().clone();
+        params.push(block);
+        Value::Array(params)
+    };
+    let hash_of = |target: &Target, n: u64| target.result("eth_getBlockByNumber", json!([format!("{n:#x}"), false]))["hash"].clone();
+    for n in first..=head {
+        let number = json!(format!("{n:#x}"));
+        let hashes = [hash_of(&a, n), hash_of(&d, n)];
+        for (method, params) in &queries {
+            same(&a, &d, method, with(params, number.clone()));
+            same(&a, &d, method, with(params, json!({"blockNumber": number})));
+            same_each(&a, &d, method, [with(params, hashes[0].clone()), with(params, hashes[1].clone())]);
+            let canonical = |hash: &Value| json!({"blockHash": hash, "requireCanonical": true});
+            same_each(&a, &d, method, [with(params, canonical(&hashes[0])), with(params, canonical(&hashes[1]))]);
+        }
+        let options = json!({"tracer": "callTracer"});
+        let traces = [a.result("debug_traceCall", json!([call, number, options])), d.result("debug_traceCall", json!([call, number, options]))];
+        for field in ["type", "from", "to", "value", "gasUsed", "input"] {
+            assert_eq!(lower(&traces[0][field]), lower(&traces[1][field]), "debug_traceCall at {n} field {field}");
+        }
+    }
+    let balances: Vec<Value> = (first..=head).map(|n| d.result("eth_getBalance", json!([payee, format!("{n:#x}")]))).collect();
+    assert_eq!(balances, [json!("0x0"), json!("0x3e8"), json!("0xbb8"), json!("0xbb9"), json!("0xbb9")]);
+    for (method, params) in &queries[..4] {
+        same(&a, &d, method, with(params, json!("earliest")));
     }
 }

@@ -241,17 +241,22 @@ proptest! {
         method in prop::sample::select(vec![
             "eth_getBalance", "eth_call", "eth_estimateGas", "eth_getLogs", "eth_sendRawTransaction",
             "eth_getBlockByNumber", "eth_feeHistory", "evm_revert", "eth_getStorageAt", "eth_sendTransaction",
-            "eth_getProof",
+            "eth_getProof", "eth_getCode", "eth_getTransactionCount", "eth_createAccessList", "debug_traceCall",
         ]),
         params in prop::collection::vec(prop_oneof![
             Just(json!(null)), Just(json!("latest")), Just(json!("0x")), Just(json!("0x1")),
             any::<u64>().prop_map(|n| json!(format!("{n:#x}"))), any::<i64>().prop_map(|n| json!(n)),
             Just(json!({"to": "0x0000000000000000000000000000000000000071", "data": "0x12"})),
             Just(json!({"fromBlock": "0x5", "toBlock": "0x1"})), Just(json!([[], null])),
+            // Older blocks (two are mined first), by number and EIP-1898 object.
+            Just(json!("0x0")), Just(json!("earliest")), Just(json!({"blockNumber": "0x1"})),
+            Just(json!({"tracer": "callTracer"})),
             "[a-z0-9x]{0,40}".prop_map(|s| json!(s)),
         ], 0..4),
     ) {
         let (node, _) = rpc::build_node(&NodeConfig::ephemeral());
+        node.state.lock().unwrap().engine.mine();
+        node.state.lock().unwrap().engine.mine();
         let request = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
         let answer = server::answer(&node, request.to_string().as_bytes());
         prop_assert!(answer.is_some());

@@ -13,6 +13,7 @@ use super::{
     exec::{BlockEnv, CallKind, CallResult, Evm, Failure, Message, Outcome, TxEnv, MAX_INIT_CODE_SIZE},
     precompiles,
     pricing::{DataPricer, StylusParams},
+    query::{BlockId, QueryError},
     program::Runtime,
     state::{AccessRecord, Account, Changes, Snapshot, State},
     trace::{CallTrace, CallTracer},
@@ -184,6 +185,9 @@ pub struct Engine {
     traces: HashMap<B256, CallTrace>,
     /// What each of `blocks` changed, and their state roots once asked for.
     history: History,
+    /// The block calls run in while [`Engine::at_block`] has an older block's state in;
+    /// otherwise calls run in the next block.
+    call_env: Option<BlockEnv>,
 }
 
 /// Everything `evm_snapshot` restores.
@@ -239,6 +243,7 @@ impl Engine {
             record_traces: false,
             traces: HashMap::new(),
             history: History::default(),
+            call_env: None,
         };
         engine.push_block(genesis);
         engine
@@ -383,6 +388,51 @@ impl Engine {
         self.blocks.push(block);
     }
 
+    /// What each kept block changed (`engine::past` reads older states through it).
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// The position of block `number` among the kept blocks.
+    pub fn block_index(&self, number: u64) -> Option<usize> {
+        let index = usize::try_from(number.checked_sub(self.first_block)?).ok()?;
+        (index < self.blocks.len()).then_some(index)
+    }
+
+    /// Runs `f`, which must only make calls (eth_call and the like), at the block `id` names:
+    /// for the head, on the live engine as it is; for an older block, on a copy of the state
+    /// that block left (`engine::past`), in that block (its number, timestamp and base fee, as
+    /// geth runs eth_call at a block). The copy is swapped in for `f` and out again, so the
+    /// live state, its writes since the head and the history are untouched. (The L1 data
+    /// pricer, which only prices activations, is the current one: it is not kept per block.)
+    pub fn at_block<R>(&mut self, id: BlockId, f: impl FnOnce(&mut Self) -> R) -> Result<R, QueryError> {
+        let Some((state, block)) = self.state_at(id)?.rebuild() else {
+            return Ok(f(self));
+        };
+        let env = BlockEnv {
+            number: block.number,
+            l1_number: block.number,
+            timestamp: block.timestamp,
+            coinbase: self.config.coinbase,
+            network_fee_account: self.config.network_fee_account,
+            basefee: U256::from(block.base_fee),
+            gas_limit: block.gas_limit,
+            chain_id: self.config.chain_id,
+        };
+        let live = std::mem::replace(&mut self.state, state);
+        let recent = std::mem::take(&mut self.recent_wasms);
+        let outer = self.call_env.replace(env);
+        // Put the live state back even if `f` panics: the node keeps serving after a panic.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
+        self.call_env = outer;
+        self.recent_wasms = recent;
+        self.state = live;
+        match result {
+            Ok(result) => Ok(result),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+
     /// The state root after block `number` (computed on first request, then kept); `None` for
     /// a block the chain does not have.
     pub fn state_root(&self, number: u64) -> Option<B256> {
@@ -393,8 +443,7 @@ impl Engine {
     /// The EIP-1186 proof of `address` and its slots `keys` after block `number` (the latest
     /// state for the head block); `None` for a block the chain does not have.
     pub fn proof(&self, address: Address, keys: &[B256], number: u64) -> Option<AccountProof> {
-        let index = usize::try_from(number.checked_sub(self.first_block)?).ok()?;
-        self.history.prove(index, &self.state, address, keys)
+        self.state_at(BlockId::Number(number)).ok()?.prove(address, keys)
     }
 
     fn seal(&mut self, timestamp: u64, gas_used: u64, transactions: Vec<B256>, bloom: Bloom) -> B256 {
@@ -641,7 +690,8 @@ impl Engine {
         }
     }
 
-    /// Executes a call against the latest state and discards its effects (eth_call).
+    /// Executes a call against the latest state (an older block's inside [`Self::at_block`])
+    /// and discards its effects (eth_call).
     pub fn call(&mut self, request: &CallRequest) -> CallOutput {
         self.call_with_access_list(request, &[], false).0
     }
@@ -704,8 +754,10 @@ impl Engine {
         record: bool,
         traced: bool,
     ) -> (CallOutput, AccessRecord, Option<CallTrace>) {
-        let timestamp = self.next_block_timestamp();
-        let block = self.block_env(timestamp);
+        let block = match &self.call_env {
+            Some(env) => env.clone(),
+            None => self.block_env(self.next_block_timestamp()),
+        };
         let gas = request.gas.unwrap_or(self.config.block_gas_limit.min(50_000_000));
         let mut evm = self.evm(block, TxEnv { origin: request.from, gas_price: U256::ZERO });
         if traced {

@@ -17,16 +17,18 @@ use std::{
 use alloy_primitives::{Address, B256};
 
 use super::{
-    state::{Account, Changes, Snapshot, State},
+    state::{Account, Changes, ProgramRecord, Snapshot, State},
     trie::{self, AccountProof},
 };
 
 /// The values one block's writes replaced (including the `anvil_*` writes made between the
-/// block before and it), with the writes that left a value as it was dropped.
+/// block before and it), with the writes that left a value as it was dropped. Keyed, so that
+/// the value of one account or slot at an older block is a lookup per later block.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BlockDiff {
-    accounts: Vec<(Address, Option<Account>)>,
-    slots: Vec<(Address, B256, B256)>,
+    accounts: HashMap<Address, Option<Account>>,
+    slots: HashMap<(Address, B256), B256>,
+    programs: HashMap<B256, Option<ProgramRecord>>,
 }
 
 impl BlockDiff {
@@ -46,13 +48,21 @@ impl BlockDiff {
             .slots
             .into_iter()
             .filter(|((address, key), before)| state.storage(address, key) != *before)
-            .map(|((address, key), before)| (address, key, before))
             .collect();
-        Self { accounts, slots }
+        let programs = changes
+            .programs
+            .into_iter()
+            .filter(|(hash, before)| state.program(hash) != before.as_ref())
+            .collect();
+        Self {
+            accounts,
+            slots,
+            programs,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.accounts.is_empty() && self.slots.is_empty()
+        self.accounts.is_empty() && self.slots.is_empty() && self.programs.is_empty()
     }
 
     /// Turns the state after this block into the state before it.
@@ -63,7 +73,7 @@ impl BlockDiff {
                 None => snapshot.accounts.remove(address),
             };
         }
-        for (address, key, before) in &self.slots {
+        for ((address, key), before) in &self.slots {
             let slots = snapshot.storage.entry(*address).or_default();
             if before.is_zero() {
                 slots.remove(key);
@@ -73,6 +83,12 @@ impl BlockDiff {
             if slots.is_empty() {
                 snapshot.storage.remove(address);
             }
+        }
+        for (hash, before) in &self.programs {
+            match before {
+                Some(record) => snapshot.programs.insert(*hash, *record),
+                None => snapshot.programs.remove(hash),
+            };
         }
     }
 }
@@ -98,7 +114,7 @@ impl History {
             .storage_roots
             .get_mut()
             .unwrap_or_else(|p| p.into_inner());
-        for (address, _, _) in &diff.slots {
+        for (address, _) in diff.slots.keys() {
             cache.remove(address);
         }
         self.blocks.push(Kept {
@@ -193,12 +209,43 @@ impl History {
         }))
     }
 
+    /// An account as the block at `index` left it, without rebuilding the state: the value
+    /// the oldest later write replaced (later blocks oldest first, then the writes since the
+    /// head was sealed), else the latest. One hash lookup per later block.
+    pub fn account_after(&self, index: usize, state: &State, address: &Address) -> Option<Account> {
+        let later = self.blocks.get(index + 1..).unwrap_or_default();
+        later
+            .iter()
+            .find_map(|kept| kept.diff.accounts.get(address))
+            .or_else(|| state.changes().accounts.get(address))
+            .map_or_else(|| state.account(address).cloned(), Clone::clone)
+    }
+
+    /// A storage slot as the block at `index` left it (as [`Self::account_after`]).
+    pub fn storage_after(
+        &self,
+        index: usize,
+        state: &State,
+        address: &Address,
+        key: &B256,
+    ) -> B256 {
+        let slot = (*address, *key);
+        let later = self.blocks.get(index + 1..).unwrap_or_default();
+        later
+            .iter()
+            .find_map(|kept| kept.diff.slots.get(&slot))
+            .or_else(|| state.changes().slots.get(&slot))
+            .copied()
+            .unwrap_or_else(|| state.storage(address, key))
+    }
+
     /// The state as the block at `index` left it: the latest state when nothing was written
-    /// since (nor in later blocks), otherwise a copy with those writes undone.
-    fn state_after<'a>(&self, index: usize, state: &'a State) -> Cow<'a, Snapshot> {
+    /// since (nor in later blocks), otherwise a copy with those writes undone. Costs a copy
+    /// of the whole latest state plus the writes made after the block.
+    pub fn state_after<'a>(&self, index: usize, state: &'a State) -> Cow<'a, Snapshot> {
         let latest = state.persistent();
         let pending = BlockDiff::of(state.changes().clone(), state);
-        let later = &self.blocks[index + 1..];
+        let later = self.blocks.get(index + 1..).unwrap_or_default();
         if pending.is_empty() && later.iter().all(|kept| kept.diff.is_empty()) {
             return Cow::Borrowed(latest);
         }
@@ -344,6 +391,29 @@ mod tests {
             engine.proof(A, &[], 1000).unwrap().balance,
             U256::from(1000)
         );
+    }
+
+    /// Activation records are part of what a block changed: before its activation, a
+    /// program is not activated in an older block's state.
+    #[test]
+    fn activations_are_undone_too() {
+        let mut state = State::default();
+        let mut history = History::default();
+        history.push(BlockDiff::take(&mut state));
+        let record = crate::engine::state::ProgramRecord {
+            version: 2,
+            init_cost: 1,
+            cached_cost: 1,
+            footprint: 1,
+            asm_estimate: 1,
+            activated_at: 0,
+            module_hash: B256::ZERO,
+        };
+        state.set_program(B256::repeat_byte(1), record);
+        state.end_tx();
+        history.push(BlockDiff::take(&mut state));
+        assert!(history.state_after(0, &state).programs.is_empty());
+        assert_eq!(history.state_after(1, &state).programs.len(), 1);
     }
 
     /// A write that leaves the value as it was (an eth_call, a reverted frame) is no change.

@@ -24,4 +24,5 @@ pub mod fees;
 pub mod dump;
 pub mod trie;
 pub mod history;
+pub mod past;
 pub mod trace;

@@ -1,12 +1,9 @@
-//! Which block a query names, and the rule that only the latest state is kept.
-//!
-//! JSON-RPC reads ask "as of block X"; the dev node keeps every block and receipt but only the
-//! newest world state (no archive), so a state read of an older block is refused with a clear
-//! message rather than answered from the wrong state.
+//! Which block a query names. JSON-RPC reads ask "as of block X"; `engine::past` gives the
+//! state as of any block the chain keeps.
 
 use alloy_primitives::B256;
 
-use super::{chain::Engine, state::State};
+use super::chain::Engine;
 
 /// Which block a request refers to: a tag, a number or a hash (EIP-1898). `safe` and
 /// `finalized` are `Latest`: a dev chain finalises every block at once.
@@ -26,7 +23,8 @@ pub enum QueryError {
     /// A block number after the head.
     #[error("header not found")]
     HeaderNotFound,
-    #[error("historical state is not available: the dev node keeps the latest state only")]
+    /// A block before a loaded state dump: the dump carries no history to rebuild it from.
+    #[error("historical state is not available: the block is older than the state the node loaded")]
     HistoricalState,
     /// A block hash the chain does not have.
     #[error("unknown block")]
@@ -50,37 +48,12 @@ impl Engine {
             BlockId::Hash(hash) => self.block_by_hash(&hash).map(|b| b.number),
         }
     }
-
-    /// The world state as of `id`, which must name the head block.
-    pub fn state_at(&self, id: BlockId) -> Result<&State, QueryError> {
-        let latest = self.latest_block();
-        match id {
-            BlockId::Latest | BlockId::Pending => Ok(self.state()),
-            BlockId::Number(n) if n == latest.number => Ok(self.state()),
-            BlockId::Hash(h) if h == latest.hash => Ok(self.state()),
-            BlockId::Number(n) if n > latest.number => Err(QueryError::HeaderNotFound),
-            _ => Err(QueryError::HistoricalState),
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::chain::ChainConfig;
-
-    #[test]
-    fn only_the_head_has_state() {
-        let mut engine = Engine::new(ChainConfig::default(), &[]);
-        engine.mine();
-        let head = engine.latest_block().clone();
-        assert!(engine.state_at(BlockId::Latest).is_ok());
-        assert!(engine.state_at(BlockId::Number(1)).is_ok());
-        assert!(engine.state_at(BlockId::Hash(head.hash)).is_ok());
-        assert_eq!(engine.state_at(BlockId::Number(0)).unwrap_err(), QueryError::HistoricalState);
-        assert_eq!(engine.state_at(BlockId::Earliest).unwrap_err(), QueryError::HistoricalState);
-        assert_eq!(engine.state_at(BlockId::Number(2)).unwrap_err(), QueryError::HeaderNotFound);
-    }
 
     #[test]
     fn block_ids_resolve_within_the_chain() {

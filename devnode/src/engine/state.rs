@@ -89,6 +89,8 @@ pub struct AccessRecord {
 pub struct Changes {
     pub accounts: HashMap<Address, Option<Account>>,
     pub slots: HashMap<(Address, B256), B256>,
+    /// Activation records by code hash, so a call at an older block sees the programs then.
+    pub programs: HashMap<B256, Option<ProgramRecord>>,
 }
 
 /// A point in the journal to return to.
@@ -360,6 +362,7 @@ impl State {
 
     pub fn set_program(&mut self, code_hash: B256, record: ProgramRecord) {
         let old = self.persistent.programs.insert(code_hash, record);
+        self.changes.programs.entry(code_hash).or_insert(old);
         self.journal.push(Entry::Program(code_hash, old));
     }
 

@@ -25,7 +25,7 @@ use crate::{
         exec::{Failure, Outcome},
         logs::{LogFilter, MatchedLog},
         pool::Pool,
-        query::QueryError,
+        query::{BlockId, QueryError},
         tx::SignedTx,
     },
 };
@@ -165,9 +165,9 @@ impl DevNode {
         Some(TxLocation::Mined { tx, block, index })
     }
 
-    /// eth_call: the output, or why the call did not succeed.
-    pub fn call(&mut self, request: &CallRequest) -> Result<Bytes, NodeError> {
-        let output = self.engine.call(request);
+    /// eth_call at the block `block` names: the output, or why the call did not succeed.
+    pub fn call(&mut self, request: &CallRequest, block: BlockId) -> Result<Bytes, NodeError> {
+        let output = self.engine.at_block(block, |engine| engine.call(request))?;
         match output.result.outcome {
             Outcome::Success => Ok(output.result.output),
             Outcome::Revert => Err(NodeError::Reverted(output.result.output)),
@@ -175,9 +175,11 @@ impl DevNode {
         }
     }
 
-    /// eth_estimateGas: the smallest gas limit with which the call succeeds.
-    pub fn estimate_gas(&mut self, request: &CallRequest) -> Result<u64, NodeError> {
-        self.engine.estimate_gas(request).map_err(|output| match output.result.outcome {
+    /// eth_estimateGas at the block `block` names: the smallest gas limit with which the call
+    /// succeeds.
+    pub fn estimate_gas(&mut self, request: &CallRequest, block: BlockId) -> Result<u64, NodeError> {
+        let estimate = self.engine.at_block(block, |engine| engine.estimate_gas(request))?;
+        estimate.map_err(|output| match output.result.outcome {
             Outcome::Revert => NodeError::Reverted(output.result.output),
             Outcome::Failure(failure) => NodeError::EstimateFailed(failure),
             Outcome::Success => NodeError::EstimateInconclusive,

@@ -82,7 +82,7 @@ impl DevNode {
         let nonce = fields.nonce.unwrap_or_else(|| self.next_nonce(&request.from));
         let gas_limit = match request.gas {
             Some(gas) => gas,
-            None => self.estimate_gas(&request)?,
+            None => self.estimate_gas(&request, crate::engine::query::BlockId::Latest)?,
         };
         let to = request.to.map_or(TxKind::Create, TxKind::Call);
         let legacy = fields.tx_type == Some(0) || (fields.gas_price.is_some() && fields.max_fee_per_gas.is_none());

@@ -157,9 +157,10 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
             json::hash(&node.engine.state_at(block(p.block))?.storage(&p.address, &slot))
         }
         Request::EthGetProof(p) => {
-            let number = node.engine.resolve_block(p.block).ok_or_else(RpcError::resource_not_found)?;
+            // Any block the chain does not have (or has no state for) is -32001 here, as anvil.
+            let at = node.engine.state_at(p.block).map_err(|_| RpcError::resource_not_found())?;
             let keys: Vec<B256> = p.keys.0.iter().map(|k| k.key).collect();
-            let proof = node.engine.proof(p.address, &keys, number).ok_or_else(RpcError::resource_not_found)?;
+            let proof = at.prove(p.address, &keys).ok_or_else(RpcError::resource_not_found)?;
             json::proof_json(&proof, &p.keys.0)
         }
         Request::EthGetTransactionCount(p) => {
@@ -168,14 +169,13 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
             json::quantity(if block == BlockId::Pending { node.next_nonce(&p.address) } else { nonce })
         }
         Request::EthCall(p) => {
-            node.engine.state_at(block(p.block))?;
             let call = CallRequest { overrides: p.overrides.unwrap_or_default().0, ..p.call.call };
-            json::data(&node.call(&call)?)
+            json::data(&node.call(&call, block(p.block))?)
         }
         Request::EthCreateAccessList(p) => {
-            node.engine.state_at(block(p.block))?;
             let call = CallRequest { overrides: p.overrides.unwrap_or_default().0, ..p.call.call };
-            let (list, output) = node.engine.create_access_list(&call, &p.call.fields.access_list);
+            let initial = &p.call.fields.access_list;
+            let (list, output) = node.engine.at_block(block(p.block), |engine| engine.create_access_list(&call, initial))?;
             let mut result = json!({
                 "accessList": json::access_list_json(&list),
                 "gasUsed": json::quantity(output.gas_used),
@@ -188,8 +188,7 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
             result
         }
         Request::EthEstimateGas(p) => {
-            node.engine.state_at(block(p.block))?;
-            json::quantity(node.estimate_gas(&p.call.call)?)
+            json::quantity(node.estimate_gas(&p.call.call, block(p.block))?)
         }
         Request::EthSendRawTransaction(p) => {
             let tx = SignedTx::decode(&p.transaction).map_err(TxRejected::from)?;
@@ -294,8 +293,7 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
         }
         Request::DebugTraceCall(p) => {
             let options = p.options.ok_or_else(|| RpcError::invalid_params(TraceOptions::ONLY_CALL_TRACER))?;
-            node.engine.state_at(block(p.block))?;
-            let (_, trace) = node.engine.trace_call(&p.call.call);
+            let (_, trace) = node.engine.at_block(block(p.block), |engine| engine.trace_call(&p.call.call))?;
             match trace {
                 Some(trace) => json::trace_json(&trace, options.only_top_call),
                 None => return Err(RpcError::server("the call ran no frame")),

@@ -126,11 +126,11 @@ methods! {
         newest: BlockId = "newestBlock",
         percentiles: Option<Percentiles> = "rewardPercentiles",
     );
-    /// At the latest block only (no archive state).
+    /// At any block the chain keeps (older ones read through the per-block history); "header not found" (-32000) for a number past the head, "unknown block" (-32000) for a hash the chain does not have.
     EthGetBalance "eth_getBalance" [] (address: Address = "address", block: Option<BlockId> = "block");
-    /// Stylus code as stored (`EF F0 00` + compressed WASM); a marker for native contracts.
+    /// Stylus code as stored (`EF F0 00` + compressed WASM); a marker for native contracts. At any block, as `eth_getBalance`.
     EthGetCode "eth_getCode" [] (address: Address = "address", block: Option<BlockId> = "block");
-    /// One storage slot, at the latest block.
+    /// One storage slot, at any block, as `eth_getBalance`.
     EthGetStorageAt "eth_getStorageAt" [] (
         address: Address = "address",
         slot: U256 = "slot",
@@ -138,21 +138,21 @@ methods! {
     );
     /// EIP-1186 proofs of the account and its slots against the block's `stateRoot`, at any block the chain keeps (for the head, the latest state, `anvil_*` writes since it was mined included, as anvil); at most 1,024 storage keys (-32602 beyond); -32001 for a block the chain does not have.
     EthGetProof "eth_getProof" [] (address: Address = "address", keys: StorageKeys = "storageKeys", block: BlockId = "block");
-    /// With `pending`, counts transactions waiting for the next interval block.
+    /// At any block, as `eth_getBalance`; with `pending`, counts transactions waiting for the next interval block.
     EthGetTransactionCount "eth_getTransactionCount" [] (address: Address = "address", block: Option<BlockId> = "block");
-    /// With geth's state overrides (balance, nonce, code, state, stateDiff).
+    /// With geth's state overrides (balance, nonce, code, state, stateDiff). At any block the chain keeps: an older block's state, in that block (its number, timestamp and base fee, as geth), on a copy rebuilt once per request (cost: the size of the state plus the writes since); the head's in the next block, as anvil. Missing blocks as `eth_getBalance`.
     EthCall "eth_call" [] (
         call: CallObject = "call",
         block: Option<BlockId> = "block",
         overrides: Option<StateOverrides> = "stateOverrides",
     );
-    /// The accounts and slots the call touches (as geth: run until the list is stable; sender, recipient and precompiles left out unless their slots are read), gasUsed with that list, `error` if the call fails.
+    /// The accounts and slots the call touches (as geth: run until the list is stable; sender, recipient and precompiles left out unless their slots are read), gasUsed with that list, `error` if the call fails. At any block, as `eth_call`.
     EthCreateAccessList "eth_createAccessList" [] (
         call: CallObject = "call",
         block: Option<BlockId> = "block",
         overrides: Option<StateOverrides> = "stateOverrides",
     );
-    /// The smallest gas limit that succeeds (binary search, as geth).
+    /// The smallest gas limit that succeeds (binary search, as geth). At any block, as `eth_call`.
     EthEstimateGas "eth_estimateGas" [] (call: CallObject = "call", block: Option<BlockId> = "block");
     /// A signed legacy, EIP-2930 or EIP-1559 transaction.
     EthSendRawTransaction "eth_sendRawTransaction" [] (transaction: Bytes = "transaction");
@@ -212,7 +212,7 @@ methods! {
     EthSignTypedDataV4 "eth_signTypedData_v4" [] (address: Address = "address", data: TypedData = "typedData");
     /// geth's callTracer tree of a mined transaction (`{"tracer": "callTracer"}` required: WASM has no opcode trace; `onlyTopCall` honoured; at most 10,000 frames).
     DebugTraceTransaction "debug_traceTransaction" [] (hash: B256 = "hash", options: Option<TraceOptions> = "options");
-    /// As `debug_traceTransaction`, for a call against the latest state.
+    /// As `debug_traceTransaction`, for a call at any block, as `eth_call`.
     DebugTraceCall "debug_traceCall" [] (call: CallObject = "call", block: Option<BlockId> = "block", options: Option<TraceOptions> = "options");
     /// Saves the chain; returns an id for `evm_revert`.
     EvmSnapshot "evm_snapshot" [] ();
