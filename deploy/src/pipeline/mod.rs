@@ -63,6 +63,9 @@ pub fn build(ws: &Workspace, contracts: &[Contract], table: &mut dyn std::io::Wr
     step(4, "sizes".into());
     write!(table, "{}", report::table(&sizes)).context("printing the size table")?;
     report::check(&sizes)?;
+    for warning in report::over_margin(&sizes) {
+        eprintln!("rigshare: [build] warning: {warning}");
+    }
     Ok(sizes)
 }
 

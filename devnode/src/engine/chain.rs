@@ -418,6 +418,7 @@ impl Engine {
             basefee: U256::from(block.base_fee),
             gas_limit: block.gas_limit,
             chain_id: self.config.chain_id,
+            chain_owner: self.config.chain_owner,
         };
         let live = std::mem::replace(&mut self.state, state);
         let recent = std::mem::take(&mut self.recent_wasms);
