@@ -16,7 +16,7 @@ use super::{
     query::{BlockId, QueryError},
     program::Runtime,
     state::{AccessRecord, Account, Changes, Snapshot, State},
-    trace::{CallTrace, CallTracer},
+    trace::{CallTrace, CallTracer, HostioTracer},
     tx::{self, AccessListItem, SignedTx, TxKind},
     types::Log,
 };
@@ -618,6 +618,7 @@ impl Engine {
         let mut evm = self.evm(block.clone(), TxEnv { origin: sender, gas_price: U256::from(price) });
         if self.record_traces {
             evm.tracer = Some(CallTracer::default());
+            evm.hostio_tracer = Some(HostioTracer::default());
         }
 
         let prepaid = U256::from(gas_limit) * U256::from(price);
@@ -659,7 +660,9 @@ impl Engine {
         evm.state.add_balance(sender, refund);
         evm.state.add_balance(block.network_fee_account, U256::from(gas_used) * U256::from(price));
         let logs = evm.state.end_tx();
+        let hostio = evm.hostio_tracer.take().map(HostioTracer::finish);
         if let Some(mut trace) = evm.tracer.take().and_then(CallTracer::finish) {
+            trace.hostio = hostio;
             // geth's top frame: the gas left after intrinsic gas, and the gas the transaction
             // used in all (intrinsic gas included, refunds taken off).
             trace.root.gas_used = gas_used;
@@ -763,6 +766,7 @@ impl Engine {
         let mut evm = self.evm(block, TxEnv { origin: request.from, gas_price: U256::ZERO });
         if traced {
             evm.tracer = Some(CallTracer::default());
+            evm.hostio_tracer = Some(HostioTracer::default());
         }
         warm_up(&mut evm, request.from, request.to.map_or(TxKind::Create, TxKind::Call), access_list);
         apply_overrides(&mut evm.state, &request.overrides);
@@ -803,7 +807,11 @@ impl Engine {
             CallOutput { result, gas_used, logs, contract_address }
         };
         let touched = evm.state.take_access_record();
-        let trace = evm.tracer.take().and_then(CallTracer::finish);
+        let hostio = evm.hostio_tracer.take().map(HostioTracer::finish);
+        let trace = evm.tracer.take().and_then(CallTracer::finish).map(|mut trace| {
+            trace.hostio = hostio;
+            trace
+        });
         evm.state.abort_tx();
         self.restore(evm, false);
         (output, touched, trace)

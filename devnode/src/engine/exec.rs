@@ -171,6 +171,8 @@ pub struct Evm {
     open_frames: HashMap<Address, u32>,
     /// Records the call tree (debug_traceCall, debug_traceTransaction) when set.
     pub tracer: Option<trace::CallTracer>,
+    /// Records Stylus host calls (stylusTracer) when set; set together with `tracer`.
+    pub hostio_tracer: Option<trace::HostioTracer>,
 }
 
 impl Evm {
@@ -194,6 +196,7 @@ impl Evm {
             depth: 0,
             open_frames: HashMap::new(),
             tracer: None,
+            hostio_tracer: None,
         }
     }
 
@@ -211,9 +214,20 @@ impl Evm {
         if let Some(tracer) = &mut self.tracer {
             tracer.enter(kind, msg.caller, Some(msg.code_address), value, msg.gas, &msg.input);
         }
+        if let Some(tracer) = &mut self.hostio_tracer {
+            let name = match kind {
+                trace::FrameKind::DelegateCall => "evm_delegate_call_contract",
+                trace::FrameKind::StaticCall => "evm_static_call_contract",
+                _ => "evm_call_contract",
+            };
+            tracer.enter(name, msg.code_address);
+        }
         let result = self.call_frame(msg);
         if let Some(tracer) = &mut self.tracer {
             tracer.exit(&result, None);
+        }
+        if let Some(tracer) = &mut self.hostio_tracer {
+            tracer.exit(None);
         }
         result
     }
@@ -293,10 +307,16 @@ impl Evm {
         if let Some(tracer) = &mut self.tracer {
             tracer.enter(kind, caller, None, value, gas, init_code);
         }
+        if let Some(tracer) = &mut self.hostio_tracer {
+            tracer.enter(if salt.is_some() { "evm_create2" } else { "evm_create1" }, Address::ZERO);
+        }
         let created = self.create_frame(caller, init_code, value, gas, salt);
         let code = created.address.map(|address| (address, self.state.code(&address)));
         if let Some(tracer) = &mut self.tracer {
             tracer.exit(&created.result, code);
+        }
+        if let Some(tracer) = &mut self.hostio_tracer {
+            tracer.exit(created.address);
         }
         created
     }

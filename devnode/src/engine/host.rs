@@ -64,6 +64,9 @@ pub struct HostEnv {
     pub ink: Option<Global>,
     pub status: Option<Global>,
     pub limits: wasmi::StoreLimits,
+    /// Whether the Evm records host calls (stylusTracer): read once per host call, so that
+    /// untraced runs pay one branch.
+    pub tracing: bool,
 }
 
 pub(crate) struct EvmPtr(*mut Evm);
@@ -89,6 +92,7 @@ impl HostEnv {
             ink: None,
             status: None,
             limits: wasmi::StoreLimitsBuilder::new().memory_size(max_memory).build(),
+            tracing: evm.hostio_tracer.is_some(),
         }
     }
 
@@ -106,6 +110,34 @@ fn ink_left(c: &C) -> u64 {
     match c.data().ink.map(|g| g.get(c)) {
         Some(Val::I64(ink)) => ink as u64,
         _ => 0,
+    }
+}
+
+/// The ink before a host call if tracing, for [`trace`]: the one tracing check a call makes.
+fn trace_start(c: &C) -> Option<u64> {
+    if c.data().tracing {
+        Some(ink_left(c))
+    } else {
+        None
+    }
+}
+
+/// Records a finished host call (Nitro's `trace!`): `args` and `outs` concatenated.
+fn trace(c: &C, start: Option<u64>, name: &str, args: &[&[u8]], outs: &[&[u8]]) {
+    let Some(start_ink) = start else { return };
+    let end_ink = ink_left(c);
+    if let Some(tracer) = &mut c.data().evm().hostio_tracer {
+        tracer.record(name, args.concat(), outs.concat(), start_ink, end_ink);
+    }
+}
+
+/// Records a program's start or return (Nitro's `user_entrypoint` / `user_returned`).
+pub(crate) fn trace_boundary(env: &HostEnv, name: &str, args: &[u8], outs: &[u8], ink: u64) {
+    if !env.tracing {
+        return;
+    }
+    if let Some(tracer) = &mut env.evm().hostio_tracer {
+        tracer.record(name, args.to_vec(), outs.to_vec(), ink, ink);
     }
 }
 
@@ -261,6 +293,7 @@ fn do_call(
     gas: i64,
     ret_len: i32,
 ) -> Result<i32, Error> {
+    let start = trace_start(c);
     buy_ink(c, hostio::CALL_CONTRACT_BASE_INK)?;
     let data_len = data_len as u32;
     pay_for_read(c, data_len)?;
@@ -269,6 +302,7 @@ fn do_call(
     let gas_req = (gas as u64).min(gas_left_now);
     let target = read_address(c, contract)?;
     let input = read(c, data, data_len)?;
+    let traced_input = start.map(|_| input.clone());
     let value = match value {
         Some(ptr) => U256::from_be_bytes(read_fixed::<32>(c, ptr)?),
         None => U256::ZERO,
@@ -300,6 +334,15 @@ fn do_call(
     let len = outs.len() as u32;
     c.data_mut().return_data = outs;
     write_u32(c, ret_len, len)?;
+    if start.is_some() {
+        let (name, value) = match kind {
+            CallKind::Call => ("call_contract", Some(value.to_be_bytes::<32>())),
+            CallKind::DelegateCall => ("delegate_call_contract", None),
+            CallKind::StaticCall => ("static_call_contract", None),
+        };
+        let value = value.as_ref().map_or(&[][..], |v| &v[..]);
+        trace(c, start, name, &[target.as_slice(), &(gas as u64).to_be_bytes(), value, traced_input.as_deref().unwrap_or_default()], &[&len.to_be_bytes(), &[status]]);
+    }
     Ok(status as i32)
 }
 
@@ -312,6 +355,7 @@ fn do_create(
     contract: i32,
     revert_len: i32,
 ) -> Result<(), Error> {
+    let start = trace_start(c);
     let code_len = code_len as u32;
     buy_ink(c, if salt.is_some() { hostio::CREATE2_BASE_INK } else { hostio::CREATE1_BASE_INK })?;
     pay_for_read(c, code_len)?;
@@ -345,7 +389,12 @@ fn do_create(
     let len = return_data.len() as u32;
     c.data_mut().return_data = return_data;
     write_u32(c, revert_len, len)?;
-    write(c, contract, created.address.unwrap_or_default().as_slice())
+    let address = created.address.unwrap_or_default();
+    write(c, contract, address.as_slice())?;
+    let name = if salt.is_some() { "create2" } else { "create1" };
+    let salt = salt.as_ref().map_or(&[][..], |s| s.as_slice());
+    trace(c, start, name, &[&value.to_be_bytes::<32>(), salt, &init_code], &[address.as_slice(), &len.to_be_bytes()]);
+    Ok(())
 }
 
 /// req.rs `account_code` + api.go `accountCode`: the code and its gas. The last non-empty code
@@ -371,23 +420,31 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
     const M: &str = "vm_hooks";
 
     linker.func_wrap(M, "read_args", |mut c: C, ptr: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::READ_ARGS_BASE_INK)?;
         let args = c.data().msg.input.clone();
         pay_for_write(&mut c, args.len() as u32)?;
-        write(&mut c, ptr, &args)
+        write(&mut c, ptr, &args)?;
+        trace(&c, start, "read_args", &[], &[&args]);
+        Ok(())
     })?;
     linker.func_wrap(M, "write_result", |mut c: C, ptr: i32, len: i32| -> Result<(), Error> {
         buy_ink(&mut c, hostio::WRITE_RESULT_BASE_INK)?;
         pay_for_read(&mut c, len as u32)?;
         pay_for_read(&mut c, len as u32)?;
+        let start = trace_start(&c);
         let outs = read(&c, ptr, len as u32)?;
+        trace(&c, start, "write_result", &[&outs], &[]);
         c.data_mut().outs = outs;
         Ok(())
     })?;
-    linker.func_wrap(M, "exit_early", |_c: C, status: i32| -> Result<(), Error> {
+    linker.func_wrap(M, "exit_early", |c: C, status: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
+        trace(&c, start, "exit_early", &[&(status as u32).to_be_bytes()], &[]);
         Err(Error::i32_exit(status))
     })?;
     linker.func_wrap(M, "storage_load_bytes32", |mut c: C, key: i32, dest: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::STORAGE_LOAD_BASE_INK)?;
         let api_gas = pricing::ink_to_gas(pricing::EVM_API_INK, c.data().ink_price);
         require_gas(&mut c, pricing::COLD_SLOAD_GAS + pricing::STORAGE_CACHE_REQUIRED_ACCESS_GAS + api_gas)?;
@@ -406,9 +463,12 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
             }
         };
         buy_gas(&mut c, cost)?;
-        write(&mut c, dest, value.as_slice())
+        write(&mut c, dest, value.as_slice())?;
+        trace(&c, start, "storage_load_bytes32", &[key.as_slice()], &[value.as_slice()]);
+        Ok(())
     })?;
     linker.func_wrap(M, "storage_cache_bytes32", |mut c: C, key: i32, value: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::STORAGE_CACHE_BASE_INK)?;
         require_gas(&mut c, pricing::SSTORE_SENTRY_GAS + pricing::STORAGE_CACHE_REQUIRED_ACCESS_GAS)?;
         let key = read_b256(&c, key)?;
@@ -420,9 +480,12 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
             .entry(key)
             .and_modify(|word| word.value = value)
             .or_insert(Word { value, known: None });
-        buy_gas(&mut c, cost)
+        buy_gas(&mut c, cost)?;
+        trace(&c, start, "storage_cache_bytes32", &[key.as_slice(), value.as_slice()], &[]);
+        Ok(())
     })?;
     linker.func_wrap(M, "storage_flush_cache", |mut c: C, clear: i32| -> Result<(), Error> {
+        let traced = trace_start(&c);
         buy_ink(&mut c, hostio::STORAGE_FLUSH_BASE_INK)?;
         require_gas(&mut c, pricing::SSTORE_SENTRY_GAS)?;
         let mut gas = gas_left(&mut c)?.saturating_add(1);
@@ -438,6 +501,7 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
             env.cache.clear();
         }
         if dirty.is_empty() {
+            trace(&c, traced, "storage_flush_cache", &[&[(clear != 0) as u8]], &[]);
             return Ok(());
         }
         // Deterministic order, so that running out of gas part-way is reproducible.
@@ -467,7 +531,10 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         buy_gas(&mut c, start - gas)?;
         match stopped {
             Some(reason) => Err(failure(format!("storage flush: {reason}"))),
-            None => Ok(()),
+            None => {
+                trace(&c, traced, "storage_flush_cache", &[&[(clear != 0) as u8]], &[]);
+                Ok(())
+            }
         }
     })?;
     linker.func_wrap(M, "transient_load_bytes32", |mut c: C, key: i32, dest: i32| -> Result<(), Error> {
@@ -527,12 +594,14 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         },
     )?;
     linker.func_wrap(M, "read_return_data", |mut c: C, dest: i32, offset: i32, size: i32| -> Result<i32, Error> {
+        let traced = trace_start(&c);
         buy_ink(&mut c, hostio::READ_RETURN_DATA_BASE_INK)?;
         let (offset, size) = (offset as u32, size as u32);
         let data = c.data().return_data.clone();
         let max = (data.len() as u32).saturating_sub(offset);
         pay_for_write(&mut c, size.min(max))?;
         if max == 0 {
+            trace(&c, traced, "read_return_data", &[&offset.to_be_bytes(), &size.to_be_bytes()], &[]);
             return Ok(0);
         }
         let start = offset as usize;
@@ -541,13 +610,18 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         if !slice.is_empty() {
             write(&mut c, dest, slice)?;
         }
+        trace(&c, traced, "read_return_data", &[&offset.to_be_bytes(), &size.to_be_bytes()], &[slice]);
         Ok(slice.len() as i32)
     })?;
     linker.func_wrap(M, "return_data_size", |mut c: C| -> Result<i32, Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::RETURN_DATA_SIZE_BASE_INK)?;
-        Ok(c.data().return_data.len() as i32)
+        let len = c.data().return_data.len() as u32;
+        trace(&c, start, "return_data_size", &[], &[&len.to_be_bytes()]);
+        Ok(len as i32)
     })?;
     linker.func_wrap(M, "emit_log", |mut c: C, data: i32, len: i32, topics: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::EMIT_LOG_BASE_INK)?;
         let (len, topics) = (len as u32, topics as u32);
         if topics > 4 || len < topics * 32 {
@@ -567,6 +641,7 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
             data: Bytes::copy_from_slice(&bytes[split..]),
         };
         env.evm().state.push_log(log);
+        trace(&c, start, "emit_log", &[&topics.to_be_bytes(), &bytes], &[]);
         Ok(())
     })?;
     linker.func_wrap(M, "account_balance", |mut c: C, address: i32, dest: i32| -> Result<(), Error> {
@@ -612,8 +687,11 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         write(&mut c, dest, hash.as_slice())
     })?;
     linker.func_wrap(M, "evm_gas_left", |mut c: C| -> Result<i64, Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::EVM_GAS_LEFT_BASE_INK)?;
-        Ok(gas_left(&mut c)? as i64)
+        let gas = gas_left(&mut c)?;
+        trace(&c, start, "evm_gas_left", &[], &[&gas.to_be_bytes()]);
+        Ok(gas as i64)
     })?;
     linker.func_wrap(M, "evm_ink_left", |mut c: C| -> Result<i64, Error> {
         buy_ink(&mut c, hostio::EVM_INK_LEFT_BASE_INK)?;
@@ -623,79 +701,136 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         Ok(ink_left(&c) as i64)
     })?;
     linker.func_wrap(M, "block_basefee", |mut c: C, dest: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::BLOCK_BASEFEE_BASE_INK)?;
         let fee = c.data().evm().block.basefee;
-        write(&mut c, dest, u256_to_b256(fee).as_slice())
+        let word = u256_to_b256(fee);
+        let bytes = word.as_slice();
+        write(&mut c, dest, bytes)?;
+        trace(&c, start, "block_basefee", &[], &[bytes]);
+        Ok(())
     })?;
     linker.func_wrap(M, "block_coinbase", |mut c: C, dest: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::BLOCK_COINBASE_BASE_INK)?;
         let coinbase = c.data().evm().block.coinbase;
-        write(&mut c, dest, coinbase.as_slice())
+        let bytes = coinbase.as_slice();
+        write(&mut c, dest, bytes)?;
+        trace(&c, start, "block_coinbase", &[], &[bytes]);
+        Ok(())
     })?;
     linker.func_wrap(M, "block_gas_limit", |mut c: C| -> Result<i64, Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::BLOCK_GAS_LIMIT_BASE_INK)?;
-        Ok(c.data().evm().block.gas_limit as i64)
+        let value = c.data().evm().block.gas_limit;
+        trace(&c, start, "block_gas_limit", &[], &[&value.to_be_bytes()]);
+        Ok(value as i64)
     })?;
     linker.func_wrap(M, "block_number", |mut c: C| -> Result<i64, Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::BLOCK_NUMBER_BASE_INK)?;
-        Ok(c.data().evm().block.l1_number as i64)
+        let value = c.data().evm().block.l1_number;
+        trace(&c, start, "block_number", &[], &[&value.to_be_bytes()]);
+        Ok(value as i64)
     })?;
     linker.func_wrap(M, "block_timestamp", |mut c: C| -> Result<i64, Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::BLOCK_TIMESTAMP_BASE_INK)?;
-        Ok(c.data().evm().block.timestamp as i64)
+        let value = c.data().evm().block.timestamp;
+        trace(&c, start, "block_timestamp", &[], &[&value.to_be_bytes()]);
+        Ok(value as i64)
     })?;
     linker.func_wrap(M, "chainid", |mut c: C| -> Result<i64, Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::CHAIN_ID_BASE_INK)?;
-        Ok(c.data().evm().block.chain_id as i64)
+        let value = c.data().evm().block.chain_id;
+        trace(&c, start, "chainid", &[], &[&value.to_be_bytes()]);
+        Ok(value as i64)
     })?;
     linker.func_wrap(M, "contract_address", |mut c: C, dest: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::ADDRESS_BASE_INK)?;
         let address = c.data().msg.acting;
-        write(&mut c, dest, address.as_slice())
+        let bytes = address.as_slice();
+        write(&mut c, dest, bytes)?;
+        trace(&c, start, "contract_address", &[], &[bytes]);
+        Ok(())
     })?;
     linker.func_wrap(M, "msg_reentrant", |mut c: C| -> Result<i32, Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::MSG_REENTRANT_BASE_INK)?;
-        Ok(c.data().reentrant as i32)
+        let reentrant = c.data().reentrant as u32;
+        trace(&c, start, "msg_reentrant", &[], &[&reentrant.to_be_bytes()]);
+        Ok(reentrant as i32)
     })?;
     linker.func_wrap(M, "msg_sender", |mut c: C, dest: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::MSG_SENDER_BASE_INK)?;
         let sender = c.data().msg.caller;
-        write(&mut c, dest, sender.as_slice())
+        let bytes = sender.as_slice();
+        write(&mut c, dest, bytes)?;
+        trace(&c, start, "msg_sender", &[], &[bytes]);
+        Ok(())
     })?;
     linker.func_wrap(M, "msg_value", |mut c: C, dest: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::MSG_VALUE_BASE_INK)?;
         let value = c.data().msg.value;
-        write(&mut c, dest, u256_to_b256(value).as_slice())
+        let word = u256_to_b256(value);
+        let bytes = word.as_slice();
+        write(&mut c, dest, bytes)?;
+        trace(&c, start, "msg_value", &[], &[bytes]);
+        Ok(())
     })?;
     linker.func_wrap(M, "tx_gas_price", |mut c: C, dest: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::TX_GAS_PRICE_BASE_INK)?;
         let price = c.data().evm().tx.gas_price;
-        write(&mut c, dest, u256_to_b256(price).as_slice())
+        let word = u256_to_b256(price);
+        let bytes = word.as_slice();
+        write(&mut c, dest, bytes)?;
+        trace(&c, start, "tx_gas_price", &[], &[bytes]);
+        Ok(())
     })?;
     linker.func_wrap(M, "tx_ink_price", |mut c: C| -> Result<i32, Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::TX_INK_PRICE_BASE_INK)?;
-        Ok(c.data().ink_price as i32)
+        let price = c.data().ink_price;
+        trace(&c, start, "tx_ink_price", &[], &[&price.to_be_bytes()]);
+        Ok(price as i32)
     })?;
     linker.func_wrap(M, "tx_origin", |mut c: C, dest: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::TX_ORIGIN_BASE_INK)?;
         let origin = c.data().evm().tx.origin;
-        write(&mut c, dest, origin.as_slice())
+        let bytes = origin.as_slice();
+        write(&mut c, dest, bytes)?;
+        trace(&c, start, "tx_origin", &[], &[bytes]);
+        Ok(())
     })?;
     linker.func_wrap(M, "pay_for_memory_grow", |mut c: C, pages: i32| -> Result<(), Error> {
         let pages = pages as u16;
+        let start = trace_start(&c);
         if pages == 0 {
             buy_ink(&mut c, hostio::PAY_FOR_MEMORY_GROW_BASE_INK)?;
+            trace(&c, start, "pay_for_memory_grow", &[&pages.to_be_bytes()], &[]);
             return Ok(());
         }
         let evm = c.data().evm();
         let (open, ever) = evm.state.add_stylus_pages(pages);
         let cost = evm.params.memory_model().gas_cost(pages, open, ever);
-        buy_gas(&mut c, cost)
+        buy_gas(&mut c, cost)?;
+        trace(&c, start, "pay_for_memory_grow", &[&pages.to_be_bytes()], &[]);
+        Ok(())
     })?;
     linker.func_wrap(M, "native_keccak256", |mut c: C, input: i32, len: i32, out: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, pricing::keccak_price(len as u32))?;
         let preimage = read(&c, input, len as u32)?;
-        write(&mut c, out, keccak256(preimage).as_slice())
+        let digest = keccak256(&preimage);
+        write(&mut c, out, digest.as_slice())?;
+        trace(&c, start, "native_keccak256", &[&preimage], &[digest.as_slice()]);
+        Ok(())
     })?;
 
     type Binary = fn(U256, U256) -> U256;

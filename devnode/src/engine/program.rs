@@ -192,7 +192,22 @@ fn run(
         Ok(entry) => entry,
         Err(error) => return CallResult::fail(Failure::Trap(error.to_string())),
     };
+    // run.rs traces the entry and the return (Nitro's `user_entrypoint` / `user_returned`).
+    super::host::trace_boundary(store.data(), "user_entrypoint", &(msg.input.len() as u32).to_be_bytes(), &[], start_ink);
     let outcome = entry.call(&mut store, msg.input.len() as i32);
+    if store.data().tracing {
+        let returned = match &outcome {
+            Ok(status) => Some(*status as u32),
+            Err(error) => error.i32_exit_status().map(|s| s as u32),
+        };
+        if let Some(status) = returned {
+            let ink = match ink.get(&store) {
+                Val::I64(ink) => ink as u64,
+                _ => 0,
+            };
+            super::host::trace_boundary(store.data(), "user_returned", &[], &status.to_be_bytes(), ink);
+        }
+    }
     if let Some(memory) = memory {
         stack_probe::record(memory.data(&store));
     }

@@ -67,6 +67,8 @@ pub struct CallTrace {
     pub root: CallFrame,
     /// Frames left out past [`MAX_TRACE_FRAMES`].
     pub dropped_frames: usize,
+    /// The host calls (stylusTracer), recorded alongside.
+    pub hostio: Option<HostioTrace>,
 }
 
 /// Records frames as the engine enters and leaves them.
@@ -131,8 +133,135 @@ impl CallTracer {
 
     /// The finished trace, if a frame was traced.
     pub fn finish(self) -> Option<CallTrace> {
-        self.root.map(|root| CallTrace { root, dropped_frames: self.dropped })
+        self.root.map(|root| CallTrace { root, dropped_frames: self.dropped, hostio: None })
     }
+}
+
+/// One host call as Nitro's `stylusTracer` records it (`HostioTraceInfo` in nitro's
+/// `execution/gethexec/stylus_tracer.go`): `args` and `outs` are the bytes the `trace!` macro of
+/// `arbitrator/wasm-libraries/user-host-trait/src/lib.rs` concatenates (big-endian numbers);
+/// calls carry the callee and its records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostioRecord {
+    pub name: String,
+    pub args: Vec<u8>,
+    pub outs: Vec<u8>,
+    pub start_ink: u64,
+    pub end_ink: u64,
+    /// For calls out (and Nitro's `evm_*` frame records): the callee and what it ran.
+    pub nested: Option<(Address, Vec<HostioRecord>)>,
+}
+
+/// Records host calls per frame, nesting them as Nitro's stylusTracer does: entering a frame
+/// below the top opens an `evm_call_contract`-style record whose steps collect the callee's
+/// records; a program's call hostio then takes that record's callee and steps (`OnEnter`,
+/// `CaptureStylusHostio`). Creates keep their `evm_create1/2` record before the `create1/2`
+/// one, as Nitro. Bounded by [`MAX_TRACE_FRAMES`] records; past it the trace is marked
+/// truncated.
+#[derive(Debug, Default)]
+pub struct HostioTracer {
+    /// The open lists: the top frame's first, then one per entered frame below it.
+    open: Vec<Vec<HostioRecord>>,
+    /// Frames entered and not yet left (the top frame opens no record, as in Nitro).
+    depth: usize,
+    kept: usize,
+    dropped: usize,
+}
+
+/// Nitro's hostios that take their callee's frame record (`nestsHostios`).
+fn nests(name: &str) -> bool {
+    matches!(name, "call_contract" | "delegate_call_contract" | "static_call_contract")
+}
+
+impl HostioTracer {
+    /// A frame starts; `name` is Nitro's `evm_*` name for it.
+    pub fn enter(&mut self, name: &'static str, to: Address) {
+        self.depth += 1;
+        if self.open.is_empty() {
+            self.open.push(Vec::new());
+        }
+        if self.depth == 1 {
+            return;
+        }
+        self.push(HostioRecord { name: name.into(), args: Vec::new(), outs: Vec::new(), start_ink: 0, end_ink: 0, nested: Some((to, Vec::new())) });
+        self.open.push(Vec::new());
+    }
+
+    /// The innermost frame ends (`created`: a create's new address, known only now here).
+    pub fn exit(&mut self, created: Option<Address>) {
+        if self.depth == 0 {
+            return;
+        }
+        self.depth -= 1;
+        if self.depth == 0 || self.open.len() < 2 {
+            return;
+        }
+        let steps = self.open.pop().unwrap_or_default();
+        if let Some(Some((to, inner))) = self.open.last_mut().and_then(|list| list.last_mut()).map(|r| r.nested.as_mut()) {
+            *inner = steps;
+            if let Some(address) = created {
+                *to = address;
+            }
+        }
+    }
+
+    /// A host call of the running program.
+    pub fn record(&mut self, name: &str, args: Vec<u8>, outs: Vec<u8>, start_ink: u64, end_ink: u64) {
+        let mut record = HostioRecord { name: name.into(), args, outs, start_ink, end_ink, nested: None };
+        if nests(name) {
+            let list = self.open.last_mut();
+            let frame = list.and_then(|list| match list.last() {
+                Some(last) if last.name.strip_prefix("evm_") == Some(name) => list.pop(),
+                _ => None,
+            });
+            match frame {
+                Some(frame) => record.nested = frame.nested,
+                // The call never entered a frame (it failed before): no steps, as an EVM callee.
+                None => {
+                    let to = record.args.get(..20).map(Address::from_slice).unwrap_or_default();
+                    record.nested = Some((to, Vec::new()));
+                }
+            }
+            if let Some(list) = self.open.last_mut() {
+                list.push(record);
+            }
+            return;
+        }
+        self.push(record);
+    }
+
+    fn push(&mut self, record: HostioRecord) {
+        if self.kept >= MAX_TRACE_FRAMES {
+            self.dropped += 1;
+            return;
+        }
+        self.kept += 1;
+        if self.open.is_empty() {
+            self.open.push(Vec::new());
+        }
+        if let Some(list) = self.open.last_mut() {
+            list.push(record);
+        }
+    }
+
+    /// The top frame's records, and how many were left out past the bound.
+    pub fn finish(mut self) -> HostioTrace {
+        while self.open.len() > 1 {
+            self.exit(None);
+            if self.depth == 0 {
+                break;
+            }
+        }
+        HostioTrace { steps: self.open.into_iter().next().unwrap_or_default(), dropped_records: self.dropped }
+    }
+}
+
+/// A finished stylusTracer trace.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HostioTrace {
+    pub steps: Vec<HostioRecord>,
+    /// Records left out past [`MAX_TRACE_FRAMES`].
+    pub dropped_records: usize,
 }
 
 #[cfg(test)]

@@ -333,6 +333,44 @@ pub fn trace_json(trace: &crate::engine::trace::CallTrace, only_top: bool) -> Va
     root
 }
 
+/// A stylusTracer trace as Nitro writes it (`json.Marshal` of `[]HostioTraceInfo`): byte
+/// strings as 0x-hex, ink as JSON numbers, `address` and `steps` only on call records. A
+/// trace past the bound is refused: Nitro's format has no room to say records are missing,
+/// and `cargo stylus trace` would replay a partial trace as if whole.
+pub fn stylus_trace_json(trace: &crate::engine::trace::CallTrace) -> Result<Value, RpcError> {
+    let Some(hostio) = &trace.hostio else {
+        return Err(RpcError::server("no stylusTracer trace kept for this transaction"));
+    };
+    if hostio.dropped_records > 0 {
+        return Err(RpcError::server(format!(
+            "stylusTracer: the trace has more than {} host calls ({} more); the node keeps at most that many",
+            crate::engine::trace::MAX_TRACE_FRAMES,
+            hostio.dropped_records
+        )));
+    }
+    Ok(hostio_steps_json(&hostio.steps))
+}
+
+fn hostio_steps_json(steps: &[crate::engine::trace::HostioRecord]) -> Value {
+    steps
+        .iter()
+        .map(|record| {
+            let mut object = Map::new();
+            object.insert("name".into(), json!(record.name));
+            object.insert("args".into(), data(&record.args));
+            object.insert("outs".into(), data(&record.outs));
+            object.insert("startInk".into(), json!(record.start_ink));
+            object.insert("endInk".into(), json!(record.end_ink));
+            if let Some((to, inner)) = &record.nested {
+                // Go writes common.Address in lower case.
+                object.insert("address".into(), data(to.as_slice()));
+                object.insert("steps".into(), hostio_steps_json(inner));
+            }
+            Value::Object(object)
+        })
+        .collect()
+}
+
 fn frame_json(frame: &crate::engine::trace::CallFrame, nested: bool) -> Value {
     use crate::engine::trace::FrameKind;
     let mut object = Map::new();

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use super::{
     error::{RpcError, RpcResult},
     json,
-    params::TraceOptions,
+    params::{TraceOptions, Tracer},
     request::{params_of, Request},
 };
 use crate::{
@@ -289,13 +289,19 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
             let trace = node.engine.trace(&p.hash).ok_or_else(|| {
                 RpcError::server(format!("no trace kept for transaction {:#x} (it ran before this node kept traces)", p.hash))
             })?;
-            json::trace_json(trace, options.only_top_call)
+            match options.tracer {
+                Tracer::Call => json::trace_json(trace, options.only_top_call),
+                Tracer::Stylus => json::stylus_trace_json(trace)?,
+            }
         }
         Request::DebugTraceCall(p) => {
             let options = p.options.ok_or_else(|| RpcError::invalid_params(TraceOptions::ONLY_CALL_TRACER))?;
             let (_, trace) = node.engine.at_block(block(p.block), |engine| engine.trace_call(&p.call.call))?;
             match trace {
-                Some(trace) => json::trace_json(&trace, options.only_top_call),
+                Some(trace) => match options.tracer {
+                    Tracer::Call => json::trace_json(&trace, options.only_top_call),
+                    Tracer::Stylus => json::stylus_trace_json(&trace)?,
+                },
                 None => return Err(RpcError::server("the call ran no frame")),
             }
         }

@@ -215,11 +215,23 @@ impl Param for SubscriptionOptions {
     }
 }
 
-/// debug_traceTransaction's and debug_traceCall's options. Only geth's `callTracer` can be
-/// given: Stylus programs run WASM, which has no EVM opcode trace for the default tracer.
+/// debug_traceTransaction's and debug_traceCall's options. geth's `callTracer` or Nitro's
+/// `stylusTracer` (the host calls `cargo stylus trace` reads) can be given: Stylus programs
+/// run WASM, which has no EVM opcode trace for the default tracer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TraceOptions {
     pub only_top_call: bool,
+    pub tracer: Tracer,
+}
+
+/// Which tracer a debug_trace method runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tracer {
+    /// geth's callTracer: the call tree.
+    #[default]
+    Call,
+    /// Nitro's stylusTracer: each program's host calls, nested by call.
+    Stylus,
 }
 
 impl Param for TraceOptions {
@@ -227,10 +239,12 @@ impl Param for TraceOptions {
         let Value::Object(options) = value else {
             return Err(RpcError::invalid_params(format!("{name}: expected an object")));
         };
-        match options.get("tracer") {
-            Some(Value::String(tracer)) if tracer == "callTracer" => {}
+        let tracer = match options.get("tracer") {
+            Some(Value::String(tracer)) if tracer == "callTracer" => Tracer::Call,
+            // Nitro's stylusTracer takes no configuration (newStylusTracer ignores it).
+            Some(Value::String(tracer)) if tracer == "stylusTracer" => return Ok(TraceOptions { only_top_call: false, tracer: Tracer::Stylus }),
             _ => return Err(RpcError::invalid_params(TraceOptions::ONLY_CALL_TRACER)),
-        }
+        };
         let config = options.get("tracerConfig").filter(|c| !c.is_null());
         let flag = |key: &str| -> Result<bool, RpcError> {
             match config.and_then(|c| c.get(key)) {
@@ -242,13 +256,13 @@ impl Param for TraceOptions {
         if flag("withLog")? {
             return Err(RpcError::invalid_params(format!("{name}: tracerConfig.withLog is not supported")));
         }
-        Ok(TraceOptions { only_top_call: flag("onlyTopCall")? })
+        Ok(TraceOptions { only_top_call: flag("onlyTopCall")?, tracer })
     }
 }
 
 impl TraceOptions {
-    pub const ONLY_CALL_TRACER: &'static str = "only the callTracer is supported ({\"tracer\": \"callTracer\"}): \
-         Stylus programs run WASM, which has no EVM opcode trace";
+    pub const ONLY_CALL_TRACER: &'static str = "only the callTracer ({\"tracer\": \"callTracer\"}) and the stylusTracer \
+         ({\"tracer\": \"stylusTracer\"}) are supported: Stylus programs run WASM, which has no EVM opcode trace";
 }
 
 /// A position in a block (eth_getTransactionByBlock...AndIndex): a hex quantity, or a JSON
