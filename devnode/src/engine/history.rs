@@ -408,6 +408,7 @@ mod tests {
             asm_estimate: 1,
             activated_at: 0,
             module_hash: B256::ZERO,
+            cached: false,
         };
         state.set_program(B256::repeat_byte(1), record);
         state.end_tx();
