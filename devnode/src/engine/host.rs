@@ -429,10 +429,10 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         Ok(())
     })?;
     linker.func_wrap(M, "write_result", |mut c: C, ptr: i32, len: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::WRITE_RESULT_BASE_INK)?;
         pay_for_read(&mut c, len as u32)?;
         pay_for_read(&mut c, len as u32)?;
-        let start = trace_start(&c);
         let outs = read(&c, ptr, len as u32)?;
         trace(&c, start, "write_result", &[&outs], &[]);
         c.data_mut().outs = outs;
@@ -538,14 +538,18 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         }
     })?;
     linker.func_wrap(M, "transient_load_bytes32", |mut c: C, key: i32, dest: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::TRANSIENT_LOAD_BASE_INK)?;
         buy_gas(&mut c, pricing::TRANSIENT_GAS)?;
         let key = read_b256(&c, key)?;
         let env = c.data();
         let value = env.evm().state.transient(&env.msg.acting, &key);
-        write(&mut c, dest, value.as_slice())
+        write(&mut c, dest, value.as_slice())?;
+        trace(&c, start, "transient_load_bytes32", &[key.as_slice()], &[value.as_slice()]);
+        Ok(())
     })?;
     linker.func_wrap(M, "transient_store_bytes32", |mut c: C, key: i32, value: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::TRANSIENT_STORE_BASE_INK)?;
         buy_gas(&mut c, pricing::TRANSIENT_GAS)?;
         let key = read_b256(&c, key)?;
@@ -556,6 +560,7 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         }
         let acting = env.msg.acting;
         env.evm().state.set_transient(acting, key, value);
+        trace(&c, start, "transient_store_bytes32", &[key.as_slice(), value.as_slice()], &[]);
         Ok(())
     })?;
     linker.func_wrap(
@@ -645,6 +650,7 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         Ok(())
     })?;
     linker.func_wrap(M, "account_balance", |mut c: C, address: i32, dest: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::ACCOUNT_BALANCE_BASE_INK)?;
         require_gas(&mut c, pricing::COLD_ACCOUNT_GAS)?;
         let address = read_address(&c, address)?;
@@ -652,9 +658,13 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         let cost = evm.account_touch_cost(address, false);
         let balance = evm.state.balance(&address);
         buy_gas(&mut c, cost)?;
-        write(&mut c, dest, u256_to_b256(balance).as_slice())
+        let balance = u256_to_b256(balance);
+        write(&mut c, dest, balance.as_slice())?;
+        trace(&c, start, "account_balance", &[address.as_slice()], &[balance.as_slice()]);
+        Ok(())
     })?;
     linker.func_wrap(M, "account_code", |mut c: C, address: i32, offset: i32, size: i32, dest: i32| -> Result<i32, Error> {
+        let start_ink = trace_start(&c);
         buy_ink(&mut c, hostio::ACCOUNT_CODE_BASE_INK)?;
         require_gas(&mut c, pricing::COLD_ACCOUNT_GAS)?;
         let address = read_address(&c, address)?;
@@ -665,18 +675,22 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         let start = (offset as u32 as usize).min(code.len());
         let end = start.saturating_add(size as u32 as usize).min(code.len());
         write(&mut c, dest, &code[start..end])?;
+        trace(&c, start_ink, "account_code", &[address.as_slice(), &(offset as u32).to_be_bytes(), &(size as u32).to_be_bytes()], &[&code[start..end]]);
         Ok((end - start) as i32)
     })?;
     linker.func_wrap(M, "account_code_size", |mut c: C, address: i32| -> Result<i32, Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::ACCOUNT_CODE_SIZE_BASE_INK)?;
         require_gas(&mut c, pricing::COLD_ACCOUNT_GAS)?;
         let address = read_address(&c, address)?;
         let gas = gas_left(&mut c)?;
         let (code, cost) = account_code(&mut c, address, gas);
         buy_gas(&mut c, cost)?;
+        trace(&c, start, "account_code_size", &[address.as_slice()], &[&(code.len() as u32).to_be_bytes()]);
         Ok(code.len() as i32)
     })?;
     linker.func_wrap(M, "account_codehash", |mut c: C, address: i32, dest: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::ACCOUNT_CODE_HASH_BASE_INK)?;
         require_gas(&mut c, pricing::COLD_ACCOUNT_GAS)?;
         let address = read_address(&c, address)?;
@@ -684,7 +698,9 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         let cost = evm.account_touch_cost(address, false);
         let hash = evm.state.code_hash(&address);
         buy_gas(&mut c, cost)?;
-        write(&mut c, dest, hash.as_slice())
+        write(&mut c, dest, hash.as_slice())?;
+        trace(&c, start, "account_codehash", &[address.as_slice()], &[hash.as_slice()]);
+        Ok(())
     })?;
     linker.func_wrap(M, "evm_gas_left", |mut c: C| -> Result<i64, Error> {
         let start = trace_start(&c);
@@ -694,11 +710,14 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         Ok(gas as i64)
     })?;
     linker.func_wrap(M, "evm_ink_left", |mut c: C| -> Result<i64, Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::EVM_INK_LEFT_BASE_INK)?;
         if exhausted(&c) {
             return Err(out_of_ink(&mut c));
         }
-        Ok(ink_left(&c) as i64)
+        let ink = ink_left(&c);
+        trace(&c, start, "evm_ink_left", &[], &[&ink.to_be_bytes()]);
+        Ok(ink as i64)
     })?;
     linker.func_wrap(M, "block_basefee", |mut c: C, dest: i32| -> Result<(), Error> {
         let start = trace_start(&c);
@@ -840,19 +859,26 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
     ];
     for (name, ink, op) in binary {
         linker.func_wrap(M, name, move |mut c: C, value: i32, other: i32| -> Result<(), Error> {
+            let start = trace_start(&c);
             buy_ink(&mut c, ink)?;
-            let a = U256::from_be_bytes(read_fixed::<32>(&c, value)?);
-            let b = U256::from_be_bytes(read_fixed::<32>(&c, other)?);
-            write(&mut c, value, &op(a, b).to_be_bytes::<32>())
+            let a = read_fixed::<32>(&c, value)?;
+            let b = read_fixed::<32>(&c, other)?;
+            let result = op(U256::from_be_bytes(a), U256::from_be_bytes(b)).to_be_bytes::<32>();
+            write(&mut c, value, &result)?;
+            trace(&c, start, name, &[&a, &b], &[&result]);
+            Ok(())
         })?;
     }
     linker.func_wrap(M, "math_pow", |mut c: C, value: i32, exponent: i32| -> Result<(), Error> {
+        let start = trace_start(&c);
         buy_ink(&mut c, hostio::MATH_POW_BASE_INK)?;
-        let a = U256::from_be_bytes(read_fixed::<32>(&c, value)?);
+        let base = read_fixed::<32>(&c, value)?;
         let exp = read_fixed::<32>(&c, exponent)?;
         buy_ink(&mut c, pricing::pow_price(&exp))?;
-        let result = a.wrapping_pow(U256::from_be_bytes(exp));
-        write(&mut c, value, &result.to_be_bytes::<32>())
+        let result = U256::from_be_bytes(base).wrapping_pow(U256::from_be_bytes(exp)).to_be_bytes::<32>();
+        write(&mut c, value, &result)?;
+        trace(&c, start, "math_pow", &[&base, &exp], &[&result]);
+        Ok(())
     })?;
     type Ternary = fn(U256, U256, U256) -> U256;
     let ternary: [(&str, u64, Ternary); 2] = [
@@ -861,11 +887,15 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
     ];
     for (name, ink, op) in ternary {
         linker.func_wrap(M, name, move |mut c: C, value: i32, other: i32, modulus: i32| -> Result<(), Error> {
+            let start = trace_start(&c);
             buy_ink(&mut c, ink)?;
-            let a = U256::from_be_bytes(read_fixed::<32>(&c, value)?);
-            let b = U256::from_be_bytes(read_fixed::<32>(&c, other)?);
-            let m = U256::from_be_bytes(read_fixed::<32>(&c, modulus)?);
-            write(&mut c, value, &op(a, b, m).to_be_bytes::<32>())
+            let a = read_fixed::<32>(&c, value)?;
+            let b = read_fixed::<32>(&c, other)?;
+            let m = read_fixed::<32>(&c, modulus)?;
+            let result = op(U256::from_be_bytes(a), U256::from_be_bytes(b), U256::from_be_bytes(m)).to_be_bytes::<32>();
+            write(&mut c, value, &result)?;
+            trace(&c, start, name, &[&a, &b, &m], &[&result]);
+            Ok(())
         })?;
     }
     Ok(())

@@ -298,4 +298,53 @@ mod tests {
         let trace = tracer.finish().unwrap();
         assert_eq!(trace.dropped_frames, 5);
     }
+
+    fn names(steps: &[HostioRecord]) -> Vec<&str> {
+        steps.iter().map(|r| r.name.as_str()).collect()
+    }
+
+    #[test]
+    fn host_calls_nest_as_nitro_nests_them() {
+        let (a, b, c) = (Address::repeat_byte(1), Address::repeat_byte(2), Address::repeat_byte(3));
+        let mut tracer = HostioTracer::default();
+        tracer.enter("evm_call_contract", a);
+        tracer.record("user_entrypoint", vec![0, 0, 0, 1], vec![], 100, 100);
+        // A call out of the program: the callee's records go under the call hostio.
+        tracer.enter("evm_call_contract", b);
+        tracer.record("user_entrypoint", vec![0, 0, 0, 0], vec![], 50, 50);
+        tracer.enter("evm_static_call_contract", c);
+        tracer.exit(None);
+        tracer.record("static_call_contract", c.to_vec(), vec![0, 0, 0, 0, 0], 49, 40);
+        tracer.exit(None);
+        tracer.record("call_contract", b.to_vec(), vec![0, 0, 0, 0, 0], 90, 60);
+        // A create keeps its evm_create1 record, with the new address, before create1.
+        tracer.enter("evm_create1", Address::ZERO);
+        tracer.exit(Some(c));
+        tracer.record("create1", vec![], c.to_vec(), 60, 30);
+        // A call hostio that never entered a frame: its callee from the args, no steps.
+        tracer.record("delegate_call_contract", a.to_vec(), vec![0, 0, 0, 0, 2], 30, 20);
+        tracer.exit(None);
+        let trace = tracer.finish();
+        assert_eq!(trace.dropped_records, 0);
+        let steps = &trace.steps;
+        assert_eq!(names(steps), ["user_entrypoint", "call_contract", "evm_create1", "create1", "delegate_call_contract"]);
+        let (to, inner) = steps[1].nested.as_ref().unwrap();
+        assert_eq!((*to, names(inner)), (b, vec!["user_entrypoint", "static_call_contract"]));
+        assert_eq!(inner[1].nested, Some((c, Vec::new())), "an EVM callee: no steps");
+        assert_eq!(steps[2].nested, Some((c, Vec::new())));
+        assert_eq!(steps[3].nested, None);
+        assert_eq!(steps[4].nested, Some((a, Vec::new())));
+    }
+
+    #[test]
+    fn host_call_records_are_bounded() {
+        let mut tracer = HostioTracer::default();
+        tracer.enter("evm_call_contract", Address::ZERO);
+        for _ in 0..MAX_TRACE_FRAMES + 3 {
+            tracer.record("msg_sender", vec![], vec![0; 20], 1, 1);
+        }
+        tracer.exit(None);
+        let trace = tracer.finish();
+        assert_eq!((trace.steps.len(), trace.dropped_records), (MAX_TRACE_FRAMES, 3));
+    }
 }
