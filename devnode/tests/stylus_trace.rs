@@ -24,6 +24,7 @@ fn stylus_tracer() -> Value {
 /// 32 bytes of args: reads slot 0, stores the args there, logs them under one topic.
 /// 52 bytes (an address, then 32 bytes): calls that address with the 32 bytes.
 /// 1 byte: reads msg_sender 10,001 times (past the node's record bound).
+/// Any other length: creates a contract with CREATE, the args being its init code.
 fn program() -> Vec<u8> {
     wat::parse_str(
         r#"(module
@@ -34,6 +35,7 @@ fn program() -> Vec<u8> {
             (import "vm_hooks" "emit_log" (func $log (param i32 i32 i32)))
             (import "vm_hooks" "call_contract" (func $call (param i32 i32 i32 i32 i64 i32) (result i32)))
             (import "vm_hooks" "msg_sender" (func $sender (param i32)))
+            (import "vm_hooks" "create1" (func $create1 (param i32 i32 i32 i32 i32)))
             (memory (export "memory") 1 1)
             (data (i32.const 256) "\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa")
             (func (export "user_entrypoint") (param $len i32) (result i32)
@@ -49,6 +51,10 @@ fn program() -> Vec<u8> {
                 (if (i32.eq (local.get $len) (i32.const 52))
                     (then
                         (drop (call $call (i32.const 288) (i32.const 308) (i32.const 32) (i32.const 700) (i64.const -1) (i32.const 800)))
+                        (return (i32.const 0))))
+                (if (i32.ne (local.get $len) (i32.const 32))
+                    (then
+                        (call $create1 (i32.const 288) (local.get $len) (i32.const 700) (i32.const 1100) (i32.const 1200))
                         (return (i32.const 0))))
                 (call $load (i32.const 512) (i32.const 600))
                 (call $cache (i32.const 512) (i32.const 288))
@@ -167,6 +173,32 @@ fn host_calls_are_traced_in_order_and_calls_nest() {
     // A transfer runs no program: no records.
     let transfer = json!({"from": node.accounts[1].address.to_string(), "to": "0x00000000000000000000000000000000000000aa", "value": "0x1"});
     assert_eq!(result(&node, "debug_traceCall", json!([transfer, "latest", stylus_tracer()])), json!([]));
+}
+
+#[test]
+fn a_create_keeps_nitros_evm_create1_record() {
+    let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
+    let program = deploy_wasm(&node, &program());
+    // Init code that deploys the one byte 0xfe (the node's Stylus deployer prelude).
+    let init = devnode::engine::code::init_code(&[0xfe]);
+    let hash = send(&node, program, init.clone(), nonce(&node));
+    let trace = result(&node, "debug_traceTransaction", json!([hash, stylus_tracer()]));
+    let created = program.create(1);
+    assert_eq!(
+        shape(&trace),
+        owned(&[
+            ("user_entrypoint", hex(&(init.len() as u32).to_be_bytes()), "0x".into()),
+            ("read_args", "0x".into(), hex(&init)),
+            ("evm_create1", "0x".into(), "0x".into()),
+            ("create1", hex(&[&[0u8; 32][..], &init].concat()), hex(&[created.as_slice(), &[0, 0, 0, 0]].concat())),
+            ("user_returned", "0x".into(), "0x00000000".into()),
+        ]),
+        "{trace}"
+    );
+    // Nitro's OnEnter record: the new contract, its (EVM) steps empty, no ink.
+    assert_eq!((trace[2]["address"].clone(), trace[2]["steps"].clone()), (json!(hex(created.as_slice())), json!([])));
+    assert_eq!((trace[2]["startInk"].clone(), trace[2]["endInk"].clone()), (json!(0), json!(0)));
+    assert!(trace[3].get("address").is_none(), "create1 itself carries no frame: {trace}");
 }
 
 #[test]
