@@ -1,10 +1,11 @@
 //! Call traces (geth's `callTracer`): the tree of call and create frames a transaction or call
 //! runs, each with its inputs, gas, output and failure. Stylus programs run WASM, so there is
 //! no opcode-level trace (geth's default struct logger) to give; the call tree is what Nitro's
-//! callTracer shows for Stylus calls too.
+//! callTracer shows for Stylus calls too. Alongside, Nitro's `stylusTracer`
+//! ([`HostioTracer`]): every host call of every program, which `cargo stylus trace` replays.
 //!
-//! Bounded: a trace keeps at most [`MAX_TRACE_FRAMES`] frames; deeper or later frames are
-//! counted but not kept, and the trace says it was truncated.
+//! Bounded: a trace keeps at most [`MAX_TRACE_FRAMES`] frames (and as many host-call records);
+//! deeper or later ones are counted but not kept, and the trace says it was truncated.
 
 use alloy_primitives::{Address, Bytes, U256};
 
