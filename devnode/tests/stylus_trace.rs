@@ -221,3 +221,29 @@ fn the_record_bound_and_unknown_tracers() {
         assert!(refused["message"].as_str().unwrap().contains("stylusTracer"), "{refused}");
     }
 }
+
+/// `cargo stylus trace --use-native-tracer` against the node, when cargo-stylus is installed:
+/// it asks for `{"tracer": "stylusTracer"}`, parses every record (cargo-stylus's `trace.rs`
+/// `TraceFrame::parse_frame`) and prints the JSON back. Skipped, saying so, without it.
+#[test]
+fn cargo_stylus_trace_reads_it_when_installed() {
+    let installed = std::process::Command::new("cargo").args(["stylus", "--version"]).output().map(|o| o.status.success()).unwrap_or(false);
+    if !installed {
+        eprintln!("cargo-stylus is not installed: skipping `cargo stylus trace`");
+        return;
+    }
+    let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
+    let program = deploy_wasm(&node, &program());
+    let mut input = program.to_vec();
+    input.extend([9u8; 32]);
+    let hash = send(&node, program, input, nonce(&node));
+    let ours = result(&node, "debug_traceTransaction", json!([hash, stylus_tracer()]));
+    let output = std::process::Command::new("cargo")
+        .args(["stylus", "trace", "--use-native-tracer", "--endpoint", &node.url, "--tx", hash.as_str().unwrap()])
+        .output()
+        .expect("run cargo stylus trace");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "cargo stylus trace failed: {stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let printed: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"));
+    assert_eq!(printed, ours);
+}
