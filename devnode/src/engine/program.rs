@@ -192,7 +192,9 @@ fn run(
         Ok(entry) => entry,
         Err(error) => return CallResult::fail(Failure::Trap(error.to_string())),
     };
-    // run.rs traces the entry and the return (Nitro's `user_entrypoint` / `user_returned`).
+    // The entry and the return as Nitro's stylusTracer shows them (nitro's
+    // `system_tests/stylus_tracer_test.go`: args = calldata length, outs = status, both
+    // big-endian u32); their ink is the meter's at that moment (start = end).
     super::host::trace_boundary(store.data(), "user_entrypoint", &(msg.input.len() as u32).to_be_bytes(), &[], start_ink);
     let outcome = entry.call(&mut store, msg.input.len() as i32);
     if store.data().tracing {
