@@ -163,6 +163,9 @@ pub struct HostioRecord {
 pub struct HostioTracer {
     /// The open lists: the top frame's first, then one per entered frame below it.
     open: Vec<Vec<HostioRecord>>,
+    /// Per open list below the top: whether its `evm_*` record was kept (not past the bound),
+    /// so that a dropped frame's steps are not given to another record.
+    owned: Vec<bool>,
     /// Frames entered and not yet left (the top frame opens no record, as in Nitro).
     depth: usize,
     kept: usize,
@@ -184,8 +187,9 @@ impl HostioTracer {
         if self.depth == 1 {
             return;
         }
-        self.push(HostioRecord { name: name.into(), args: Vec::new(), outs: Vec::new(), start_ink: 0, end_ink: 0, nested: Some((to, Vec::new())) });
+        let kept = self.push(HostioRecord { name: name.into(), args: Vec::new(), outs: Vec::new(), start_ink: 0, end_ink: 0, nested: Some((to, Vec::new())) });
         self.open.push(Vec::new());
+        self.owned.push(kept);
     }
 
     /// The innermost frame ends (`created`: a create's new address, known only now here).
@@ -198,6 +202,9 @@ impl HostioTracer {
             return;
         }
         let steps = self.open.pop().unwrap_or_default();
+        if !self.owned.pop().unwrap_or(false) {
+            return;
+        }
         if let Some(Some((to, inner))) = self.open.last_mut().and_then(|list| list.last_mut()).map(|r| r.nested.as_mut()) {
             *inner = steps;
             if let Some(address) = created {
@@ -216,25 +223,30 @@ impl HostioTracer {
                 _ => None,
             });
             match frame {
-                Some(frame) => record.nested = frame.nested,
-                // The call never entered a frame (it failed before): no steps, as an EVM callee.
+                // Takes the place (and the count) of its frame's record.
+                Some(frame) => {
+                    record.nested = frame.nested;
+                    if let Some(list) = self.open.last_mut() {
+                        list.push(record);
+                    }
+                    return;
+                }
+                // The call never entered a frame (it failed before), or its frame's record
+                // was past the bound: no steps, as an EVM callee.
                 None => {
                     let to = record.args.get(..20).map(Address::from_slice).unwrap_or_default();
                     record.nested = Some((to, Vec::new()));
                 }
             }
-            if let Some(list) = self.open.last_mut() {
-                list.push(record);
-            }
-            return;
         }
         self.push(record);
     }
 
-    fn push(&mut self, record: HostioRecord) {
+    /// Adds a record to the innermost open list; false if past the bound (only counted).
+    fn push(&mut self, record: HostioRecord) -> bool {
         if self.kept >= MAX_TRACE_FRAMES {
             self.dropped += 1;
-            return;
+            return false;
         }
         self.kept += 1;
         if self.open.is_empty() {
@@ -243,6 +255,7 @@ impl HostioTracer {
         if let Some(list) = self.open.last_mut() {
             list.push(record);
         }
+        true
     }
 
     /// The top frame's records, and how many were left out past the bound.
@@ -344,8 +357,13 @@ mod tests {
         for _ in 0..MAX_TRACE_FRAMES + 3 {
             tracer.record("msg_sender", vec![], vec![0; 20], 1, 1);
         }
+        // A frame past the bound: its steps go nowhere, not into the last kept record.
+        tracer.enter("evm_call_contract", Address::repeat_byte(9));
+        tracer.record("user_entrypoint", vec![0; 4], vec![], 1, 1);
+        tracer.exit(None);
         tracer.exit(None);
         let trace = tracer.finish();
-        assert_eq!((trace.steps.len(), trace.dropped_records), (MAX_TRACE_FRAMES, 3));
+        assert_eq!((trace.steps.len(), trace.dropped_records), (MAX_TRACE_FRAMES, 5));
+        assert!(trace.steps.iter().all(|r| r.nested.is_none()));
     }
 }
