@@ -168,14 +168,22 @@ fn calling_code_that_is_not_activated_fails_and_uses_all_gas() {
     assert_eq!(again.output.to_vec(), ArbWasm::ProgramUpToDate {}.abi_encode());
 }
 
+/// EVM init code runs beside Stylus (the EVM side is tested in devnode/tests/evm.rs); a
+/// failing one is named with geth's reason and uses all its gas.
 #[test]
-fn evm_bytecode_is_refused_with_a_clear_reason() {
+fn evm_init_code_runs_and_its_failures_are_named() {
     let mut chain = Chain::new();
     let dev = chain.dev.clone();
-    // PUSH1 0 PUSH1 0 RETURN: ordinary EVM init code.
+    // PUSH1 0 PUSH1 0 RETURN: a contract with empty code.
     let receipt = chain.send_with_gas(&dev, None, U256::ZERO, Bytes::from_static(&[0x60, 0, 0x60, 0, 0xf3]), 100_000);
+    assert!(receipt.status, "{:?}", receipt.failure);
+    let created = receipt.contract_address.expect("created");
+    assert!(chain.engine.state().code(&created).is_empty());
+    // INVALID.
+    let receipt = chain.send_with_gas(&dev, None, U256::ZERO, Bytes::from_static(&[0xfe]), 100_000);
     assert!(!receipt.status);
-    assert!(receipt.failure.unwrap().contains("EVM bytecode execution is not supported"));
+    assert_eq!(receipt.failure.as_deref(), Some("invalid opcode"));
+    assert_eq!(receipt.gas_used, 100_000);
 }
 
 /// Functions with several return values holding strings or arrays are encoded as Solidity

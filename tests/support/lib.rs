@@ -3,6 +3,7 @@
 
 pub mod figures;
 pub mod gas;
+pub mod solidity;
 
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{sol, SolCall, SolValue};

@@ -211,6 +211,9 @@ impl Engine {
         for native in precompiles::NATIVE_CONTRACTS {
             state.set_code(native, Bytes::from_static(&precompiles::NATIVE_CODE_MARKER));
         }
+        for (address, code) in super::genesis::predeploys() {
+            state.set_code(address, code);
+        }
         state.end_tx();
         // Genesis has no block before it to undo to.
         state.take_changes();
@@ -980,7 +983,7 @@ fn call_intrinsic_gas(request: &CallRequest, access_list: &[AccessListItem]) -> 
 }
 
 /// The precompiles geth's access-list tracer leaves out (those this chain has).
-const PRECOMPILES: [Address; 7] = precompiles::PRECOMPILES;
+const PRECOMPILES: &[Address] = &precompiles::PRECOMPILES;
 
 /// `list` as EIP-2930 items, sorted, without the sender, the recipient and precompiles
 /// (kept if slots of theirs are listed).

@@ -1,14 +1,14 @@
-//! Call frames: value transfer, dispatch to precompiles or Stylus programs, the reentrancy
-//! count, creation of Stylus contracts, and the journal checkpoint that makes a failed frame
-//! leave no trace.
+//! Call frames: value transfer, dispatch to precompiles, Stylus programs or EVM bytecode
+//! ([`interp`]), the reentrancy count, contract creation from EVM init code (Stylus deployments
+//! included), and the journal checkpoint that makes a failed frame leave no trace.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 
 use super::{
-    code, precompiles, pricing,
+    code, interp, precompiles, pricing,
     trace,
     program::{self, Runtime},
     state::State,
@@ -49,6 +49,8 @@ pub struct TxEnv {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallKind {
     Call,
+    /// EVM's CALLCODE: the callee's code on the caller's own account, value sent to itself.
+    CallCode,
     DelegateCall,
     StaticCall,
 }
@@ -81,7 +83,8 @@ pub enum Failure {
     Activation(String),
     ProgramNotActivated,
     ProgramExpired,
-    EvmNotSupported,
+    /// An EVM frame stopped with an error (geth's text: "invalid opcode", "stack underflow"...).
+    EvmHalt(String),
     CallDepth,
     InsufficientBalance,
     WriteProtection,
@@ -97,10 +100,7 @@ impl std::fmt::Display for Failure {
             Failure::Activation(reason) => write!(f, "program activation failed: {reason}"),
             Failure::ProgramNotActivated => f.write_str("ProgramNotActivated"),
             Failure::ProgramExpired => f.write_str("ProgramExpired"),
-            Failure::EvmNotSupported => f.write_str(
-                "EVM bytecode execution is not supported by the rigshare dev node: only Stylus \
-                 programs, precompiles and plain transfers run here",
-            ),
+            Failure::EvmHalt(reason) => f.write_str(reason),
             Failure::CallDepth => f.write_str("max call depth exceeded"),
             Failure::InsufficientBalance => f.write_str("insufficient balance for transfer"),
             Failure::WriteProtection => f.write_str("write protection"),
@@ -173,6 +173,9 @@ pub struct Evm {
     pub tracer: Option<trace::CallTracer>,
     /// Records Stylus host calls (stylusTracer) when set; set together with `tracer`.
     pub hostio_tracer: Option<trace::HostioTracer>,
+    /// Contracts created in this transaction, and those of them self-destructed (EIP-6780).
+    pub(crate) created: HashSet<Address>,
+    pub(crate) destroyed: HashSet<Address>,
 }
 
 impl Evm {
@@ -197,6 +200,8 @@ impl Evm {
             open_frames: HashMap::new(),
             tracer: None,
             hostio_tracer: None,
+            created: HashSet::new(),
+            destroyed: HashSet::new(),
         }
     }
 
@@ -280,18 +285,32 @@ impl Evm {
         if code.is_empty() {
             return CallResult::success(Bytes::new(), msg.gas);
         }
-        if !code::is_stylus_code(&code) {
-            return CallResult::fail(Failure::EvmNotSupported);
-        }
         // The account keeps its code's hash (set with the code, recomputed on load): hashing
         // ~20 KB of stored code on every call cost more than many transfers' execution.
         let code_hash = self.state.account(&msg.code_address).map_or_else(|| keccak256(&code), |a| a.code_hash);
+        if !code::is_stylus_code(&code) {
+            return interp::run(
+                self,
+                interp::Frame {
+                    caller: msg.caller,
+                    acting: msg.acting,
+                    code_address: Some(msg.code_address),
+                    code,
+                    code_hash: Some(code_hash),
+                    input: msg.input.clone(),
+                    value: msg.value,
+                    gas: msg.gas,
+                    is_static: msg.is_static,
+                },
+            );
+        }
         let reentrant = self.open_frames.get(&msg.acting).copied().unwrap_or(0) > 1;
         program::call_program(self, msg, code_hash, &code, reentrant)
     }
 
-    /// CREATE or CREATE2 of Stylus deployment init code, from a transaction or a program.
-    /// `salt` selects CREATE2. The caller has already paid the base cost.
+    /// CREATE or CREATE2, from a transaction, an EVM frame or a program: the init code runs as
+    /// EVM (a Stylus deployment's init code is the standard EVM prefix that returns the
+    /// program). `salt` selects CREATE2. The caller has already paid the base cost.
     pub fn create(
         &mut self,
         caller: Address,
@@ -368,67 +387,52 @@ impl Evm {
             return failed(Failure::InsufficientBalance, gas);
         }
 
-        let outcome = run_init_code(init_code, gas);
-        match outcome {
-            Ok((runtime_code, gas_left)) => {
-                if runtime_code.len() > MAX_CODE_SIZE {
-                    self.state.revert_to(checkpoint);
-                    return CreateResult { address: None, result: CallResult::fail(Failure::CodeTooLarge) };
-                }
-                let deposit = 200 * runtime_code.len() as u64;
-                let Some(gas_left) = gas_left.checked_sub(deposit) else {
-                    self.state.revert_to(checkpoint);
-                    return CreateResult { address: None, result: CallResult::fail(Failure::OutOfGas) };
-                };
-                self.state.set_code(address, Bytes::copy_from_slice(runtime_code));
-                CreateResult { address: Some(address), result: CallResult::success(Bytes::new(), gas_left) }
-            }
-            Err(result) => {
-                self.state.revert_to(checkpoint);
-                CreateResult { address: None, result }
-            }
+        self.created.insert(address);
+
+        let result = if init_code.is_empty() {
+            CallResult::success(Bytes::new(), gas)
+        } else {
+            self.depth += 1;
+            let result = interp::run(
+                self,
+                interp::Frame {
+                    caller,
+                    acting: address,
+                    code_address: None,
+                    code: Bytes::copy_from_slice(init_code),
+                    code_hash: None,
+                    input: Bytes::new(),
+                    value,
+                    gas,
+                    is_static: false,
+                },
+            );
+            self.depth -= 1;
+            result
+        };
+        if !result.is_success() {
+            self.state.revert_to(checkpoint);
+            return CreateResult { address: None, result };
         }
-    }
-}
-
-/// Executes init code. Only the standard Stylus deployment prefix is understood; its EVM cost
-/// is computed exactly (PUSH32, DUP1, PUSH1, PUSH1, CODECOPY, PUSH1, RETURN and the memory
-/// expansion) so gas matches a real chain.
-fn run_init_code(init_code: &[u8], gas: u64) -> Result<(&[u8], u64), CallResult> {
-    if init_code.is_empty() {
-        return Ok((&[], gas));
-    }
-    let Some(runtime) = code::parse_deployment_init_code(init_code) else {
-        return Err(CallResult::fail(Failure::EvmNotSupported));
-    };
-    let len = runtime.len() as u64;
-    let words = len.div_ceil(32);
-    let memory = 3 * words + words * words / 512;
-    // PUSH32 3, DUP1 3, PUSH1 3, PUSH1 3, CODECOPY 3 + 3/word, PUSH1 3, RETURN 0.
-    let cost = 3 * 6 + 3 * words + memory;
-    match gas.checked_sub(cost) {
-        Some(left) => Ok((runtime, left)),
-        None => Err(CallResult::fail(Failure::OutOfGas)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn init_code_cost_is_the_evm_cost_of_the_standard_prefix() {
-        let runtime = vec![0xEF, 0xF0, 0x00, 0x00, 1, 2, 3];
-        let init = code::init_code(&runtime);
-        let (out, left) = run_init_code(&init, 1_000).unwrap();
-        assert_eq!(out, &runtime[..]);
-        // one word: 18 + 3 + (3 + 0)
-        assert_eq!(1_000 - left, 24);
-    }
-
-    #[test]
-    fn other_init_code_is_refused_as_evm() {
-        let result = run_init_code(&[0x60, 0x00], 1_000).unwrap_err();
-        assert_eq!(result.outcome, Outcome::Failure(Failure::EvmNotSupported));
+        let runtime_code = result.output;
+        let refused = if runtime_code.len() > MAX_CODE_SIZE {
+            Some(Failure::CodeTooLarge)
+        } else if runtime_code.first() == Some(&0xEF) && !code::is_stylus_code(&runtime_code) {
+            // EIP-3541, with Arbitrum's exception for Stylus programs (0xEFF000...).
+            Some(Failure::EvmHalt("invalid code: must not begin with 0xef".into()))
+        } else {
+            None
+        };
+        let deposit = 200 * runtime_code.len() as u64;
+        let gas_left = match (refused, result.gas_left.checked_sub(deposit)) {
+            (None, Some(left)) => left,
+            (refused, _) => {
+                self.state.revert_to(checkpoint);
+                let failure = refused.unwrap_or(Failure::OutOfGas);
+                return CreateResult { address: None, result: CallResult::fail(failure) };
+            }
+        };
+        self.state.set_code(address, runtime_code);
+        CreateResult { address: Some(address), result: CallResult::success(Bytes::new(), gas_left) }
     }
 }

@@ -246,7 +246,8 @@ fn u256_to_b256(value: U256) -> B256 {
 fn call_message(env: &HostEnv, kind: CallKind, target: Address, input: Vec<u8>, value: U256, gas: u64) -> Message {
     let msg = &env.msg;
     match kind {
-        CallKind::Call => Message {
+        // A program has no CALLCODE hostio.
+        CallKind::Call | CallKind::CallCode => Message {
             kind,
             caller: msg.acting,
             code_address: target,
@@ -336,7 +337,7 @@ fn do_call(
     write_u32(c, ret_len, len)?;
     if start.is_some() {
         let (name, value) = match kind {
-            CallKind::Call => ("call_contract", Some(value.to_be_bytes::<32>())),
+            CallKind::Call | CallKind::CallCode => ("call_contract", Some(value.to_be_bytes::<32>())),
             CallKind::DelegateCall => ("delegate_call_contract", None),
             CallKind::StaticCall => ("static_call_contract", None),
         };

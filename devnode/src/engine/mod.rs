@@ -10,6 +10,8 @@ pub mod validate;
 pub mod state;
 pub mod meter;
 pub mod exec;
+pub mod interp;
+pub mod genesis;
 mod evm_api;
 pub mod host;
 pub mod program;

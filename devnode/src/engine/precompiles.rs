@@ -46,9 +46,36 @@ pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8
 /// (and on loading a dump that lacks it).
 pub const NATIVE_CONTRACTS: [Address; 5] = [ARB_SYS, ARB_OWNER_PUBLIC, ARB_WASM, ARB_WASM_CACHE, STYLUS_DEPLOYER];
 
+/// RIP-7212's secp256r1 verification, on Arbitrum since ArbOS 30.
+pub const P256VERIFY: Address = address!("0000000000000000000000000000000000000100");
+
 /// The precompiles this chain has, which geth keeps warm from a transaction's start (EIP-2929's
-/// precompile rule) and its access-list tracer leaves out.
-pub const PRECOMPILES: [Address; 7] = [ECRECOVER, SHA256, IDENTITY, ARB_SYS, ARB_OWNER_PUBLIC, ARB_WASM, ARB_WASM_CACHE];
+/// precompile rule) and its access-list tracer leaves out: Prague's 0x01..=0x11, P256VERIFY and
+/// the ArbOS precompiles the dev node models.
+pub const PRECOMPILES: [Address; 22] = [
+    ECRECOVER,
+    SHA256,
+    address!("0000000000000000000000000000000000000003"),
+    IDENTITY,
+    address!("0000000000000000000000000000000000000005"),
+    address!("0000000000000000000000000000000000000006"),
+    address!("0000000000000000000000000000000000000007"),
+    address!("0000000000000000000000000000000000000008"),
+    address!("0000000000000000000000000000000000000009"),
+    address!("000000000000000000000000000000000000000a"),
+    address!("000000000000000000000000000000000000000b"),
+    address!("000000000000000000000000000000000000000c"),
+    address!("000000000000000000000000000000000000000d"),
+    address!("000000000000000000000000000000000000000e"),
+    address!("000000000000000000000000000000000000000f"),
+    address!("0000000000000000000000000000000000000010"),
+    address!("0000000000000000000000000000000000000011"),
+    P256VERIFY,
+    ARB_SYS,
+    ARB_OWNER_PUBLIC,
+    ARB_WASM,
+    ARB_WASM_CACHE,
+];
 
 /// Code placed at native contracts' addresses so `eth_getCode` and code-size checks see a
 /// contract there (`INVALID`: it is never executed as EVM).
@@ -156,9 +183,31 @@ pub(crate) fn run(evm: &mut Evm, msg: &Message) -> Option<CallResult> {
         ARB_WASM_CACHE => arb_wasm_cache(evm, msg),
         ARB_OWNER_PUBLIC => arb_owner_public(evm, msg),
         STYLUS_DEPLOYER => stylus_deployer(evm, msg),
-        _ => return None,
+        _ => return standard(msg),
     };
     Some(result)
+}
+
+/// The rest of Prague's precompiles (RIPEMD-160, modexp, bn254, blake2f, KZG point evaluation,
+/// BLS12-381) and P256VERIFY, from revm with geth's prices. A failing one uses all its gas, as
+/// in geth.
+fn standard(msg: &Message) -> Option<CallResult> {
+    static STANDARD: std::sync::OnceLock<revm_precompile::Precompiles> = std::sync::OnceLock::new();
+    let table = STANDARD.get_or_init(|| {
+        let mut table = revm_precompile::Precompiles::prague().clone();
+        table.extend([revm_precompile::secp256r1::P256VERIFY]);
+        table
+    });
+    let precompile = table.get(&msg.code_address)?;
+    let env = revm_precompile::primitives::Env::default();
+    Some(match precompile.call_ref(&msg.input, msg.gas, &env) {
+        Ok(out) if out.gas_used <= msg.gas => CallResult::success(out.bytes, msg.gas - out.gas_used),
+        Ok(_) => CallResult::fail(Failure::OutOfGas),
+        Err(revm_precompile::PrecompileErrors::Error(revm_precompile::PrecompileError::OutOfGas)) => {
+            CallResult::fail(Failure::OutOfGas)
+        }
+        Err(error) => CallResult::fail(Failure::EvmHalt(error.to_string())),
+    })
 }
 
 fn charge(gas: u64, cost: u64, output: impl FnOnce() -> Vec<u8>) -> CallResult {

@@ -201,6 +201,15 @@ impl State {
         *self.account_mut(address) = account;
     }
 
+    /// Deletes the account (EIP-6780's SELFDESTRUCT of an account created in the same
+    /// transaction); its storage is cleared separately with [`Self::clear_storage`].
+    pub fn remove_account(&mut self, address: Address) {
+        if let Some(before) = self.persistent.accounts.remove(&address) {
+            self.changes.accounts.entry(address).or_insert_with(|| Some(before.clone()));
+            self.journal.push(Entry::Account(address, before));
+        }
+    }
+
     /// Creates the account if missing (a value transfer to a fresh address does this).
     pub fn touch(&mut self, address: Address) {
         if !self.exists(&address) {

@@ -1,7 +1,5 @@
 //! Call traces (geth's `callTracer`): the tree of call and create frames a transaction or call
-//! runs, each with its inputs, gas, output and failure. Stylus programs run WASM, so there is
-//! no opcode-level trace (geth's default struct logger) to give; the call tree is what Nitro's
-//! callTracer shows for Stylus calls too. Alongside, Nitro's `stylusTracer`
+//! runs, EVM and Stylus frames alike, each with its inputs, gas, output and failure. Alongside, Nitro's `stylusTracer`
 //! ([`HostioTracer`]): every host call of every program, which `cargo stylus trace` replays.
 //!
 //! Bounded: a trace keeps at most [`MAX_TRACE_FRAMES`] frames (and as many host-call records);
@@ -17,6 +15,7 @@ pub const MAX_TRACE_FRAMES: usize = 10_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FrameKind {
     Call,
+    CallCode,
     StaticCall,
     DelegateCall,
     Create,
@@ -28,6 +27,7 @@ impl FrameKind {
         match kind {
             CallKind::Call if is_static => FrameKind::StaticCall,
             CallKind::Call => FrameKind::Call,
+            CallKind::CallCode => FrameKind::CallCode,
             CallKind::DelegateCall => FrameKind::DelegateCall,
             CallKind::StaticCall => FrameKind::StaticCall,
         }
@@ -37,6 +37,7 @@ impl FrameKind {
     pub fn name(self) -> &'static str {
         match self {
             FrameKind::Call => "CALL",
+            FrameKind::CallCode => "CALLCODE",
             FrameKind::StaticCall => "STATICCALL",
             FrameKind::DelegateCall => "DELEGATECALL",
             FrameKind::Create => "CREATE",

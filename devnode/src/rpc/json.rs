@@ -379,7 +379,7 @@ fn frame_json(frame: &crate::engine::trace::CallFrame, nested: bool) -> Value {
     if let Some(to) = &frame.to {
         object.insert("to".into(), address(to));
     }
-    if matches!(frame.kind, FrameKind::Call | FrameKind::Create | FrameKind::Create2) {
+    if matches!(frame.kind, FrameKind::Call | FrameKind::CallCode | FrameKind::Create | FrameKind::Create2) {
         object.insert("value".into(), quantity(frame.value));
     }
     object.insert("gas".into(), quantity(frame.gas));

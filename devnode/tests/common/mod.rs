@@ -2,6 +2,8 @@
 //! and a few hand-written programs used by several test files.
 #![allow(dead_code)]
 
+pub mod asm;
+
 use alloy_primitives::{address, keccak256, Address, B256, U256};
 use devnode::engine::{code, testing::Bench};
 
