@@ -297,3 +297,219 @@ fn openzeppelin_tokens_run_beside_rigshare_tokens() {
     // ERC721NonexistentToken(uint256): 0x7e273289
     assert_eq!(&receipt.output[..4], &[0x7e, 0x27, 0x32, 0x89]);
 }
+
+/// Differential test against anvil, the reference EVM node: the same signed transactions (EVM
+/// only: deployments, random ETH, WETH and ERC-20 transfers, reverts, the Uniswap V2 flow) sent
+/// to both give the same status, gas used, created address, logs, `eth_call` return or revert
+/// data, and in the end the same state (balance, nonce, code hash and storage root of every
+/// account touched, by eth_getProof). Known differences, left out of the comparison: the
+/// senders' balances (anvil's base fee moves with EIP-1559, Arbitrum's stays at its floor) and
+/// the block numbers; both nodes are given the same chain id, rules (Prague) and timestamps.
+#[test]
+fn evm_workloads_match_anvil() {
+    use alloy_primitives::hex;
+    use devnode::{engine::tx::TxKind, rpc as node_rpc};
+    use serde_json::{json, Value};
+    use solidity::rpc;
+
+    let Some(modules) = solidity::node_modules() else { return };
+    let Some(anvil_bin) = solidity::anvil_binary() else {
+        assert!(std::env::var("RIGSHARE_REQUIRE_ANVIL").is_err(), "no anvil binary");
+        return;
+    };
+    let anvil = solidity::start_anvil(&anvil_bin, &["--chain-id", &CHAIN_ID.to_string(), "--hardfork", "prague"]);
+    let node = node_rpc::spawn(node_rpc::NodeConfig::ephemeral()).unwrap();
+    let urls = [anvil.url.clone(), node.url.clone()];
+    // The standard test mnemonic's accounts, funded on both (the node's first account is
+    // Nitro's dev key, so they start at its index 1).
+    let keys: Vec<_> = node.accounts[1..=4].iter().map(|a| a.key.clone()).collect();
+    let senders: Vec<Address> = node.accounts[1..=4].iter().map(|a| a.address).collect();
+    let mut nonces = [0u64; 4];
+    let mut timestamp = 1_900_000_000u64;
+    let mut touched: Vec<Address> = Vec::new();
+
+    let same = |what: &str, a: &Value, b: &Value| assert_eq!(a, b, "{what}: anvil {a} vs dev node {b}");
+    let mut step = |from: usize, to: Option<Address>, value: U256, input: Vec<u8>| -> Value {
+        let call = json!({
+            "from": senders[from].to_string(),
+            "to": to.map(|t| t.to_string()),
+            "value": format!("{value:#x}"),
+            "data": hex::encode_prefixed(&input),
+            "gas": "0x4c4b40",
+        });
+        let called: Vec<Value> = urls
+            .iter()
+            .map(|url| match rpc(url, "eth_call", json!([call.clone(), "latest"])) {
+                Ok(output) => json!({"output": output}),
+                Err(error) => json!({"code": error["code"], "data": error.get("data").cloned().unwrap_or(Value::Null)}),
+            })
+            .collect();
+        same("eth_call", &called[0], &called[1]);
+        timestamp += 12;
+        let raw = devnode::engine::testing::signed_tx(
+            &keys[from],
+            nonces[from],
+            to.map_or(TxKind::Create, TxKind::Call),
+            value,
+            input,
+            5_000_000,
+        );
+        nonces[from] += 1;
+        let raw = hex::encode_prefixed(raw.encode());
+        let receipts: Vec<Value> = urls
+            .iter()
+            .map(|url| {
+                rpc(url, "evm_setNextBlockTimestamp", json!([timestamp])).expect("timestamp");
+                let hash = rpc(url, "eth_sendRawTransaction", json!([raw])).expect("accepted");
+                let mut receipt = Value::Null;
+                for _ in 0..200 {
+                    receipt = rpc(url, "eth_getTransactionReceipt", json!([hash])).expect("receipt");
+                    if !receipt.is_null() {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                receipt
+            })
+            .collect();
+        for field in ["status", "gasUsed", "contractAddress", "to"] {
+            same(field, &receipts[0][field], &receipts[1][field]);
+        }
+        let logs = |r: &Value| -> Vec<Value> {
+            r["logs"].as_array().unwrap().iter().map(|l| json!([l["address"], l["topics"], l["data"]])).collect()
+        };
+        same("logs", &json!(logs(&receipts[0])), &json!(logs(&receipts[1])));
+        receipts[1].clone()
+    };
+    let created = |receipt: &Value| -> Address { receipt["contractAddress"].as_str().unwrap().parse().unwrap() };
+    let with_args = |mut code: Vec<u8>, args: Vec<u8>| {
+        code.extend(args);
+        code
+    };
+
+    // Deployments: WETH9, Uniswap V2's factory and router, OpenZeppelin's ERC-20 with permit.
+    let weth = created(&step(0, None, U256::ZERO, solidity::artifact(&modules, "@uniswap/v2-periphery", "WETH9")));
+    let factory_code = solidity::artifact(&modules, "@uniswap/v2-core", "UniswapV2Factory");
+    let factory = created(&step(0, None, U256::ZERO, with_args(factory_code, senders[0].abi_encode())));
+    let router_code = solidity::artifact(&modules, "@uniswap/v2-periphery", "UniswapV2Router02");
+    let router = created(&step(0, None, U256::ZERO, with_args(router_code, (factory, weth).abi_encode_params())));
+    let supply = U256::from(1_000_000u64) * U256::from(SHARE);
+    let token = created(&step(0, None, U256::ZERO, with_args(solidity::compile(OZ_TOKENS, "OzToken"), supply.abi_encode())));
+    touched.extend([weth, factory, router, token]);
+
+    // Random transfers (ETH, WETH, the ERC-20), some of them reverting, from a fixed seed.
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |bound: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % bound
+    };
+    for _ in 0..24 {
+        let from = next(4) as usize;
+        let recipient = if next(3) == 0 { Address::with_last_byte(0x80 + next(16) as u8) } else { senders[next(4) as usize] };
+        let amount = U256::from(next(5_000)) * U256::from(1_000_000_000_000u64);
+        match next(5) {
+            0 => {
+                step(from, Some(recipient), amount, Vec::new());
+            }
+            1 => {
+                step(from, Some(weth), amount, IWETH9::depositCall {}.abi_encode());
+            }
+            2 => {
+                step(from, Some(weth), U256::ZERO, IWETH9::transferCall { dst: recipient, wad: amount }.abi_encode());
+            }
+            3 => {
+                // withdraw(uint256): reverts when the sender holds too little WETH.
+                let mut input = alloy_primitives::keccak256("withdraw(uint256)")[..4].to_vec();
+                input.extend(amount.abi_encode());
+                step(from, Some(weth), U256::ZERO, input);
+            }
+            _ => {
+                // Only the first account holds the token: the others revert with
+                // ERC20InsufficientBalance.
+                step(from, Some(token), U256::ZERO, RigShares::transferCall { to: recipient, value: amount }.abi_encode());
+            }
+        }
+        touched.push(recipient);
+    }
+
+    // The Uniswap flow: liquidity, a swap each way, liquidity removed.
+    let deadline = U256::from(u64::MAX);
+    step(0, Some(token), U256::ZERO, RigShares::approveCall { spender: router, value: U256::MAX }.abi_encode());
+    let add = IRouter::addLiquidityETHCall {
+        token,
+        amountTokenDesired: U256::from(1_000u64) * U256::from(SHARE),
+        amountTokenMin: U256::ZERO,
+        amountETHMin: U256::ZERO,
+        to: senders[0],
+        deadline,
+    };
+    step(0, Some(router), U256::from(2 * SHARE), add.abi_encode());
+    let swap_in = IRouter::swapExactETHForTokensCall { amountOutMin: U256::ZERO, path: vec![weth, token], to: senders[1], deadline };
+    step(1, Some(router), U256::from(SHARE / 10), swap_in.abi_encode());
+    step(1, Some(token), U256::ZERO, RigShares::approveCall { spender: router, value: U256::MAX }.abi_encode());
+    let sell = U256::from(SHARE);
+    let swap_out = IRouter::swapExactTokensForETHCall {
+        amountIn: sell,
+        amountOutMin: U256::ZERO,
+        path: vec![token, weth],
+        to: Address::with_last_byte(0x99),
+        deadline,
+    };
+    step(1, Some(router), U256::ZERO, swap_out.abi_encode());
+    // More than the pool can give: the router's own check reverts.
+    let too_much = IRouter::swapExactTokensForETHCall { amountOutMin: U256::from(100 * SHARE), ..swap_out };
+    step(1, Some(router), U256::ZERO, too_much.abi_encode());
+    let pair_output = rpc(&node.url, "eth_call", json!([{"to": factory.to_string(), "data": hex::encode_prefixed(IUniswapV2Factory::getPairCall { tokenA: token, tokenB: weth }.abi_encode())}, "latest"])).unwrap();
+    let pair = Address::from_slice(&hex::decode(pair_output.as_str().unwrap()).unwrap()[12..32]);
+    let liquidity_output = rpc(&node.url, "eth_call", json!([{"to": pair.to_string(), "data": hex::encode_prefixed(IUniswapV2Pair::balanceOfCall { owner: senders[0] }.abi_encode())}, "latest"])).unwrap();
+    let liquidity = U256::from_be_slice(&hex::decode(liquidity_output.as_str().unwrap()).unwrap());
+    step(0, Some(pair), U256::ZERO, IUniswapV2Pair::approveCall { spender: router, value: liquidity }.abi_encode());
+    let remove = IRouter::removeLiquidityETHCall {
+        token,
+        liquidity,
+        amountTokenMin: U256::ZERO,
+        amountETHMin: U256::ZERO,
+        to: Address::with_last_byte(0x98),
+        deadline,
+    };
+    step(0, Some(router), U256::ZERO, remove.abi_encode());
+    touched.extend([pair, Address::with_last_byte(0x99), Address::with_last_byte(0x98)]);
+
+    // The same state: every account touched that is not a sender (whose balances the two
+    // nodes' different base fees set apart), by its proof's fields.
+    touched.sort();
+    touched.dedup();
+    for address in touched.iter().filter(|a| !senders.contains(a)) {
+        let proofs: Vec<Value> = urls
+            .iter()
+            .map(|url| rpc(url, "eth_getProof", json!([address.to_string(), [], "latest"])).expect("eth_getProof"))
+            .collect();
+        for field in ["balance", "nonce", "codeHash", "storageHash"] {
+            same(&format!("{address} {field}"), &proofs[0][field], &proofs[1][field]);
+        }
+    }
+    // The senders' nonces agree too.
+    for sender in &senders {
+        let counts: Vec<Value> = urls
+            .iter()
+            .map(|url| rpc(url, "eth_getTransactionCount", json!([sender.to_string(), "latest"])).unwrap())
+            .collect();
+        same("nonce", &counts[0], &counts[1]);
+    }
+    node.stop();
+}
+
+/// figures/gas-vs-solidity.md is what the code costs now (the bench writes it).
+#[test]
+fn the_gas_versus_solidity_figure_is_current() {
+    let Some(rows) = rigshare_e2e::versus::measure() else { return };
+    let recorded = figures::table_rows("gas-vs-solidity");
+    let measured: Vec<Vec<String>> = rigshare_e2e::versus::markdown(&rows)
+        .lines()
+        .skip(2)
+        .map(|l| l.trim_matches('|').split('|').map(|c| c.trim().to_owned()).collect())
+        .collect();
+    assert_eq!(recorded, measured, "stale: cargo bench -p rigshare-e2e --bench gas_vs_solidity, then scripts/rigshare readme");
+}

@@ -5,6 +5,9 @@
 //   (mds1's Multicall3, MIT), deployed on the pinned anvil and read back as runtime code;
 // - the deterministic CREATE2 deployer at 0x4e59b44847b379578588920ca78fbf26c0b4956c: the
 //   runtime code the pinned anvil predeploys there (Arachnid's deterministic-deployment-proxy).
+// - Arbitrum's CacheManager (@arbitrum/nitro-contracts' build, BUSL-1.1: non-production use,
+//   which a dev node is) and the ERC1967Proxy it is deployed behind, as creation code: the
+//   dev node runs both constructors at genesis (devnode/src/engine/genesis.rs).
 // `node vendor-genesis.js` rewrites the files; `--check` exits 1 if they differ from what the
 // packages give (devnode/tests/genesis.rs runs it when anvil is installed).
 const fs = require('fs');
@@ -56,6 +59,10 @@ async function main() {
       'multicall3.hex': await rpc(url, 'eth_getCode', [receipt.contractAddress, 'latest']),
       'create2-deployer.hex': await rpc(url, 'eth_getCode', [CREATE2_DEPLOYER, 'latest']),
     };
+    const nitro = path.join(__dirname, 'node_modules', '@arbitrum', 'nitro-contracts', 'build', 'contracts');
+    const creation = (file) => JSON.parse(fs.readFileSync(path.join(nitro, file), 'utf8')).bytecode;
+    files['cache-manager-creation.hex'] = creation('src/chain/CacheManager.sol/CacheManager.json');
+    files['erc1967-proxy-creation.hex'] = creation('@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol/ERC1967Proxy.json');
     let stale = false;
     for (const [name, code] of Object.entries(files)) {
       if (!/^0x[0-9a-fA-F]{100,}$/.test(code)) {

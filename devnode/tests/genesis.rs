@@ -7,11 +7,12 @@
 mod http;
 
 use alloy_primitives::{hex, keccak256, Address, Bytes, B256, U256};
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
 use devnode::{
     engine::{
         code,
-        genesis::{CREATE2_DEPLOYER, MULTICALL3},
+        genesis::{cache_manager, CACHE_MANAGER_SIZE, CREATE2_DEPLOYER, MULTICALL3},
+        precompiles::{ArbWasmCache, ARB_WASM_CACHE},
         tx::TxKind,
     },
     rpc::{self, NodeConfig, RunningNode},
@@ -20,6 +21,11 @@ use http::*;
 use serde_json::json;
 
 sol! {
+    function placeBid(address program) external payable;
+    function cacheSize() external view returns (uint64);
+    function queueSize() external view returns (uint64);
+    error AlreadyCached(bytes32 codehash);
+    event InsertBid(bytes32 indexed codehash, address program, uint192 bid, uint64 size);
     struct Call3 { address target; bool allowFailure; bytes callData; }
     struct Result3 { bool success; bytes returnData; }
     function aggregate3(Call3[] calls) external payable returns (Result3[] returnData);
@@ -110,6 +116,46 @@ fn the_create2_deployer_deploys_evm_and_stylus_code() {
         assert!(!code.is_empty(), "nothing at {created}");
         assert!(init.ends_with(&code), "the init code's payload is the deployed code");
     }
+}
+
+fn call(node: &RunningNode, to: Address, input: Vec<u8>) -> Vec<u8> {
+    let output = result(node, "eth_call", json!([{"to": to.to_string(), "data": hex::encode_prefixed(input)}, "latest"]));
+    hex::decode(output.as_str().unwrap()).unwrap()
+}
+
+/// Arbitrum's CacheManager is registered with ArbWasmCache from genesis; a bid through it (what
+/// `cargo stylus cache bid <program> 0` sends: `allCacheManagers`, then `placeBid`) caches the
+/// program, and a second bid is refused with the contract's own error.
+#[test]
+fn a_bid_through_the_cache_manager_caches_the_program() {
+    let node = rpc::spawn(NodeConfig::ephemeral()).unwrap();
+    let managers = call(&node, ARB_WASM_CACHE, ArbWasmCache::allCacheManagersCall {}.abi_encode());
+    let managers = ArbWasmCache::allCacheManagersCall::abi_decode_returns(&managers, true).unwrap().managers;
+    assert_eq!(managers, vec![cache_manager()]);
+    assert!(!code_at(&node, cache_manager()).is_empty());
+    let size = call(&node, cache_manager(), cacheSizeCall {}.abi_encode());
+    assert_eq!(cacheSizeCall::abi_decode_returns(&size, true).unwrap()._0, CACHE_MANAGER_SIZE);
+
+    let program = deploy_logger(&node);
+    let hash = keccak256(code_at(&node, program));
+    let is_cached = |node: &RunningNode| {
+        let out = call(node, ARB_WASM_CACHE, ArbWasmCache::codehashIsCachedCall { codehash: hash }.abi_encode());
+        ArbWasmCache::codehashIsCachedCall::abi_decode_returns(&out, true).unwrap()._0
+    };
+    assert!(!is_cached(&node));
+
+    let receipt = send(&node, TxKind::Call(cache_manager()), placeBidCall { program }.abi_encode());
+    assert!(is_cached(&node), "the bid cached the program");
+    let logs = receipt["logs"].as_array().unwrap();
+    let insert = logs.iter().find(|l| l["topics"][0] == InsertBid::SIGNATURE_HASH.to_string()).expect("InsertBid");
+    assert_eq!(insert["topics"][1], hash.to_string());
+    let queued = call(&node, cache_manager(), queueSizeCall {}.abi_encode());
+    assert!(queueSizeCall::abi_decode_returns(&queued, true).unwrap()._0 > 0, "the program's size is queued");
+
+    let input = placeBidCall { program }.abi_encode();
+    let error = error(&node, "eth_call", json!([{"to": cache_manager().to_string(), "data": hex::encode_prefixed(input)}, "latest"]));
+    let data = hex::decode(error["data"].as_str().unwrap()).unwrap();
+    assert_eq!(AlreadyCached::abi_decode(&data, true).unwrap().codehash, hash);
 }
 
 /// The vendored genesis bytecode is what the pinned npm packages give (tools/vendor-genesis.js).

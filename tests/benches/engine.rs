@@ -4,6 +4,8 @@
 //! - RigShares.transfer as signed raw transactions through `Engine::send_raw_transaction`
 //!   (decode, signature recovery, checks, execution, block sealing, receipt), one thread,
 //!   with and without the revenue splitter wired in; plus a breakdown by phase.
+//! - OpenZeppelin's Solidity ERC-20 transfer the same way: the engine on EVM bytecode (needs
+//!   `npm ci --prefix tools`; left out without it).
 //! - Activation (brotli decompression, validation, ink instrumentation, wasmi compilation) of
 //!   each contract, from a fresh runtime every time so nothing is cached.
 //!
@@ -19,7 +21,7 @@
 use std::time::{Duration, Instant};
 
 use alloy_primitives::{keccak256, Address, Bytes, U256};
-use alloy_sol_types::SolCall;
+use alloy_sol_types::{SolCall, SolValue};
 use devnode::engine::{
     chain::CallRequest,
     code,
@@ -184,6 +186,48 @@ fn send_all(engine: &mut devnode::engine::chain::Engine, raws: &[Vec<u8>]) -> u6
     gas
 }
 
+/// OpenZeppelin's ERC-20 (Solidity, EVM) transferred the same way as [`transfer_run`]: the
+/// engine's speed on EVM bytecode. `None` without the npm packages.
+fn evm_transfer_run(txs: usize) -> Option<(Duration, u64)> {
+    rigshare_e2e::solidity::node_modules()?;
+    let mut chain = Chain::new();
+    let dev = chain.dev.clone();
+    let mut creation = rigshare_e2e::solidity::compile(rigshare_e2e::versus::OZ_SOURCE, "OzToken");
+    creation.extend(U256::from(SUPPLY).abi_encode());
+    let receipt = chain.send_with_gas(&dev, None, U256::ZERO, creation.into(), 30_000_000);
+    assert!(receipt.status, "OzToken deployment failed: {:?}", receipt.failure);
+    let token = receipt.contract_address.expect("created");
+    let keys: Vec<SigningKey> = (1..=SENDERS).map(account).collect();
+    let addresses: Vec<Address> = keys.iter().map(address_of).collect();
+    for to in &addresses {
+        chain.fund(*to, U256::from(10 * ETH));
+        exec(&mut chain, &dev, token, RigShares::transferCall { to: *to, value: U256::from(SUPPLY / 100) });
+    }
+    let config = chain.engine.config().clone();
+    let nonces: Vec<u64> = addresses.iter().map(|a| chain.engine.state().nonce(a)).collect();
+    let raws: Vec<Vec<u8>> = (0..txs)
+        .map(|i| {
+            let k = i % keys.len();
+            let input = RigShares::transferCall { to: addresses[(k + 1) % addresses.len()], value: U256::from(1) };
+            let request = TxRequest::Eip1559(Eip1559Tx {
+                chain_id: config.chain_id,
+                nonce: nonces[k] + (i / keys.len()) as u64,
+                max_priority_fee_per_gas: 0,
+                max_fee_per_gas: 2 * config.base_fee,
+                gas_limit: 100_000,
+                to: TxKind::Call(token),
+                value: U256::ZERO,
+                input: Bytes::from(input.abi_encode()),
+                access_list: Vec::new(),
+            });
+            SignedTx::sign(request, &keys[k]).encode()
+        })
+        .collect();
+    let started = Instant::now();
+    let gas = send_all(&mut chain.engine, &raws);
+    Some((started.elapsed(), gas))
+}
+
 struct Activation {
     package: &'static str,
     wasm_bytes: usize,
@@ -255,6 +299,7 @@ fn main() {
     }
 
     let runs = [("splitter not set", transfer_run(false, txs)), ("splitter set", transfer_run(true, txs))];
+    let evm = evm_transfer_run(txs);
     let activations: Vec<Activation> =
         ["rig-deed", "rig-shares", "revenue-splitter"].into_iter().map(|p| activation(p, reps)).collect();
 
@@ -273,8 +318,18 @@ fn main() {
             per_tx
         );
     }
+    if let Some((total, _)) = evm {
+        say!(out,
+            "| OpenZeppelin ERC20Permit.transfer (Solidity, EVM): `send_raw_transaction` incl. signature recovery ({txs} txs) | **{:.0} tx/s**, {:.1} µs/tx |",
+            txs as f64 / total.as_secs_f64(),
+            micros(total) / txs as f64
+        );
+    }
     for (label, run) in &runs {
         say!(out, "| Gas of one RigShares.transfer, {label} (receipt `gasUsed`) | {} |", run.gas);
+    }
+    if let Some((_, gas)) = evm {
+        say!(out, "| Gas of one OpenZeppelin ERC20Permit.transfer (receipt `gasUsed`) | {gas} |");
     }
     for a in &activations {
         say!(out, 

@@ -4,6 +4,7 @@
 pub mod figures;
 pub mod gas;
 pub mod solidity;
+pub mod versus;
 
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{sol, SolCall, SolValue};

@@ -248,8 +248,30 @@ impl Engine {
             history: History::default(),
             call_env: None,
         };
+        engine.deploy_genesis_contracts();
         engine.push_block(genesis);
         engine
+    }
+
+    /// Genesis contracts whose constructors must run (genesis::deploy_cache_manager), in
+    /// block 0's state.
+    fn deploy_genesis_contracts(&mut self) {
+        let block = BlockEnv {
+            number: 0,
+            l1_number: 0,
+            timestamp: self.config.genesis_timestamp,
+            coinbase: self.config.coinbase,
+            network_fee_account: self.config.network_fee_account,
+            chain_owner: self.config.chain_owner,
+            basefee: U256::from(self.config.base_fee),
+            gas_limit: self.config.block_gas_limit,
+            chain_id: self.config.chain_id,
+        };
+        let mut evm = self.evm(block, TxEnv { origin: super::genesis::ARBOS, gas_price: U256::ZERO });
+        super::genesis::deploy_cache_manager(&mut evm);
+        evm.state.end_tx();
+        self.restore(evm, true);
+        self.state.take_changes();
     }
 
     pub fn config(&self) -> &ChainConfig {

@@ -7,8 +7,8 @@
 //! would on Nitro and a successful one costs the same.
 //!
 //! StylusDeployer is a Solidity contract on real chains (OffchainLabs/nitro-contracts,
-//! `src/stylus/StylusDeployer.sol`). The dev node runs no EVM bytecode, so it is emulated here
-//! natively at its canonical address with the same ABI, semantics, event and errors; its gas
+//! `src/stylus/StylusDeployer.sol`). It was emulated here before the dev node ran EVM code
+//! and stays native (its figures and tests are the emulation's), at its canonical address with the same ABI, semantics, event and errors; its gas
 //! is the real cost of what it does (create, activation, the init call, the refund) plus a
 //! fixed overhead standing in for the Solidity code around them.
 
@@ -35,11 +35,12 @@ pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071
 pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
 
 /// ArbOS's registered cache managers (`Programs.CacheManagers`, added by
-/// `ArbOwner.addWasmCacheManager`). None on the dev node: nitro-devnode registers a
-/// CacheManager whose runtime code is empty, which is no better than none, and the dev node
-/// runs no EVM bytecode to host Arbitrum's Solidity CacheManager. The chain owner caches
-/// directly instead.
-pub const CACHE_MANAGERS: &[Address] = &[];
+/// `ArbOwner.addWasmCacheManager`): Arbitrum's CacheManager, deployed at genesis
+/// ([`super::genesis::cache_manager`]). nitro-devnode registers one whose runtime code is empty,
+/// so its bids do nothing; this one caches.
+fn cache_managers() -> [Address; 1] {
+    [super::genesis::cache_manager()]
+}
 pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
 
 /// The ArbOS precompiles and StylusDeployer: they get [`NATIVE_CODE_MARKER`] as code at genesis
@@ -517,11 +518,11 @@ fn arb_wasm_cache(evm: &mut Evm, msg: &Message) -> CallResult {
     precompile_call(msg, purity, |ctx, call| {
         Ok(match call {
             Call::isCacheManager(c) => {
-                let manager = is_member(ctx, CACHE_MANAGERS, &c.manager)?;
+                let manager = is_member(ctx, &cache_managers(), &c.manager)?;
                 ArbWasmCache::isCacheManagerCall::abi_encode_returns(&(manager,))
             }
             Call::allCacheManagers(_) => {
-                let all = read_address_set(ctx, CACHE_MANAGERS)?;
+                let all = read_address_set(ctx, &cache_managers())?;
                 ArbWasmCache::allCacheManagersCall::abi_encode_returns(&(all,))
             }
             // `ProgramCached`: the program's word, expired or not.
@@ -546,7 +547,7 @@ fn arb_wasm_cache(evm: &mut Evm, msg: &Message) -> CallResult {
 fn set_program_cached(evm: &mut Evm, msg: &Message, ctx: &mut Burner, code_hash: B256, cache: bool) -> Result<Vec<u8>, Stop> {
     // `hasAccess`: a cache manager, else a chain owner; anyone else has all their gas burned
     // (`c.BurnOut()`), which the framework turns into a revert without data.
-    let manager = is_member(ctx, CACHE_MANAGERS, &msg.caller)?;
+    let manager = is_member(ctx, &cache_managers(), &msg.caller)?;
     if !manager && !is_member(ctx, &[evm.block.chain_owner], &msg.caller)? {
         return Err(Stop::from(ctx.burn_out()));
     }
