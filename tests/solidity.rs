@@ -478,7 +478,8 @@ fn evm_workloads_match_anvil() {
     touched.extend([pair, Address::with_last_byte(0x99), Address::with_last_byte(0x98)]);
 
     // The same state: every account touched that is not a sender (whose balances the two
-    // nodes' different base fees set apart), by its proof's fields.
+    // nodes' different base fees set apart), by its proof's fields and its whole storage.
+    let storage = [dumped_storage(&anvil.url, true), dumped_storage(&node.url, false)];
     touched.sort();
     touched.dedup();
     for address in touched.iter().filter(|a| !senders.contains(a)) {
@@ -486,8 +487,22 @@ fn evm_workloads_match_anvil() {
             .iter()
             .map(|url| rpc(url, "eth_getProof", json!([address.to_string(), [], "latest"])).expect("eth_getProof"))
             .collect();
-        for field in ["balance", "nonce", "codeHash", "storageHash"] {
-            same(&format!("{address} {field}"), &proofs[0][field], &proofs[1][field]);
+        // Every storage slot, from each node's state dump (anvil also keeps slots written
+        // back to zero, and then counts them in its storage root; Ethereum's trie has no zero
+        // slots, so those are dropped and the roots compared only where anvil has none).
+        let (ours, theirs) = (&storage[1], &storage[0]);
+        let empty = std::collections::BTreeMap::new();
+        let theirs_all = theirs.get(address).unwrap_or(&empty);
+        let theirs_nonzero: std::collections::BTreeMap<U256, U256> =
+            theirs_all.iter().filter(|(_, v)| !v.is_zero()).map(|(k, v)| (*k, *v)).collect();
+        assert_eq!(ours.get(address).unwrap_or(&empty), &theirs_nonzero, "{address}: storage differs");
+        let fields: &[&str] = if theirs_nonzero.len() == theirs_all.len() {
+            &["balance", "nonce", "codeHash", "storageHash"]
+        } else {
+            &["balance", "nonce", "codeHash"]
+        };
+        for field in fields {
+            same(&format!("{address} {field}"), &proofs[0][*field], &proofs[1][*field]);
         }
     }
     // The senders' nonces agree too.
@@ -499,6 +514,35 @@ fn evm_workloads_match_anvil() {
         same("nonce", &counts[0], &counts[1]);
     }
     node.stop();
+}
+
+/// Every account's storage from `anvil_dumpState` (anvil's is gzipped JSON with the storage
+/// under each account; the dev node's is JSON with a storage map beside the accounts).
+fn dumped_storage(url: &str, gzipped: bool) -> std::collections::HashMap<Address, std::collections::BTreeMap<U256, U256>> {
+    use std::io::Read;
+    let dump = solidity::rpc(url, "anvil_dumpState", serde_json::json!([])).expect("anvil_dumpState");
+    let bytes = alloy_primitives::hex::decode(dump.as_str().unwrap()).unwrap();
+    let json = if gzipped {
+        let mut text = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut text).unwrap();
+        text
+    } else {
+        bytes
+    };
+    let state: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let word = |s: &serde_json::Value| U256::from_str_radix(s.as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
+    let slots = |map: &serde_json::Value| map.as_object().map(|m| m.iter().map(|(k, v)| (word(&serde_json::json!(k)), word(v))).collect()).unwrap_or_default();
+    let mut out = std::collections::HashMap::new();
+    if gzipped {
+        for (address, account) in state["accounts"].as_object().unwrap() {
+            out.insert(address.parse().unwrap(), slots(&account["storage"]));
+        }
+    } else {
+        for (address, map) in state["storage"].as_object().unwrap() {
+            out.insert(address.parse().unwrap(), slots(map));
+        }
+    }
+    out
 }
 
 /// figures/gas-vs-solidity.md is what the code costs now (the bench writes it).

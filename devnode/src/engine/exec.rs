@@ -432,7 +432,9 @@ impl Evm {
                 return CreateResult { address: None, result: CallResult::fail(failure) };
             }
         };
-        self.state.set_code(address, runtime_code);
-        CreateResult { address: Some(address), result: CallResult::success(Bytes::new(), gas_left) }
+        self.state.set_code(address, runtime_code.clone());
+        // The output is the code deployed, as geth's Create returns it (eth_call of a creation
+        // answers it); CREATE opcodes and create hostios keep it only from a revert.
+        CreateResult { address: Some(address), result: CallResult::success(runtime_code, gas_left) }
     }
 }

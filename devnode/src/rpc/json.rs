@@ -48,7 +48,8 @@ pub fn hash(value: &B256) -> Value {
 }
 
 pub fn address(value: &Address) -> Value {
-    Value::String(value.to_checksum(None))
+    // Lowercase hex, as geth and anvil write addresses (clients accept either case).
+    Value::String(alloy_primitives::hex::encode_prefixed(value))
 }
 
 fn expect_str<'a>(value: &'a Value, what: &str) -> Result<&'a str, RpcError> {
