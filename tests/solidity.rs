@@ -317,7 +317,7 @@ fn evm_workloads_match_anvil() {
         assert!(std::env::var("RIGSHARE_REQUIRE_ANVIL").is_err(), "no anvil binary");
         return;
     };
-    let anvil = solidity::start_anvil(&anvil_bin, &["--chain-id", &CHAIN_ID.to_string(), "--hardfork", "prague"]);
+    let anvil = solidity::start_anvil(&anvil_bin, &["--chain-id", &CHAIN_ID.to_string(), "--hardfork", "prague", "--steps-tracing"]);
     let node = node_rpc::spawn(node_rpc::NodeConfig::ephemeral()).unwrap();
     let urls = [anvil.url.clone(), node.url.clone()];
     // The standard test mnemonic's accounts, funded on both (the node's first account is
@@ -327,6 +327,7 @@ fn evm_workloads_match_anvil() {
     let mut nonces = [0u64; 4];
     let mut timestamp = 1_900_000_000u64;
     let mut touched: Vec<Address> = Vec::new();
+    let mut traced_steps = 0usize;
 
     let same = |what: &str, a: &Value, b: &Value| assert_eq!(a, b, "{what}: anvil {a} vs dev node {b}");
     let mut step = |from: usize, to: Option<Address>, value: U256, input: Vec<u8>| -> Value {
@@ -379,6 +380,36 @@ fn evm_workloads_match_anvil() {
             r["logs"].as_array().unwrap().iter().map(|l| json!([l["address"], l["topics"], l["data"]])).collect()
         };
         same("logs", &json!(logs(&receipts[0])), &json!(logs(&receipts[1])));
+        // geth's default tracer: the same opcode steps, gas, costs, depths and stacks (anvil
+        // records them with --steps-tracing).
+        let steps: Vec<Value> = urls
+            .iter()
+            .map(|url| {
+                let trace = rpc(url, "debug_traceTransaction", json!([receipts[1]["transactionHash"], {"disableStorage": true}]))
+                    .expect("debug_traceTransaction");
+                let steps: Vec<Value> = trace["structLogs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| json!([s["pc"], s["op"], s["gas"], s["gasCost"], s["depth"], s["stack"]]))
+                    .collect();
+                json!({"failed": trace["failed"], "gas": trace["gas"], "steps": steps})
+            })
+            .collect();
+        traced_steps += steps[1]["steps"].as_array().unwrap().len();
+        if steps[0] != steps[1] {
+            let (a, b) = (steps[0]["steps"].as_array().unwrap(), steps[1]["steps"].as_array().unwrap());
+            let first = a.iter().zip(b).position(|(x, y)| x != y);
+            panic!(
+                "struct logs differ (anvil {} steps, dev node {}): first at {first:?}: anvil {} vs dev node {}; totals {} vs {}",
+                a.len(),
+                b.len(),
+                first.map_or(Value::Null, |i| a[i].clone()),
+                first.map_or(Value::Null, |i| b[i].clone()),
+                json!([steps[0]["failed"], steps[0]["gas"]]),
+                json!([steps[1]["failed"], steps[1]["gas"]])
+            );
+        }
         receipts[1].clone()
     };
     let created = |receipt: &Value| -> Address { receipt["contractAddress"].as_str().unwrap().parse().unwrap() };
@@ -505,6 +536,8 @@ fn evm_workloads_match_anvil() {
             same(&format!("{address} {field}"), &proofs[0][*field], &proofs[1][*field]);
         }
     }
+    assert!(traced_steps > 2_000, "only {traced_steps} EVM steps compared");
+    eprintln!("{traced_steps} EVM steps compared with anvil's");
     // The senders' nonces agree too.
     for sender in &senders {
         let counts: Vec<Value> = urls

@@ -16,11 +16,15 @@ use super::{
     query::{BlockId, QueryError},
     program::Runtime,
     state::{AccessRecord, Account, Changes, Snapshot, State},
-    trace::{CallTrace, CallTracer, HostioTracer},
+    trace::{CallTrace, CallTracer, HostioTracer, StructLogger},
     tx::{self, AccessListItem, SignedTx, TxKind},
     types::Log,
 };
 
+
+/// How many of the latest transactions keep their EVM step logs (debug_traceTransaction's
+/// default tracer); older ones answer with a clear error and keep their call trees.
+pub const STRUCT_LOGS_KEPT: usize = 256;
 /// Chain parameters fixed at start.
 #[derive(Debug, Clone)]
 pub struct ChainConfig {
@@ -183,6 +187,9 @@ pub struct Engine {
     /// Keep each transaction's call trace (debug_traceTransaction); off unless asked for.
     record_traces: bool,
     traces: HashMap<B256, CallTrace>,
+    /// Transactions whose EVM steps are still kept, oldest first (at most
+    /// [`STRUCT_LOGS_KEPT`]: a step log can run to megabytes, a call tree does not).
+    struct_logs_kept: std::collections::VecDeque<B256>,
     /// What each of `blocks` changed, and their state roots once asked for.
     history: History,
     /// The block calls run in while [`Engine::at_block`] has an older block's state in;
@@ -245,6 +252,7 @@ impl Engine {
             alloc: alloc.to_vec(),
             record_traces: false,
             traces: HashMap::new(),
+            struct_logs_kept: std::collections::VecDeque::new(),
             history: History::default(),
             call_env: None,
         };
@@ -346,6 +354,19 @@ impl Engine {
     }
 
     /// A mined transaction's call trace, if traces were being kept when it ran.
+    /// Records that `hash`'s trace holds EVM steps, and lets the oldest ones go past
+    /// [`STRUCT_LOGS_KEPT`] (their call trees stay).
+    fn keep_struct_logs(&mut self, hash: B256) {
+        self.struct_logs_kept.push_back(hash);
+        while self.struct_logs_kept.len() > STRUCT_LOGS_KEPT {
+            if let Some(old) = self.struct_logs_kept.pop_front() {
+                if let Some(trace) = self.traces.get_mut(&old) {
+                    trace.struct_logs = None;
+                }
+            }
+        }
+    }
+
     pub fn trace(&self, hash: &B256) -> Option<&CallTrace> {
         self.traces.get(hash)
     }
@@ -644,6 +665,7 @@ impl Engine {
         if self.record_traces {
             evm.tracer = Some(CallTracer::default());
             evm.hostio_tracer = Some(HostioTracer::default());
+            evm.struct_logger = Some(StructLogger::default());
         }
 
         let prepaid = U256::from(gas_limit) * U256::from(price);
@@ -686,8 +708,11 @@ impl Engine {
         evm.state.add_balance(block.network_fee_account, U256::from(gas_used) * U256::from(price));
         let logs = evm.state.end_tx();
         let hostio = evm.hostio_tracer.take().map(HostioTracer::finish);
+        let struct_logs = evm.struct_logger.take().map(StructLogger::finish);
         if let Some(mut trace) = evm.tracer.take().and_then(CallTracer::finish) {
             trace.hostio = hostio;
+            trace.struct_logs = struct_logs;
+            self.keep_struct_logs(tx.hash);
             // geth's top frame: the gas left after intrinsic gas, and the gas the transaction
             // used in all (intrinsic gas included, refunds taken off).
             trace.root.gas_used = gas_used;
@@ -792,6 +817,7 @@ impl Engine {
         if traced {
             evm.tracer = Some(CallTracer::default());
             evm.hostio_tracer = Some(HostioTracer::default());
+            evm.struct_logger = Some(StructLogger::default());
         }
         warm_up(&mut evm, request.from, request.to.map_or(TxKind::Create, TxKind::Call), access_list);
         apply_overrides(&mut evm.state, &request.overrides);
@@ -833,8 +859,10 @@ impl Engine {
         };
         let touched = evm.state.take_access_record();
         let hostio = evm.hostio_tracer.take().map(HostioTracer::finish);
+        let struct_logs = evm.struct_logger.take().map(StructLogger::finish);
         let trace = evm.tracer.take().and_then(CallTracer::finish).map(|mut trace| {
             trace.hostio = hostio;
+            trace.struct_logs = struct_logs;
             trace
         });
         evm.state.abort_tx();
@@ -944,6 +972,7 @@ impl Engine {
         self.transactions.clear();
         self.receipts.clear();
         self.traces.clear();
+        self.struct_logs_kept.clear();
         self.first_block = dump.block_number;
         self.push_block(Block {
             number: dump.block_number,

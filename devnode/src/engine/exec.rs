@@ -173,6 +173,8 @@ pub struct Evm {
     pub tracer: Option<trace::CallTracer>,
     /// Records Stylus host calls (stylusTracer) when set; set together with `tracer`.
     pub hostio_tracer: Option<trace::HostioTracer>,
+    /// Records EVM steps (geth's struct logger) when set; set together with `tracer`.
+    pub struct_logger: Option<trace::StructLogger>,
     /// Contracts created in this transaction, and those of them self-destructed (EIP-6780).
     pub(crate) created: HashSet<Address>,
     pub(crate) destroyed: HashSet<Address>,
@@ -200,6 +202,7 @@ impl Evm {
             open_frames: HashMap::new(),
             tracer: None,
             hostio_tracer: None,
+            struct_logger: None,
             created: HashSet::new(),
             destroyed: HashSet::new(),
         }

@@ -21,7 +21,10 @@ use revm_interpreter::{
     StateLoad,
 };
 
-use super::exec::{CallKind, CallResult, Evm, Failure, Message, Outcome};
+use super::{
+    exec::{CallKind, CallResult, Evm, Failure, Message, Outcome},
+    trace::StructLog,
+};
 
 
 /// One EVM frame to run: whose code, as whom, with what.
@@ -53,11 +56,16 @@ pub(crate) fn run(evm: &mut Evm, frame: Frame) -> CallResult {
         frame.value,
     );
     let mut interpreter = Interpreter::new(contract, frame.gas, frame.is_static);
-    let mut host = FrameHost { env: environment(evm), evm };
-    let instructions: InstructionTable<FrameHost<'_>> = make_instruction_table::<FrameHost<'_>, PragueSpec>();
+    let plain: InstructionTable<FrameHost<'_>> = make_instruction_table::<FrameHost<'_>, PragueSpec>();
+    let tracing = evm.struct_logger.is_some();
+    let mut host = FrameHost { env: environment(evm), evm, untraced: tracing.then_some(plain) };
+    // With a struct logger, every opcode goes through `traced_step`, which records it and runs
+    // the plain instruction.
+    let traced: InstructionTable<FrameHost<'_>> = [traced_step; 256];
+    let instructions = if tracing { &traced } else { &plain };
     let mut memory = SharedMemory::new();
     loop {
-        let action = interpreter.run(memory, &instructions, &mut host);
+        let action = interpreter.run(memory, instructions, &mut host);
         memory = interpreter.take_memory();
         match action {
             InterpreterAction::Call { inputs } => {
@@ -218,6 +226,54 @@ fn halt_reason(status: InstructionResult) -> &'static str {
 struct FrameHost<'a> {
     evm: &'a mut Evm,
     env: Env,
+    /// The plain instructions, when `traced_step` stands in front of them.
+    untraced: Option<InstructionTable<FrameHost<'a>>>,
+}
+
+/// One opcode under geth's struct logger: the step as it starts (pc, op, gas, depth, stack,
+/// refund counter), what it cost, the storage it read or wrote, and its error.
+fn traced_step(interp: &mut Interpreter, host: &mut FrameHost<'_>) {
+    // The interpreter has already moved past the opcode.
+    let pc = interp.program_counter() - 1;
+    let op = interp.bytecode[pc];
+    let instruction = host.untraced.as_ref().expect("traced_step runs only with a struct logger")[op as usize];
+    if !host.evm.struct_logger.as_mut().is_some_and(|logger| logger.has_room()) {
+        return instruction(interp, host);
+    }
+    let gas = interp.gas.remaining();
+    let stack = interp.stack.data().clone();
+    let refund = u64::try_from(host.evm.state.refund() as i64 + interp.gas.refunded()).unwrap_or(0);
+    let depth = host.evm.depth();
+    let contract = interp.contract.target_address;
+    instruction(interp, host);
+    let gas_cost = gas.saturating_sub(interp.gas.remaining());
+    let word = |v: &U256| B256::from(v.to_be_bytes::<32>());
+    let status = interp.instruction_result;
+    let ran = matches!(status, InstructionResult::Continue);
+    let slot = match (op, stack.as_slice()) {
+        (0x54, [.., key]) if ran => interp.stack.data().last().map(|value| (word(key), word(value))),
+        (0x55, [.., value, key]) if ran => Some((word(key), word(value))),
+        _ => None,
+    };
+    let error = match status {
+        InstructionResult::Continue
+        | InstructionResult::CallOrCreate
+        | InstructionResult::Stop
+        | InstructionResult::Return
+        | InstructionResult::Revert
+        | InstructionResult::SelfDestruct => None,
+        InstructionResult::OutOfGas
+        | InstructionResult::MemoryOOG
+        | InstructionResult::MemoryLimitOOG
+        | InstructionResult::InvalidOperandOOG => Some("out of gas".to_string()),
+        InstructionResult::CallNotAllowedInsideStatic | InstructionResult::StateChangeDuringStaticCall => {
+            Some("write protection".to_string())
+        }
+        other => Some(halt_reason(other).to_string()),
+    };
+    let Some(logger) = host.evm.struct_logger.as_mut() else { return };
+    let storage = slot.map(|(key, value)| logger.saw_slot(contract, key, value));
+    logger.push(StructLog { pc: pc as u64, op, gas, gas_cost, depth, stack, refund, storage, error });
 }
 
 impl FrameHost<'_> {

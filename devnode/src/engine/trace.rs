@@ -5,7 +5,7 @@
 //! Bounded: a trace keeps at most [`MAX_TRACE_FRAMES`] frames (and as many host-call records);
 //! deeper or later ones are counted but not kept, and the trace says it was truncated.
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, Bytes, B256, U256};
 
 use super::exec::{CallKind, CallResult, Outcome};
 
@@ -71,6 +71,71 @@ pub struct CallTrace {
     pub dropped_frames: usize,
     /// The host calls (stylusTracer), recorded alongside.
     pub hostio: Option<HostioTrace>,
+    /// The EVM opcode steps (geth's default struct logger), recorded alongside; `None` once
+    /// the node has let them go (see [`StructLogs`]).
+    pub struct_logs: Option<StructLogs>,
+}
+
+/// Most EVM steps one struct-logger trace keeps: a trace past it is refused rather than cut.
+pub const MAX_STRUCT_LOGS: usize = 200_000;
+
+/// One EVM opcode step as geth's struct logger records it (`logger.StructLog`), before the
+/// opcode runs: its cost is what the step took (for calls and creates, the gas handed on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructLog {
+    pub pc: u64,
+    pub op: u8,
+    pub gas: u64,
+    pub gas_cost: u64,
+    /// 1 for the transaction's top frame; Stylus frames between EVM ones count too.
+    pub depth: usize,
+    pub stack: Vec<U256>,
+    pub refund: u64,
+    /// At SLOAD and SSTORE: the contract's storage as the trace has seen it so far.
+    pub storage: Option<Vec<(B256, B256)>>,
+    pub error: Option<String>,
+}
+
+/// The EVM steps of a transaction or call (Stylus frames run WASM and add none, as on Nitro).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StructLogs {
+    pub steps: Vec<StructLog>,
+    /// Steps past [`MAX_STRUCT_LOGS`], not kept.
+    pub dropped: usize,
+}
+
+/// Records EVM steps as frames run them (engine::interp).
+#[derive(Debug, Default)]
+pub struct StructLogger {
+    logs: StructLogs,
+    /// Storage seen per contract (geth's logger keeps it per contract address).
+    storage: std::collections::HashMap<Address, std::collections::BTreeMap<B256, B256>>,
+}
+
+impl StructLogger {
+    /// Whether one more step would be kept.
+    pub fn has_room(&mut self) -> bool {
+        if self.logs.steps.len() < MAX_STRUCT_LOGS {
+            return true;
+        }
+        self.logs.dropped += 1;
+        false
+    }
+
+    /// A storage slot the step read or wrote; returns the contract's storage seen so far.
+    pub fn saw_slot(&mut self, contract: Address, key: B256, value: B256) -> Vec<(B256, B256)> {
+        let slots = self.storage.entry(contract).or_default();
+        slots.insert(key, value);
+        slots.iter().map(|(k, v)| (*k, *v)).collect()
+    }
+
+    pub fn push(&mut self, step: StructLog) {
+        self.logs.steps.push(step);
+    }
+
+    pub fn finish(self) -> StructLogs {
+        self.logs
+    }
 }
 
 /// Records frames as the engine enters and leaves them.
@@ -135,7 +200,7 @@ impl CallTracer {
 
     /// The finished trace, if a frame was traced.
     pub fn finish(self) -> Option<CallTrace> {
-        self.root.map(|root| CallTrace { root, dropped_frames: self.dropped, hostio: None })
+        self.root.map(|root| CallTrace { root, dropped_frames: self.dropped, hostio: None, struct_logs: None })
     }
 }
 

@@ -334,6 +334,64 @@ pub fn trace_json(trace: &crate::engine::trace::CallTrace, only_top: bool) -> Va
     root
 }
 
+/// geth's default struct logger output (`logger.ExecutionResult`): the gas used, whether the
+/// call failed, its return data and every EVM step; stack entries as hex quantities, storage
+/// as 64-digit hex without prefix, as geth writes them. A trace past the bound is refused.
+pub fn struct_logs_json(
+    trace: &crate::engine::trace::CallTrace,
+    options: &super::params::TraceOptions,
+) -> Result<Value, RpcError> {
+    let Some(logs) = &trace.struct_logs else {
+        return Err(RpcError::server(format!(
+            "no opcode steps kept for this transaction: the node keeps them for the latest {} transactions (the callTracer still answers)",
+            crate::engine::chain::STRUCT_LOGS_KEPT
+        )));
+    };
+    if logs.dropped > 0 {
+        return Err(RpcError::server(format!(
+            "the trace has more than {} EVM steps ({} more); the node keeps at most that many",
+            crate::engine::trace::MAX_STRUCT_LOGS,
+            logs.dropped
+        )));
+    }
+    let steps: Vec<Value> = logs
+        .steps
+        .iter()
+        .map(|step| {
+            let mut object = Map::new();
+            object.insert("pc".into(), json!(step.pc));
+            let name = revm_interpreter::OpCode::new(step.op).map_or_else(|| format!("opcode {:#x} not defined", step.op), |op| op.as_str().to_string());
+            object.insert("op".into(), json!(name));
+            object.insert("gas".into(), json!(step.gas));
+            object.insert("gasCost".into(), json!(step.gas_cost));
+            object.insert("depth".into(), json!(step.depth));
+            if !options.disable_stack {
+                object.insert("stack".into(), json!(step.stack.iter().map(|v| format!("{v:#x}")).collect::<Vec<_>>()));
+            }
+            if let (Some(storage), false) = (&step.storage, options.disable_storage) {
+                let map: Map<String, Value> = storage
+                    .iter()
+                    .map(|(k, v)| (alloy_primitives::hex::encode(k), json!(alloy_primitives::hex::encode(v))))
+                    .collect();
+                object.insert("storage".into(), Value::Object(map));
+            }
+            if step.refund > 0 {
+                object.insert("refund".into(), json!(step.refund));
+            }
+            if let Some(error) = &step.error {
+                object.insert("error".into(), json!(error));
+            }
+            Value::Object(object)
+        })
+        .collect();
+    Ok(json!({
+        "gas": trace.root.gas_used,
+        "failed": trace.root.error.is_some(),
+        "returnValue": alloy_primitives::hex::encode_prefixed(&trace.root.output),
+        "structLogs": steps,
+    }))
+}
+
 /// A stylusTracer trace as Nitro writes it (`json.Marshal` of `[]HostioTraceInfo`): byte
 /// strings as 0x-hex, ink as JSON numbers, `address` and `steps` only on call records. A
 /// trace past the bound is refused: Nitro's format has no room to say records are missing,

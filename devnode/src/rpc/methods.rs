@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use super::{
     error::{RpcError, RpcResult},
     json,
-    params::{TraceOptions, Tracer},
+    params::Tracer,
     request::{params_of, Request},
 };
 use crate::{
@@ -282,7 +282,7 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
         Request::PersonalSign(p) => json::data(&node.sign_message(&p.address, &p.message)?),
         Request::EthSignTypedDataV4(p) => json::data(&node.sign_typed_data(&p.address, &p.data.0)?),
         Request::DebugTraceTransaction(p) => {
-            let options = p.options.ok_or_else(|| RpcError::invalid_params(TraceOptions::ONLY_CALL_TRACER))?;
+            let options = p.options.unwrap_or_default();
             if node.engine.transaction(&p.hash).is_none() {
                 return Err(RpcError::server(format!("transaction {:#x} not found", p.hash)));
             }
@@ -290,15 +290,17 @@ fn run(node: &mut DevNode, request: Request) -> RpcResult {
                 RpcError::server(format!("no trace kept for transaction {:#x} (it ran before this node kept traces)", p.hash))
             })?;
             match options.tracer {
+                Tracer::Struct => json::struct_logs_json(trace, &options)?,
                 Tracer::Call => json::trace_json(trace, options.only_top_call),
                 Tracer::Stylus => json::stylus_trace_json(trace)?,
             }
         }
         Request::DebugTraceCall(p) => {
-            let options = p.options.ok_or_else(|| RpcError::invalid_params(TraceOptions::ONLY_CALL_TRACER))?;
+            let options = p.options.unwrap_or_default();
             let (_, trace) = node.engine.at_block(block(p.block), |engine| engine.trace_call(&p.call.call))?;
             match trace {
                 Some(trace) => match options.tracer {
+                    Tracer::Struct => json::struct_logs_json(&trace, &options)?,
                     Tracer::Call => json::trace_json(&trace, options.only_top_call),
                     Tracer::Stylus => json::stylus_trace_json(&trace)?,
                 },

@@ -215,20 +215,25 @@ impl Param for SubscriptionOptions {
     }
 }
 
-/// debug_traceTransaction's and debug_traceCall's options. geth's `callTracer` or Nitro's
-/// `stylusTracer` (the host calls `cargo stylus trace` reads) can be given: Stylus programs
-/// run WASM, which has no EVM opcode trace for the default tracer.
+/// debug_traceTransaction's and debug_traceCall's options: geth's default struct logger (no
+/// `tracer`: the EVM frames' opcode steps; Stylus frames run WASM and add none, as on Nitro),
+/// geth's `callTracer`, or Nitro's `stylusTracer` (the host calls `cargo stylus trace` reads).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TraceOptions {
     pub only_top_call: bool,
     pub tracer: Tracer,
+    /// The struct logger's `disableStack` and `disableStorage`.
+    pub disable_stack: bool,
+    pub disable_storage: bool,
 }
 
 /// Which tracer a debug_trace method runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tracer {
-    /// geth's callTracer: the call tree.
+    /// geth's default struct logger: every EVM opcode step.
     #[default]
+    Struct,
+    /// geth's callTracer: the call tree.
     Call,
     /// Nitro's stylusTracer: each program's host calls, nested by call.
     Stylus,
@@ -239,30 +244,42 @@ impl Param for TraceOptions {
         let Value::Object(options) = value else {
             return Err(RpcError::invalid_params(format!("{name}: expected an object")));
         };
+        let flag_in = |object: Option<&Value>, key: &str| -> Result<bool, RpcError> {
+            match object.and_then(|c| c.get(key)) {
+                None | Some(Value::Null) => Ok(false),
+                Some(Value::Bool(b)) => Ok(*b),
+                Some(_) => Err(RpcError::invalid_params(format!("{name}: {key} must be a boolean"))),
+            }
+        };
         let tracer = match options.get("tracer") {
+            None | Some(Value::Null) => {
+                // The struct logger's options sit on the object itself.
+                if flag_in(Some(value), "enableMemory")? {
+                    return Err(RpcError::invalid_params(format!("{name}: enableMemory is not supported")));
+                }
+                return Ok(TraceOptions {
+                    tracer: Tracer::Struct,
+                    disable_stack: flag_in(Some(value), "disableStack")?,
+                    disable_storage: flag_in(Some(value), "disableStorage")?,
+                    ..TraceOptions::default()
+                });
+            }
             Some(Value::String(tracer)) if tracer == "callTracer" => Tracer::Call,
             // Nitro's stylusTracer takes no configuration (newStylusTracer ignores it).
-            Some(Value::String(tracer)) if tracer == "stylusTracer" => return Ok(TraceOptions { only_top_call: false, tracer: Tracer::Stylus }),
+            Some(Value::String(tracer)) if tracer == "stylusTracer" => return Ok(TraceOptions { tracer: Tracer::Stylus, ..TraceOptions::default() }),
             _ => return Err(RpcError::invalid_params(TraceOptions::ONLY_CALL_TRACER)),
         };
         let config = options.get("tracerConfig").filter(|c| !c.is_null());
-        let flag = |key: &str| -> Result<bool, RpcError> {
-            match config.and_then(|c| c.get(key)) {
-                None | Some(Value::Null) => Ok(false),
-                Some(Value::Bool(b)) => Ok(*b),
-                Some(_) => Err(RpcError::invalid_params(format!("{name}: tracerConfig.{key} must be a boolean"))),
-            }
-        };
-        if flag("withLog")? {
+        if flag_in(config, "withLog")? {
             return Err(RpcError::invalid_params(format!("{name}: tracerConfig.withLog is not supported")));
         }
-        Ok(TraceOptions { only_top_call: flag("onlyTopCall")?, tracer })
+        Ok(TraceOptions { only_top_call: flag_in(config, "onlyTopCall")?, tracer, ..TraceOptions::default() })
     }
 }
 
 impl TraceOptions {
-    pub const ONLY_CALL_TRACER: &'static str = "only the callTracer ({\"tracer\": \"callTracer\"}) and the stylusTracer \
-         ({\"tracer\": \"stylusTracer\"}) are supported: Stylus programs run WASM, which has no EVM opcode trace";
+    pub const ONLY_CALL_TRACER: &'static str = "the tracers are geth's default struct logger (no \"tracer\"), the callTracer \
+         ({\"tracer\": \"callTracer\"}) and Nitro's stylusTracer ({\"tracer\": \"stylusTracer\"})";
 }
 
 /// A position in a block (eth_getTransactionByBlock...AndIndex): a hex quantity, or a JSON

@@ -210,7 +210,7 @@ methods! {
     PersonalSign "personal_sign" [] (message: Bytes = "message", address: Address = "address");
     /// EIP-712 signature of the typed data (an object or its JSON string) by one of the node's accounts.
     EthSignTypedDataV4 "eth_signTypedData_v4" [] (address: Address = "address", data: TypedData = "typedData");
-    /// geth's callTracer tree (`{"tracer": "callTracer"}`; `onlyTopCall` honoured; at most 10,000 frames) or Nitro's stylusTracer host calls (`{"tracer": "stylusTracer"}`, what `cargo stylus trace` reads; more than 10,000 records is an error) of a mined transaction; one is required: WASM has no opcode trace.
+    /// geth's default struct logger (no `tracer`: every EVM opcode step, `disableStack` and `disableStorage` honoured, `enableMemory` refused; Stylus frames run WASM and add no steps; kept for the latest 256 transactions, at most 200,000 steps), geth's callTracer tree (`{"tracer": "callTracer"}`; `onlyTopCall` honoured; at most 10,000 frames) or Nitro's stylusTracer host calls (`{"tracer": "stylusTracer"}`, what `cargo stylus trace` reads; more than 10,000 records is an error) of a mined transaction.
     DebugTraceTransaction "debug_traceTransaction" [] (hash: B256 = "hash", options: Option<TraceOptions> = "options");
     /// As `debug_traceTransaction`, for a call at any block, as `eth_call`.
     DebugTraceCall "debug_traceCall" [] (call: CallObject = "call", block: Option<BlockId> = "block", options: Option<TraceOptions> = "options");
