@@ -252,22 +252,8 @@ fn a_stylus_splitter_pays_revenue_in_weth9() {
     assert_eq!(chain.view(weth, IWETH9::balanceOfCall { owner: splitter })._0, U256::ZERO);
 }
 
-const OZ_TOKENS: &str = r#"
-// SPDX-License-Identifier: MIT
-pragma solidity ^0.8.20;
-import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
-import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
-import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
-
-contract OzToken is ERC20Permit {
-    constructor(uint256 supply) ERC20("OZ Token", "OZT") ERC20Permit("OZ Token") { _mint(msg.sender, supply); }
-}
-
-contract OzDeed is ERC721 {
-    constructor() ERC721("OZ Deed", "OZD") {}
-    function mint(address to, uint256 tokenId) external { _mint(to, tokenId); }
-}
-"#;
+/// OpenZeppelin's ERC-20 with permit and ERC-721, as the gas comparison measures them.
+const OZ_TOKENS: &str = rigshare_e2e::versus::OZ_SOURCE;
 
 /// OpenZeppelin's ERC-20 (with permit) and ERC-721 beside rigshare's share token and deed.
 #[test]

@@ -264,17 +264,7 @@ impl Engine {
     /// Genesis contracts whose constructors must run (genesis::deploy_cache_manager), in
     /// block 0's state.
     fn deploy_genesis_contracts(&mut self) {
-        let block = BlockEnv {
-            number: 0,
-            l1_number: 0,
-            timestamp: self.config.genesis_timestamp,
-            coinbase: self.config.coinbase,
-            network_fee_account: self.config.network_fee_account,
-            chain_owner: self.config.chain_owner,
-            basefee: U256::from(self.config.base_fee),
-            gas_limit: self.config.block_gas_limit,
-            chain_id: self.config.chain_id,
-        };
+        let block = self.block_env_numbered(0, self.config.genesis_timestamp);
         let mut evm = self.evm(block, TxEnv { origin: super::genesis::ARBOS, gas_price: U256::ZERO });
         super::genesis::deploy_cache_manager(&mut evm);
         evm.state.end_tx();
@@ -413,7 +403,10 @@ impl Engine {
     }
 
     fn block_env(&self, timestamp: u64) -> BlockEnv {
-        let number = self.latest_block().number + 1;
+        self.block_env_numbered(self.latest_block().number + 1, timestamp)
+    }
+
+    fn block_env_numbered(&self, number: u64, timestamp: u64) -> BlockEnv {
         BlockEnv {
             number,
             l1_number: number,
