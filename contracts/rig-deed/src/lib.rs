@@ -37,13 +37,12 @@ use openzeppelin_stylus::{
         pausable::{self, IPausable, Pausable},
     },
 };
-use alloy_sol_types::SolEvent;
 use rigshare_common::{
-    events::emit, forward_errors, try_outputs, TryOutputs, ACCESS_CONTROL_INTERFACE_ID, ShortText, ADMIN_ROLE, OPERATOR_ROLE,
+    forward_errors, try_outputs, TryOutputs, ACCESS_CONTROL_INTERFACE_ID, ShortText, ADMIN_ROLE, OPERATOR_ROLE,
 };
 use stylus_sdk::{
     abi::Bytes,
-    block, msg,
+    block, evm, msg,
     prelude::*,
     call::Call,
     storage::{StorageAddress, StorageMap, StorageU256},
@@ -325,10 +324,14 @@ impl RigDeed {
         self.enumerable._add_token_to_owner_enumeration(to, token_id, &self.erc721)?;
         self.backing.setter(to).apply(hashrate_ghs, power_watts, true);
 
-        emit(
-            &[RigMinted::SIGNATURE_HASH, token_id.into(), to.into_word(), serial_hash],
-            &[&kind, &hashrate_ghs, &power_watts],
-        );
+        evm::log(RigMinted {
+            tokenId: token_id,
+            to,
+            serialHash: serial_hash,
+            kind,
+            hashrateGhs: hashrate_ghs,
+            powerWatts: power_watts,
+        });
         Ok(token_id)
     }
 
@@ -354,8 +357,12 @@ impl RigDeed {
             self.backing.setter(owner).apply(hashrate, power, false);
         }
 
-        emit(&[RigStatusChanged::SIGNATURE_HASH, token_id.into()], &[&(previous as u8), &status]);
-        emit(&[MetadataUpdate::SIGNATURE_HASH], &[&token_id]);
+        evm::log(RigStatusChanged {
+            tokenId: token_id,
+            previousStatus: previous as u8,
+            newStatus: status,
+        });
+        evm::log(MetadataUpdate { _tokenId: token_id });
         Ok(())
     }
 
@@ -379,8 +386,8 @@ impl RigDeed {
         backing.apply(old_hashrate, old_power, false);
         backing.apply(hashrate_ghs, power_watts, true);
 
-        emit(&[RigRemeasured::SIGNATURE_HASH, token_id.into()], &[&hashrate_ghs, &power_watts]);
-        emit(&[MetadataUpdate::SIGNATURE_HASH], &[&token_id]);
+        evm::log(RigRemeasured { tokenId: token_id, hashrateGhs: hashrate_ghs, powerWatts: power_watts });
+        evm::log(MetadataUpdate { _tokenId: token_id });
         Ok(())
     }
 
@@ -441,9 +448,9 @@ impl RigDeed {
             return Err(Error::InvalidDescriptor(DeedInvalidDescriptor { descriptor }));
         }
         self.descriptor.set(descriptor);
-        emit(&[DescriptorSet::SIGNATURE_HASH, descriptor.into_word()], &[]);
+        evm::log(DescriptorSet { descriptor });
         // Ids start at 1; the range covers every deed, minted or to come.
-        emit(&[BatchMetadataUpdate::SIGNATURE_HASH], &[&U256::from(1), &U256::MAX]);
+        evm::log(BatchMetadataUpdate { _fromTokenId: U256::from(1), _toTokenId: U256::MAX });
         Ok(())
     }
 }
