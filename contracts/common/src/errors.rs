@@ -3,7 +3,8 @@
 //! error (3-5 KB of wasm per contract); every error here is a selector, static 32-byte words
 //! and at most one trailing `bytes`/`string`, which one shared encoder writes. The output is
 //! byte-identical to alloy's: [`solidity_errors!`](crate::solidity_errors) generates a test
-//! comparing every variant with `SolError::abi_encode`.
+//! comparing every variant with `SolError::abi_encode`. Calls ([`crate::calls`]) and events
+//! ([`crate::events`]) use the same encoder.
 
 use alloc::{string::String, vec::Vec};
 
@@ -42,10 +43,12 @@ impl<'a> ErrorData<'a> {
 /// The revert data of the error with this selector and fields (in ABI order): the head, then
 /// the dynamic field's length and content padded to a whole word, its offset (counted from
 /// the end of the selector) patched into the head. One function for every error: each match
-/// arm of [`solidity_errors!`](crate::solidity_errors) only lists its fields.
+/// arm of [`solidity_errors!`](crate::solidity_errors) only lists its fields. Also the call
+/// data of the contracts' calls ([`crate::calls`]) and the data of their events
+/// ([`crate::events`]), which have the same shape.
 #[must_use]
 #[inline(never)]
-pub fn encode<E>(selector: [u8; 4], fields: &[&dyn ErrorField]) -> Vec<u8> {
+pub fn encode(selector: [u8; 4], fields: &[&dyn ErrorField]) -> Vec<u8> {
     let mut data = ErrorData {
         buf: selector.to_vec(),
         tail: None,
@@ -101,6 +104,12 @@ impl ErrorField for u16 {
     }
 }
 
+impl ErrorField for u32 {
+    fn put<'a>(&'a self, data: &mut ErrorData<'a>) {
+        data.uint(u64::from(*self));
+    }
+}
+
 impl ErrorField for u64 {
     fn put<'a>(&'a self, data: &mut ErrorData<'a>) {
         data.uint(*self);
@@ -114,6 +123,12 @@ impl ErrorField for bool {
 }
 
 impl ErrorField for Bytes {
+    fn put<'a>(&'a self, data: &mut ErrorData<'a>) {
+        data.dynamic(self);
+    }
+}
+
+impl ErrorField for Vec<u8> {
     fn put<'a>(&'a self, data: &mut ErrorData<'a>) {
         data.dynamic(self);
     }
@@ -262,7 +277,7 @@ macro_rules! solidity_errors {
                 match &err {
                     $(
                         $name::$variant($($ty)::+ { $($field),* }) => {
-                            $crate::errors::encode::<$name>(<$($ty)::+ as SolError>::SELECTOR, &[$($field as &dyn $crate::errors::ErrorField),*])
+                            $crate::errors::encode(<$($ty)::+ as SolError>::SELECTOR, &[$($field as &dyn $crate::errors::ErrorField),*])
                         }
                     )+
                 }

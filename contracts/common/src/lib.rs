@@ -5,8 +5,10 @@
 
 extern crate alloc;
 
+pub mod calls;
 pub mod clock;
 pub mod errors;
+pub mod events;
 pub mod rig;
 mod outputs;
 mod short_text;

@@ -45,19 +45,16 @@ impl IEip712 for PermitDomain {
         describe(String::new())
     }
 
+    /// `keccak256(abi.encode(TYPE_HASH, name hash, version hash, chain id, this contract))`:
+    /// five static words, so their concatenation.
     fn domain_separator_v4(&self) -> B256 {
-        use alloy_sol_types::SolType;
-        type DomainTuple = alloy_sol_types::sol! { tuple(bytes32, bytes32, bytes32, uint256, address) };
         const TYPE_HASH: [u8; 32] = stylus_sdk::keccak_const::Keccak256::new()
             .update(b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
             .finalize();
-        keccak256(DomainTuple::abi_encode(&(
-            TYPE_HASH,
-            name_hash(),
-            Self::HASHED_VERSION,
-            Self::chain_id(),
-            Self::contract_address(),
-        )))
+        keccak256(
+            [TYPE_HASH, name_hash().0, Self::HASHED_VERSION, Self::chain_id().to_be_bytes(), Self::contract_address().into_word().0]
+                .as_flattened(),
+        )
     }
 }
 

@@ -42,7 +42,7 @@ mod domain;
 
 use alloc::{string::String, vec::Vec};
 
-use alloy_primitives::{aliases::B32, Address, FixedBytes, B256, U256, U8};
+use alloy_primitives::{aliases::B32, keccak256, Address, FixedBytes, B256, U256, U8};
 use openzeppelin_stylus::{
     access::control::{self, AccessControl, IAccessControl},
     token::{
@@ -54,15 +54,17 @@ use openzeppelin_stylus::{
         erc721::receiver::RECEIVER_FN_SELECTOR,
     },
     utils::{
+        cryptography::{ecdsa, eip712},
         introspection::erc165::IErc165,
         nonces::{INonces, Nonces},
+        storage_slot::StorageSlot,
     },
 };
-use rigshare_common::{forward_errors, outputs, Outputs, ACCESS_CONTROL_INTERFACE_ID, IRigBacking, IShareCheckpoint, ShortText, ADMIN_ROLE, MINTER_ROLE, OPERATOR_ROLE, SHARES_BOUND_MAGIC};
+use alloy_sol_types::SolEvent;
+use rigshare_common::{calls, events::emit, forward_errors, outputs, Outputs, ACCESS_CONTROL_INTERFACE_ID, ShortText, ADMIN_ROLE, MINTER_ROLE, OPERATOR_ROLE, SHARES_BOUND_MAGIC};
 use stylus_sdk::{
     abi::Bytes,
-    call::Call,
-    contract, evm, msg,
+    block, contract, evm, msg,
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageVec},
 };
@@ -86,6 +88,14 @@ pub const BUYOUT_THRESHOLD_BPS: u64 = 9_500;
 
 /// `redeemAll` needs `outstanding x 20 <= supply` (the same 95%, checked with shifts).
 pub const BUYOUT_REST_DIVISOR: u64 = 20;
+
+/// The deed and splitter functions the pool calls (see `IRigBacking` and `IShareCheckpoint` in
+/// rigshare_common), encoded by [`calls`].
+const OWNER_OF: [u8; 4] = calls::selector("ownerOf(uint256)");
+const BACKING_OF: [u8; 4] = calls::selector("backingOf(address)");
+const SAFE_TRANSFER_FROM: [u8; 4] = calls::selector("safeTransferFrom(address,address,uint256)");
+const SHARE_TOKEN: [u8; 4] = calls::selector("shareToken()");
+const ON_SHARES_TRANSFER: [u8; 4] = calls::selector("onSharesTransfer(address,address,uint256)");
 
 /// A buy-out needs a supply below 2^254 base units, which keeps [`mul_div_down`] exact.
 const MAX_BUYOUT_SUPPLY_BITS: usize = 254;
@@ -271,9 +281,9 @@ rigshare_common::solidity_errors! {
         /// EIP-2612: signer is not the owner.
         InvalidSigner(permit::ERC2612InvalidSigner { signer, owner }),
         /// ecrecover: bad signature.
-        InvalidSignature(openzeppelin_stylus::utils::cryptography::ecdsa::ECDSAInvalidSignature {}),
+        InvalidSignature(ecdsa::ECDSAInvalidSignature {}),
         /// ecrecover: malleable `s`.
-        InvalidSignatureS(openzeppelin_stylus::utils::cryptography::ecdsa::ECDSAInvalidSignatureS { s }),
+        InvalidSignatureS(ecdsa::ECDSAInvalidSignatureS { s }),
         /// Caller lacks the role.
         UnauthorizedAccount(control::AccessControlUnauthorizedAccount { account, needed_role }),
         /// `renounceRole` for someone else.
@@ -463,7 +473,7 @@ impl RigShares {
             return Err(Error::UnauthorizedDepositor(SharesUnauthorizedDepositor { operator }));
         }
         self.list_deed(token_id)?;
-        evm::log(DeedDeposited { tokenId: token_id, from, operator });
+        emit(&[DeedDeposited::SIGNATURE_HASH, token_id.into(), from.into_word(), operator.into_word()], &[]);
         Ok(RECEIVER_FN_SELECTOR)
     }
 
@@ -474,14 +484,13 @@ impl RigShares {
     pub fn adopt_deed(&mut self, token_id: U256) -> Result<(), Error> {
         let operator = msg::sender();
         let deed = self.rig_deed.get();
-        let owner = IRigBacking::new(deed)
-            .owner_of(Call::new(), token_id)
-            .map_err(|e| backing_unavailable(deed, e))?;
+        let owner = calls::decoded(calls::static_call(deed, &calls::calldata(OWNER_OF, &[&token_id])), calls::address)
+            .map_err(|reason| backing_unavailable(deed, reason))?;
         if owner != contract::address() || self.listed.get(token_id) {
             return Err(Error::DeedNotAdoptable(SharesDeedNotAdoptable { tokenId: token_id }));
         }
         self.list_deed(token_id)?;
-        evm::log(DeedDeposited { tokenId: token_id, from: Address::ZERO, operator });
+        emit(&[DeedDeposited::SIGNATURE_HASH, token_id.into(), B256::ZERO, operator.into_word()], &[]);
         Ok(())
     }
 
@@ -498,9 +507,9 @@ impl RigShares {
     /// Summed hashrate (GH/s) and power (W), and the count, of the pool's non-retired rigs.
     pub fn backing(&self) -> Result<(U256, U256, U256), Error> {
         let deed = self.rig_deed.get();
-        IRigBacking::new(deed)
-            .backing_of(Call::new(), contract::address())
-            .map_err(|e| backing_unavailable(deed, e))
+        let pool = contract::address();
+        calls::decoded(calls::static_call(deed, &calls::calldata(BACKING_OF, &[&pool])), calls::uints3)
+            .map_err(|reason| backing_unavailable(deed, reason))
     }
 
     /// Burns the caller's shares, at least [`BUYOUT_THRESHOLD_BPS`] of the supply, and sends
@@ -535,29 +544,24 @@ impl RigShares {
         self.escrow_shares.set(rest);
         self.erc20._burn(holder, balance)?;
         let ids = self.deed_ids();
-        while let Some(id) = self.deeds.pop() {
-            self.listed.setter(id).set(false);
+        for id in &ids {
+            self.listed.setter(*id).set(false);
         }
-        evm::log(PoolRedeemed {
-            holder,
-            recipient,
-            shares: balance,
-            deeds: U256::from(ids.len()),
-        });
+        self.deeds.erase();
+        let deeds = U256::from(ids.len());
+        emit(&[PoolRedeemed::SIGNATURE_HASH, holder.into_word(), recipient.into_word()], &[&balance, &deeds]);
         if !rest.is_zero() {
-            evm::log(BuyoutEscrowed { holder, amount: escrow, shares: rest });
+            emit(&[BuyoutEscrowed::SIGNATURE_HASH, holder.into_word()], &[&escrow, &rest]);
         }
         self.checkpoint(holder, Address::ZERO, balance)?;
 
         // Interactions: hand the deeds over.
-        let deed = IRigBacking::new(self.rig_deed.get());
+        let deed = self.rig_deed.get();
         let pool = contract::address();
         for token_id in ids {
-            deed.safe_transfer_from(Call::new_in(self), pool, recipient, token_id).map_err(|e| {
-                Error::DeedTransferFailed(SharesDeedTransferFailed {
-                    tokenId: token_id,
-                    reason: revert_data(e).into(),
-                })
+            let sent = calls::call(self, deed, &calls::calldata(SAFE_TRANSFER_FROM, &[&pool, &recipient, &token_id]));
+            calls::decoded(sent, calls::nothing).map_err(|reason| {
+                Error::DeedTransferFailed(SharesDeedTransferFailed { tokenId: token_id, reason: reason.into() })
             })?;
         }
         Ok(())
@@ -584,7 +588,7 @@ impl RigShares {
         self.escrow.set(pot - amount);
         self.escrow_shares.set(left - shares);
         self.erc20._burn(holder, shares)?;
-        evm::log(BuyoutClaimed { holder, recipient, shares, amount });
+        emit(&[BuyoutClaimed::SIGNATURE_HASH, holder.into_word(), recipient.into_word()], &[&shares, &amount]);
         self.checkpoint(holder, Address::ZERO, shares)?;
 
         // Interaction.
@@ -603,7 +607,7 @@ impl RigShares {
     pub fn set_compliance_mode(&mut self, enabled: bool) -> Result<(), Error> {
         self.access.only_role(ADMIN_ROLE.into())?;
         self.compliance.set(enabled);
-        evm::log(ComplianceModeSet { enabled });
+        emit(&[ComplianceModeSet::SIGNATURE_HASH], &[&enabled]);
         Ok(())
     }
 
@@ -616,7 +620,7 @@ impl RigShares {
     pub fn set_allowed(&mut self, account: Address, allowed: bool) -> Result<(), Error> {
         self.access.only_role(ADMIN_ROLE.into())?;
         self.allowed.setter(account).set(allowed);
-        evm::log(AllowlistUpdated { account, allowed });
+        emit(&[AllowlistUpdated::SIGNATURE_HASH, account.into_word()], &[&allowed]);
         Ok(())
     }
 
@@ -645,8 +649,9 @@ impl RigShares {
     /// accepts any call would otherwise be adopted, and every transfer depends on it.
     fn adopt_splitter(&mut self, splitter: Address) -> Result<(), Error> {
         let invalid = Error::InvalidSplitter(SharesInvalidSplitter { splitter });
-        let hooks = IShareCheckpoint::new(splitter);
-        if !splitter.has_code() || hooks.share_token(Call::new()).ok() != Some(contract::address()) {
+        if !splitter.has_code()
+            || calls::decoded(calls::static_call(splitter, &SHARE_TOKEN), calls::address).ok() != Some(contract::address())
+        {
             return Err(invalid);
         }
         if self.splitter.get().is_zero() {
@@ -654,11 +659,11 @@ impl RigShares {
         } else {
             self.more_splitters.push(splitter);
         }
-        evm::log(RevenueSplitterSet { splitter });
+        emit(&[RevenueSplitterSet::SIGNATURE_HASH, splitter.into_word()], &[]);
         let supply = self.erc20.total_supply();
-        match hooks.on_shares_bound(Call::new_in(self), supply) {
-            Ok(magic) if magic.0 == SHARES_BOUND_MAGIC => Ok(()),
-            Err(e @ stylus_sdk::call::Error::Revert(_)) => Err(checkpoint_failed(splitter, e)),
+        match calls::call(self, splitter, &calls::calldata(SHARES_BOUND_MAGIC, &[&supply])) {
+            Ok(magic) if calls::bytes4(&magic) == Some(SHARES_BOUND_MAGIC) => Ok(()),
+            Err(reason) => Err(checkpoint_failed(splitter, reason)),
             _ => Err(invalid),
         }
     }
@@ -710,9 +715,8 @@ impl RigShares {
     /// [`MAX_SPLITTERS`] calls). Any refusal reverts the whole change.
     fn checkpoint(&mut self, from: Address, to: Address, amount: U256) -> Result<(), Error> {
         for splitter in self.revenue_splitters() {
-            IShareCheckpoint::new(splitter)
-                .on_shares_transfer(Call::new_in(self), from, to, amount)
-                .map_err(|e| checkpoint_failed(splitter, e))?;
+            let told = calls::call(self, splitter, &calls::calldata(ON_SHARES_TRANSFER, &[&from, &to, &amount]));
+            calls::decoded(told, calls::nothing).map_err(|reason| checkpoint_failed(splitter, reason))?;
         }
         Ok(())
     }
@@ -753,19 +757,53 @@ pub fn mul_div_down(a: U256, b: U256, d: U256) -> U256 {
     q
 }
 
-fn revert_data(e: stylus_sdk::call::Error) -> Vec<u8> {
-    match e {
-        stylus_sdk::call::Error::Revert(data) => data,
-        stylus_sdk::call::Error::AbiDecodingFailed(_) => Vec::new(),
+/// EIP-2612's permit type hash (as OpenZeppelin's `Erc20Permit`).
+const PERMIT_TYPEHASH: [u8; 32] = stylus_sdk::keccak_const::Keccak256::new()
+    .update(b"Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)")
+    .finalize();
+
+/// The storage cell of the allowance `owner` gives `spender`, where OpenZeppelin's `Erc20`
+/// keeps it: its field `allowances` (a mapping of mappings, Solidity's layout) is its second
+/// slot, and `erc20` is this contract's first field (slot 0). The field is private to
+/// OpenZeppelin's crate and `Erc20::_approve` too, so `permit` writes the cell itself
+/// (openzeppelin-stylus is pinned to =0.3.0; the permit tests read it back through
+/// `allowance`).
+fn allowance_cell(owner: Address, spender: Address) -> StorageU256 {
+    const ALLOWANCES_SLOT: [u8; 32] = {
+        let mut slot = [0u8; 32];
+        slot[31] = 1;
+        slot
+    };
+    let outer = keccak256([owner.into_word().0, ALLOWANCES_SLOT].as_flattened());
+    let inner = keccak256([spender.into_word().0, outer.0].as_flattened());
+    StorageSlot::get_slot::<StorageU256>(U256::from_be_bytes(inner.0))
+}
+
+/// OpenZeppelin's `ecdsa::recover` step for step: a malleable `s` and a `v` of 0 or 1 are
+/// refused, then the ecrecover precompile is asked (its input as plain words), and a zero
+/// signer is refused.
+fn ec_recover(hash: B256, v: u8, r: B256, s: B256) -> Result<Address, Error> {
+    if U256::from_be_bytes(s.0) > ecdsa::SIGNATURE_S_UPPER_BOUND {
+        return Err(Error::InvalidSignatureS(ecdsa::ECDSAInvalidSignatureS { s }));
     }
+    if v == 0 || v == 1 {
+        return Err(Error::InvalidSignature(ecdsa::ECDSAInvalidSignature {}));
+    }
+    let input = [hash.0, U256::from(v).to_be_bytes(), r.0, s.0];
+    let recovered = calls::static_call(ecdsa::ECRECOVER_ADDR, input.as_flattened()).expect("should call `ecRecover` precompile");
+    let recovered = Address::from_slice(&recovered[12..]);
+    if recovered.is_zero() {
+        return Err(Error::InvalidSignature(ecdsa::ECDSAInvalidSignature {}));
+    }
+    Ok(recovered)
 }
 
-fn backing_unavailable(deed: Address, e: stylus_sdk::call::Error) -> Error {
-    Error::BackingUnavailable(SharesBackingUnavailable { deed, reason: revert_data(e).into() })
+fn backing_unavailable(deed: Address, reason: Vec<u8>) -> Error {
+    Error::BackingUnavailable(SharesBackingUnavailable { deed, reason: reason.into() })
 }
 
-fn checkpoint_failed(splitter: Address, e: stylus_sdk::call::Error) -> Error {
-    Error::CheckpointFailed(SharesCheckpointFailed { splitter, reason: revert_data(e).into() })
+fn checkpoint_failed(splitter: Address, reason: Vec<u8>) -> Error {
+    Error::CheckpointFailed(SharesCheckpointFailed { splitter, reason: reason.into() })
 }
 
 #[public]
@@ -841,7 +879,28 @@ impl IErc20Permit for RigShares {
         r: B256,
         s: B256,
     ) -> Result<(), Error> {
-        Ok(self.permit.permit(owner, spender, value, deadline, v, r, s, &mut self.erc20, &mut self.nonces)?)
+        // OpenZeppelin's `Erc20Permit::permit` step for step, with the struct hash and the
+        // ecrecover input written as plain words instead of through alloy's encoder.
+        if U256::from(block::timestamp()) > deadline {
+            return Err(Error::ExpiredSignature(permit::ERC2612ExpiredSignature { deadline }));
+        }
+        let nonce = self.nonces.use_nonce(owner);
+        let struct_hash = keccak256(
+            [PERMIT_TYPEHASH, owner.into_word().0, spender.into_word().0, value.to_be_bytes(), nonce.to_be_bytes(), deadline.to_be_bytes()]
+                .as_flattened(),
+        );
+        let hash = eip712::to_typed_data_hash(&self.permit.domain_separator(), &struct_hash);
+        let signer = ec_recover(hash, v, r, s)?;
+        if signer != owner {
+            return Err(Error::InvalidSigner(permit::ERC2612InvalidSigner { signer, owner }));
+        }
+        // `Erc20::_approve(owner, spender, value, true)`: the owner is the signer, never zero.
+        if spender.is_zero() {
+            return Err(Error::InvalidSpender(erc20::ERC20InvalidSpender { spender }));
+        }
+        allowance_cell(owner, spender).set(value);
+        evm::log(erc20::Approval { owner, spender, value });
+        Ok(())
     }
 }
 

@@ -21,8 +21,16 @@ pub const WASM_OPT_VERSION: &str = "108";
 
 /// The optimisation: for size (`-Oz`), with the features the modules use (rustc emits
 /// bulk-memory by our flag, sign-ext and mutable-globals by default) and nothing else, so
-/// binaryen introduces no instruction Nitro would refuse at activation.
+/// binaryen introduces no instruction Nitro would refuse at activation. After the first
+/// `-Oz`, the code is flattened and its control flow rebuilt (`--flatten --rereloop`), then
+/// optimised for size twice more: 85-250 fewer stored bytes per contract than `-Oz` alone
+/// (issue 11; measured on binaryen 108, where a second round of `--flatten --rereloop` or
+/// `--converge` gained nothing more).
 pub const WASM_OPT_ARGS: &[&str] = &[
+    "-Oz",
+    "--flatten",
+    "--rereloop",
+    "-Oz",
     "-Oz",
     "--mvp-features",
     "--enable-bulk-memory",
