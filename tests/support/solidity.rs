@@ -36,7 +36,10 @@ pub fn artifact(modules: &std::path::Path, package: &str, contract: &str) -> Vec
 /// pinned solc-js and returns the creation bytecode of `contract`.
 pub fn compile(source: &str, contract: &str) -> Vec<u8> {
     let tools = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../tools"));
-    let dir = std::env::temp_dir().join(format!("rigshare-sol-{}-{contract}", std::process::id()));
+    // A directory per compilation: tests compile the same source in parallel.
+    static COMPILATIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COMPILATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("rigshare-sol-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(format!("{contract}.sol"));
     std::fs::write(&file, source).unwrap();
@@ -46,6 +49,7 @@ pub fn compile(source: &str, contract: &str) -> Vec<u8> {
         .arg(&file)
         .output()
         .expect("node runs");
+    let _ = std::fs::remove_dir_all(&dir);
     assert!(output.status.success(), "solc: {}", String::from_utf8_lossy(&output.stderr));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let code = json["contracts"][contract]["bytecode"].as_str().unwrap_or_else(|| panic!("no {contract} in {json}"));
