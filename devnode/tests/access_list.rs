@@ -23,7 +23,7 @@ fn the_list_of_a_stylus_call() {
     // sender and precompiles are not.
     assert_eq!(
         created["accessList"],
-        json!([{"address": program.to_checksum(None), "storageKeys": [format!("0x{}", "00".repeat(32))]}])
+        json!([{"address": alloy_primitives::hex::encode_prefixed(program), "storageKeys": [format!("0x{}", "00".repeat(32))]}])
     );
     assert!(created.get("error").is_none(), "{created}");
     let gas_used = u64::from_str_radix(created["gasUsed"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap();

@@ -194,18 +194,19 @@ fn a_reverted_frame_undoes_the_cache_flag() {
     assert!(bench.commit().is_empty(), "its event went with it");
 }
 
-/// The views: no cache managers on the dev node; the chain owner, and only it, is a chain
-/// owner (`IsMember`: one read; `AllMembers`: one read for the size and one per member).
+/// The views: one cache manager, Arbitrum's CacheManager from genesis (devnode/tests/genesis.rs
+/// bids through it); the chain owner, and only it, is a chain owner (`IsMember`: one read;
+/// `AllMembers`: one read for the size and one per member).
 #[test]
-fn views_report_the_owner_and_no_cache_managers() {
+fn views_report_the_owner_and_the_genesis_cache_manager() {
     let mut bench = Bench::new();
     let call = |bench: &mut Bench, to, input: Vec<u8>| bench.call_with(CALLER, to, U256::ZERO, input.into(), GAS);
 
     let r = call(&mut bench, ARB_WASM_CACHE, ArbWasmCache::allCacheManagersCall {}.abi_encode());
     let managers = ArbWasmCache::allCacheManagersCall::abi_decode_returns(&r.output, true).unwrap().managers;
-    assert!(managers.is_empty());
-    // 800 open + 800 size read + 2 words of result (offset, length) at 3
-    assert_eq!(used(&r), 800 + 800 + 6);
+    assert_eq!(managers, vec![devnode::engine::genesis::cache_manager()]);
+    // 800 open + 800 size read + 800 member read + 3 words of result (offset, length, member) at 3
+    assert_eq!(used(&r), 800 + 800 + 800 + 9);
     let r = call(&mut bench, ARB_WASM_CACHE, ArbWasmCache::isCacheManagerCall { manager: CHAIN_OWNER }.abi_encode());
     assert!(!ArbWasmCache::isCacheManagerCall::abi_decode_returns(&r.output, true).unwrap()._0);
     assert_eq!(used(&r), 800 + 3 + 800 + 3);
