@@ -195,11 +195,17 @@ fn frame_result(status: InstructionResult, output: Bytes, gas_left: u64) -> Call
     match status {
         R::Stop | R::Return | R::SelfDestruct => CallResult::success(output, gas_left),
         R::Revert => CallResult::revert(output, gas_left),
-        R::OutOfGas | R::MemoryOOG | R::MemoryLimitOOG | R::PrecompileOOG | R::InvalidOperandOOG => {
-            CallResult::fail(Failure::OutOfGas)
-        }
-        R::CallNotAllowedInsideStatic | R::StateChangeDuringStaticCall => CallResult::fail(Failure::WriteProtection),
-        other => CallResult::fail(Failure::EvmHalt(halt_reason(other).into())),
+        other => CallResult::fail(halt_failure(other)),
+    }
+}
+
+/// The failure an EVM frame (or, in a struct log, its step) stops with.
+fn halt_failure(status: InstructionResult) -> Failure {
+    use InstructionResult as R;
+    match status {
+        R::OutOfGas | R::MemoryOOG | R::MemoryLimitOOG | R::PrecompileOOG | R::InvalidOperandOOG => Failure::OutOfGas,
+        R::CallNotAllowedInsideStatic | R::StateChangeDuringStaticCall => Failure::WriteProtection,
+        other => Failure::EvmHalt(halt_reason(other).into()),
     }
 }
 
@@ -262,14 +268,7 @@ fn traced_step(interp: &mut Interpreter, host: &mut FrameHost<'_>) {
         | InstructionResult::Return
         | InstructionResult::Revert
         | InstructionResult::SelfDestruct => None,
-        InstructionResult::OutOfGas
-        | InstructionResult::MemoryOOG
-        | InstructionResult::MemoryLimitOOG
-        | InstructionResult::InvalidOperandOOG => Some("out of gas".to_string()),
-        InstructionResult::CallNotAllowedInsideStatic | InstructionResult::StateChangeDuringStaticCall => {
-            Some("write protection".to_string())
-        }
-        other => Some(halt_reason(other).to_string()),
+        other => Some(halt_failure(other).to_string()),
     };
     let Some(logger) = host.evm.struct_logger.as_mut() else { return };
     let storage = slot.map(|(key, value)| logger.saw_slot(contract, key, value));
