@@ -45,16 +45,6 @@ const SHARE: u128 = 1_000_000_000_000_000_000;
 const SUPPLY: u128 = 1_000_000;
 const DEADLINE: u64 = u64::MAX;
 
-/// Deploys EVM creation code with ABI-encoded constructor arguments; returns the address.
-fn deploy_evm(chain: &mut Chain, creation: &[u8], args: &[u8]) -> Address {
-    let mut input = creation.to_vec();
-    input.extend_from_slice(args);
-    let dev = chain.dev.clone();
-    let receipt = chain.send(&dev, None, U256::ZERO, input.into());
-    assert!(receipt.status, "deployment failed: {:?}", receipt.failure);
-    receipt.contract_address.expect("created")
-}
-
 /// Uniswap V2's getAmountOut: 0.3% fee, rounded down.
 fn amount_out(amount_in: U256, reserve_in: U256, reserve_out: U256) -> U256 {
     let with_fee = amount_in * U256::from(997);
@@ -69,12 +59,10 @@ struct Uniswap {
 
 fn uniswap(chain: &mut Chain) -> Option<Uniswap> {
     let modules = solidity::node_modules()?;
-    let weth = deploy_evm(chain, &solidity::artifact(&modules, "@uniswap/v2-periphery", "WETH9"), &[]);
+    let weth = chain.deploy_evm(&solidity::artifact(&modules, "@uniswap/v2-periphery", "WETH9"), &[]);
     let fee_to_setter = chain.dev_address();
-    let factory =
-        deploy_evm(chain, &solidity::artifact(&modules, "@uniswap/v2-core", "UniswapV2Factory"), &fee_to_setter.abi_encode());
-    let router = deploy_evm(
-        chain,
+    let factory = chain.deploy_evm(&solidity::artifact(&modules, "@uniswap/v2-core", "UniswapV2Factory"), &fee_to_setter.abi_encode());
+    let router = chain.deploy_evm(
         &solidity::artifact(&modules, "@uniswap/v2-periphery", "UniswapV2Router02"),
         &(factory, weth).abi_encode_params(),
     );
@@ -226,7 +214,7 @@ fn uniswap_v2_trades_rigshare_shares_against_weth() {
 fn a_stylus_splitter_pays_revenue_in_weth9() {
     let mut chain = Chain::new();
     let Some(modules) = solidity::node_modules() else { return };
-    let weth = deploy_evm(&mut chain, &solidity::artifact(&modules, "@uniswap/v2-periphery", "WETH9"), &[]);
+    let weth = chain.deploy_evm(&solidity::artifact(&modules, "@uniswap/v2-periphery", "WETH9"), &[]);
     let dev = chain.dev.clone();
     let admin = chain.dev_address();
     let (_deed, shares) = chain.deploy_pool(U256::from(SUPPLY * SHARE));
@@ -264,8 +252,8 @@ fn openzeppelin_tokens_run_beside_rigshare_tokens() {
     }
     let dev = chain.dev.clone();
     let admin = chain.dev_address();
-    let oz_token = deploy_evm(&mut chain, &solidity::compile(OZ_TOKENS, "OzToken"), &U256::from(1_000u64).abi_encode());
-    let oz_deed = deploy_evm(&mut chain, &solidity::compile(OZ_TOKENS, "OzDeed"), &[]);
+    let oz_token = chain.deploy_evm(&solidity::compile(OZ_TOKENS, "OzToken"), &U256::from(1_000u64).abi_encode());
+    let oz_deed = chain.deploy_evm(&solidity::compile(OZ_TOKENS, "OzDeed"), &[]);
     let (_deed, shares) = chain.deploy_pool(U256::from(SUPPLY * SHARE));
 
     let to = address_of(&account(5));

@@ -192,11 +192,8 @@ fn evm_transfer_run(txs: usize) -> Option<(Duration, u64)> {
     rigshare_e2e::solidity::node_modules()?;
     let mut chain = Chain::new();
     let dev = chain.dev.clone();
-    let mut creation = rigshare_e2e::solidity::compile(rigshare_e2e::versus::OZ_SOURCE, "OzToken");
-    creation.extend(U256::from(SUPPLY).abi_encode());
-    let receipt = chain.send_with_gas(&dev, None, U256::ZERO, creation.into(), 30_000_000);
-    assert!(receipt.status, "OzToken deployment failed: {:?}", receipt.failure);
-    let token = receipt.contract_address.expect("created");
+    let creation = rigshare_e2e::solidity::compile(rigshare_e2e::versus::OZ_SOURCE, "OzToken");
+    let token = chain.deploy_evm(&creation, &U256::from(SUPPLY).abi_encode());
     let keys: Vec<SigningKey> = (1..=SENDERS).map(account).collect();
     let addresses: Vec<Address> = keys.iter().map(address_of).collect();
     for to in &addresses {

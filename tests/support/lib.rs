@@ -172,6 +172,17 @@ impl Chain {
         Address::from_slice(&deployed.data[12..32])
     }
 
+    /// Deploys EVM creation code (a Solidity build, say) with its ABI-encoded constructor
+    /// arguments, sent by the dev account; returns the new contract's address.
+    pub fn deploy_evm(&mut self, creation: &[u8], args: &[u8]) -> Address {
+        let mut input = creation.to_vec();
+        input.extend_from_slice(args);
+        let dev = self.dev.clone();
+        let receipt = self.send(&dev, None, U256::ZERO, input.into());
+        assert!(receipt.status, "deploying EVM code failed: {:?}", receipt.failure);
+        receipt.contract_address.expect("a successful creation has an address")
+    }
+
     /// Deploys a RigDeed collection ("Rig Deed", "RIG") that the dev account admins, rendered by
     /// a RigCard as `rigshare up` wires it. Returns the deed.
     pub fn deploy_deed(&mut self) -> Address {

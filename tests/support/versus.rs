@@ -68,15 +68,6 @@ fn run(chain: &mut Chain, from: &SigningKey, to: Address, value: U256, call: imp
     receipt.gas_used
 }
 
-fn deploy_evm(chain: &mut Chain, code: &[u8], args: Vec<u8>) -> Address {
-    let mut input = code.to_vec();
-    input.extend(args);
-    let dev = chain.dev.clone();
-    let receipt = chain.send_with_gas(&dev, None, U256::ZERO, input.into(), 30_000_000);
-    assert!(receipt.status, "deploying failed: {:?}", receipt.failure);
-    receipt.contract_address.unwrap()
-}
-
 /// An EIP-2612 permit signed by `owner` for `spender`, as a wallet signs it.
 fn permit(chain: &mut Chain, token: Address, owner: &SigningKey, spender: Address, value: U256) -> IPermit::permitCall {
     let owner_address = address_of(owner);
@@ -148,15 +139,15 @@ fn rigshare(cached: bool) -> [u64; 7] {
 fn openzeppelin() -> [u64; 7] {
     let mut chain = Chain::new();
     let (dev, me) = (chain.dev.clone(), chain.dev_address());
-    let token = deploy_evm(&mut chain, &solidity::compile(OZ_SOURCE, "OzToken"), U256::from(SUPPLY).abi_encode());
-    let nft = deploy_evm(&mut chain, &solidity::compile(OZ_SOURCE, "OzDeed"), Vec::new());
+    let token = chain.deploy_evm(&solidity::compile(OZ_SOURCE, "OzToken"), &U256::from(SUPPLY).abi_encode());
+    let nft = chain.deploy_evm(&solidity::compile(OZ_SOURCE, "OzDeed"), &[]);
     let payees = vec![Address::with_last_byte(0xa1), Address::with_last_byte(0xa2)];
     let [holder, other] = [account(1), account(2)];
     chain.fund(address_of(&holder), U256::from(ETH));
     let mut split_payees = payees.clone();
     split_payees.push(address_of(&holder));
     let shares = vec![U256::from(1_000), U256::from(500), U256::from(8_500)];
-    let splitter = deploy_evm(&mut chain, &solidity::compile(OZ_SOURCE, "OzSplitter"), (split_payees, shares).abi_encode_params());
+    let splitter = chain.deploy_evm(&solidity::compile(OZ_SOURCE, "OzSplitter"), &(split_payees, shares).abi_encode_params());
     run(&mut chain, &dev, token, U256::ZERO, RigShares::transferCall { to: address_of(&holder), value: U256::from(ETH) });
     chain.fund(splitter, U256::from(ETH / 100));
 
