@@ -267,7 +267,7 @@ impl Param for TraceOptions {
             Some(Value::String(tracer)) if tracer == "callTracer" => Tracer::Call,
             // Nitro's stylusTracer takes no configuration (newStylusTracer ignores it).
             Some(Value::String(tracer)) if tracer == "stylusTracer" => return Ok(TraceOptions { tracer: Tracer::Stylus, ..TraceOptions::default() }),
-            _ => return Err(RpcError::invalid_params(TraceOptions::ONLY_CALL_TRACER)),
+            _ => return Err(RpcError::invalid_params(TraceOptions::TRACERS)),
         };
         let config = options.get("tracerConfig").filter(|c| !c.is_null());
         if flag_in(config, "withLog")? {
@@ -278,7 +278,7 @@ impl Param for TraceOptions {
 }
 
 impl TraceOptions {
-    pub const ONLY_CALL_TRACER: &'static str = "the tracers are geth's default struct logger (no \"tracer\"), the callTracer \
+    pub const TRACERS: &'static str = "the tracers are geth's default struct logger (no \"tracer\"), the callTracer \
          ({\"tracer\": \"callTracer\"}) and Nitro's stylusTracer ({\"tracer\": \"stylusTracer\"})";
 }
 
