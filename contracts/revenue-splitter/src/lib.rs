@@ -384,7 +384,7 @@ impl RevenueSplitter {
     #[selector(name = "onSharesTransfer")]
     pub fn on_shares_transfer(&mut self, from: Address, to: Address, amount: U256) -> Result<(), Error> {
         self.only_share_token()?;
-        let acc = self.release_stream().acc;
+        let acc = self.released_acc();
         if from.is_zero() {
             let supply = self.tracked_supply.get().checked_add(amount);
             self.tracked_supply.set(supply.ok_or(Error::SupplyMismatch(SplitterSupplyMismatch {}))?);
@@ -460,8 +460,7 @@ impl RevenueSplitter {
     /// What `account` can claim now: its holder revenue plus any payee credit, in the payout
     /// asset's smallest unit.
     pub fn claimable(&self, account: Address) -> Result<U256, Error> {
-        let pool = self.pool_at(clock::now());
-        let holder = self.holder_claimable(&pool, account)?;
+        let holder = self.holder_claimable(self.acc_now(), account)?;
         Ok(holder + self.payee_credit.get(account))
     }
 
@@ -476,8 +475,8 @@ impl RevenueSplitter {
             return Err(Error::InvalidRecipient(SplitterInvalidRecipient {}));
         }
         let account = msg::sender();
-        let pool = self.release_stream();
-        let holder = self.holder_claimable(&pool, account)?;
+        let acc = self.released_acc();
+        let holder = self.holder_claimable(acc, account)?;
         let credit = self.payee_credit.get(account);
         let amount = holder + credit;
         if amount.is_zero() {
@@ -686,15 +685,15 @@ impl RevenueSplitter {
         if self.excluded.get(account) == excluded {
             return Err(Error::ExclusionUnchanged(SplitterExclusionUnchanged { account, excluded }));
         }
-        let pool = self.release_stream();
+        let acc = self.released_acc();
         let balance = self.share_balance(account)?;
         let c = self.correction.get(account);
         // Freeze (or thaw) the accrual so that the balance term turns off (or on) without
         // changing what the account has earned so far.
         let c = if excluded {
-            accrual::accrual(pool.acc, c, balance, false)
+            accrual::accrual(acc, c, balance, false)
         } else {
-            accrual::on_gain(c, pool.acc, balance)
+            accrual::on_gain(c, acc, balance)
         };
         self.correction.setter(account).set(c);
         self.excluded.setter(account).set(excluded);
@@ -749,11 +748,26 @@ impl RevenueSplitter {
         pool
     }
 
-    /// Releases the stream up to now and stores the result.
-    fn release_stream(&mut self) -> Pool {
+    /// The accumulator with the stream released up to now and stored. While nothing streams
+    /// (`unvested` is zero: instant payouts, or a stream fully released) a release moves no
+    /// revenue (it would only restamp `last_release`, which the next stream resets), so the
+    /// rest of the pool is neither read nor rewritten: a transfer's checkpoint and a claim
+    /// then read two of its slots instead of five and write none.
+    fn released_acc(&mut self) -> U256 {
+        if self.unvested.get().is_zero() {
+            return self.acc.get();
+        }
         let pool = self.pool_at(clock::now());
         self.store_pool(&pool);
-        pool
+        pool.acc
+    }
+
+    /// What [`Self::released_acc`] would return now, without storing anything.
+    fn acc_now(&self) -> U256 {
+        if self.unvested.get().is_zero() {
+            return self.acc.get();
+        }
+        self.pool_at(clock::now()).acc
     }
 
     fn share_balance(&self, account: Address) -> Result<U256, Error> {
@@ -769,10 +783,10 @@ impl RevenueSplitter {
             .map_err(|_| Error::BalanceUnavailable(SplitterBalanceUnavailable { token: asset }))
     }
 
-    fn holder_claimable(&self, pool: &Pool, account: Address) -> Result<U256, Error> {
+    fn holder_claimable(&self, acc: U256, account: Address) -> Result<U256, Error> {
         let excluded = self.excluded.get(account);
         let balance = if excluded { U256::ZERO } else { self.share_balance(account)? };
-        let accrued = accrual::accrual(pool.acc, self.correction.get(account), balance, excluded);
+        let accrued = accrual::accrual(acc, self.correction.get(account), balance, excluded);
         // withdrawn <= floor(accrued / 10^39) always holds: accruals never decrease.
         Ok(to_wei_down(accrued).saturating_sub(self.withdrawn.get(account)))
     }

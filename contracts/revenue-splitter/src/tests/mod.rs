@@ -729,6 +729,46 @@ fn streamed_revenue_vests_linearly(
     clock::reset();
 }
 
+/// While nothing streams, a checkpoint or a claim reads the accumulator and leaves the stream's
+/// slots as they are (the gas saving of `released_acc`); a stream that has vested but not been
+/// released is still released by the next transfer, exactly.
+#[motsu::test]
+fn checkpoints_touch_the_stream_only_while_something_streams(
+    shares: Contract<RigShares>,
+    splitter: Contract<RevenueSplitter>,
+    wallet: Contract<EthWallet>,
+    admin: Address,
+    payer: Address,
+) {
+    let buyer = wallet.address();
+    bind(&shares, &splitter, admin, Address::ZERO, 1_000);
+    clock::warp(100);
+    let before = splitter.sender(admin).accumulator();
+    shares.sender(admin).transfer(buyer, SUPPLY / U256::from(4)).motsu_unwrap();
+    let err = splitter.sender(admin).claim().motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingToClaim(_)));
+    assert_eq!(splitter.sender(admin).accumulator(), before, "nothing streams: nothing restamped");
+
+    pay_eth(&splitter, payer, ETH);
+    clock::warp(5_000);
+    // Fully vested, not yet released: the transfer releases it before moving the shares.
+    let (_, _, unvested, _, _, _) = splitter.sender(admin).accumulator();
+    assert_eq!(unvested, magnify(ETH));
+    shares.sender(buyer).transfer(admin, SUPPLY / U256::from(4)).motsu_unwrap();
+    let (acc, _, unvested, rate, _, last_release) = splitter.sender(admin).accumulator();
+    assert_eq!((unvested, rate, last_release), (U256::ZERO, U256::ZERO, clock::now()));
+    assert_eq!(splitter.sender(buyer).claimable(buyer).motsu_unwrap(), ETH / U256::from(4));
+    assert_eq!(splitter.sender(admin).claimable(admin).motsu_unwrap(), ETH * U256::from(3) / U256::from(4));
+
+    clock::warp(1_000);
+    let settled = splitter.sender(admin).accumulator();
+    assert_eq!(settled.0, acc);
+    assert_eq!(splitter.sender(buyer).claim().motsu_unwrap(), ETH / U256::from(4));
+    assert_eq!(wallet.balance(), ETH / U256::from(4));
+    assert_eq!(splitter.sender(admin).accumulator(), settled, "stream drained: a claim restamps nothing");
+    clock::reset();
+}
+
 // ---------------------------------------------------------------- attacks
 
 #[motsu::test]
