@@ -840,10 +840,21 @@ impl RevenueSplitter {
         let deposited = self.total_deposited.get();
         self.total_deposited.set(deposited.saturating_add(amount));
 
-        let now = clock::now();
-        let mut pool = self.pool_at(now);
-        pool.deposit(magnify(to_holders), now, self.stream_seconds.get().to(), self.eligible());
-        self.store_pool(&pool);
+        let window: u64 = self.stream_seconds.get().to();
+        if window == 0 {
+            // Instant payouts never stream (`unvested` stays zero and the window is fixed at
+            // construction), so a release would move nothing: only `acc` and `carry` change,
+            // and the stream's slots are neither read nor restamped.
+            let mut pool = Pool { acc: self.acc.get(), carry: self.carry.get(), ..Pool::default() };
+            pool.distribute(magnify(to_holders), self.eligible());
+            self.acc.set(pool.acc);
+            self.carry.set(pool.carry);
+        } else {
+            let now = clock::now();
+            let mut pool = self.pool_at(now);
+            pool.deposit(magnify(to_holders), now, window, self.eligible());
+            self.store_pool(&pool);
+        }
 
         evm::log(RevenueDeposited { from, amount, toHolders: to_holders, toPayees: to_payees });
         Ok(())

@@ -769,6 +769,32 @@ fn checkpoints_touch_the_stream_only_while_something_streams(
     clock::reset();
 }
 
+/// An instant splitter's deposits move only the accumulator and its carry: the stream's slots
+/// stay as constructed, and the revenue is paid exactly as with a release first.
+#[motsu::test]
+fn instant_deposits_move_only_the_accumulator_and_carry(
+    shares: Contract<RigShares>,
+    splitter: Contract<RevenueSplitter>,
+    wallet: Contract<EthWallet>,
+    admin: Address,
+    payer: Address,
+) {
+    let holder = wallet.address();
+    bind(&shares, &splitter, admin, Address::ZERO, 0);
+    shares.sender(admin).transfer(holder, SUPPLY / U256::from(3)).motsu_unwrap();
+    clock::warp(500);
+    let odd = ETH + U256::from(1);
+    pay_eth(&splitter, payer, odd);
+    pay_eth(&splitter, payer, odd);
+    let (acc, carry, unvested, rate, stream_end, last_release) = splitter.sender(admin).accumulator();
+    assert_eq!((unvested, rate, stream_end, last_release), (U256::ZERO, U256::ZERO, 0, 0));
+    let eligible = SUPPLY;
+    assert_eq!(acc, magnify(odd) * U256::from(2) / eligible);
+    assert_eq!(carry, magnify(odd) * U256::from(2) % eligible);
+    assert_eq!(splitter.sender(holder).claim().motsu_unwrap(), odd * U256::from(2) / U256::from(3));
+    clock::reset();
+}
+
 // ---------------------------------------------------------------- attacks
 
 #[motsu::test]
