@@ -384,11 +384,19 @@ impl RevenueSplitter {
     #[selector(name = "onSharesTransfer")]
     pub fn on_shares_transfer(&mut self, from: Address, to: Address, amount: U256) -> Result<(), Error> {
         self.only_share_token()?;
-        let acc = self.released_acc();
+        let from_excluded = !from.is_zero() && self.excluded.get(from);
+        let to_excluded = !to.is_zero() && self.excluded.get(to);
+        // A move between two eligible holders leaves the eligible supply as it is, and with the
+        // same eligible supply a release now and another later add up to one release later
+        // (vesting is linear in time and each division carries its remainder), so the release
+        // is computed and not stored: a transfer during a stream writes no pool slot. Mints,
+        // burns and moves across an exclusion change the eligible supply, so they store it.
+        let moves_eligible = from.is_zero() || to.is_zero() || from_excluded || to_excluded;
+        let acc = if moves_eligible { self.released_acc() } else { self.acc_now() };
         if from.is_zero() {
             let supply = self.tracked_supply.get().checked_add(amount);
             self.tracked_supply.set(supply.ok_or(Error::SupplyMismatch(SplitterSupplyMismatch {}))?);
-        } else if self.excluded.get(from) {
+        } else if from_excluded {
             self.adjust_excluded_supply(amount, false)?;
         } else {
             let c = self.correction.get(from);
@@ -397,7 +405,7 @@ impl RevenueSplitter {
         if to.is_zero() {
             let supply = self.tracked_supply.get().checked_sub(amount);
             self.tracked_supply.set(supply.ok_or(Error::SupplyMismatch(SplitterSupplyMismatch {}))?);
-        } else if self.excluded.get(to) {
+        } else if to_excluded {
             self.adjust_excluded_supply(amount, true)?;
         } else {
             let c = self.correction.get(to);
@@ -475,8 +483,9 @@ impl RevenueSplitter {
             return Err(Error::InvalidRecipient(SplitterInvalidRecipient {}));
         }
         let account = msg::sender();
-        let acc = self.released_acc();
-        let holder = self.holder_claimable(acc, account)?;
+        // A claim leaves the eligible supply as it is: the release is computed, not stored
+        // (see `on_shares_transfer`).
+        let holder = self.holder_claimable(self.acc_now(), account)?;
         let credit = self.payee_credit.get(account);
         let amount = holder + credit;
         if amount.is_zero() {
@@ -748,11 +757,11 @@ impl RevenueSplitter {
         pool
     }
 
-    /// The accumulator with the stream released up to now and stored. While nothing streams
-    /// (`unvested` is zero: instant payouts, or a stream fully released) a release moves no
-    /// revenue (it would only restamp `last_release`, which the next stream resets), so the
-    /// rest of the pool is neither read nor rewritten: a transfer's checkpoint and a claim
-    /// then read two of its slots instead of five and write none.
+    /// The accumulator with the stream released up to now and stored, before the eligible
+    /// supply changes (mints, burns, exclusions). While nothing streams (`unvested` is zero:
+    /// instant payouts, or a stream fully released) a release moves no revenue (it would only
+    /// restamp `last_release`, which the next stream resets), so the rest of the pool is
+    /// neither read nor rewritten.
     fn released_acc(&mut self) -> U256 {
         if self.unvested.get().is_zero() {
             return self.acc.get();
@@ -762,7 +771,8 @@ impl RevenueSplitter {
         pool.acc
     }
 
-    /// What [`Self::released_acc`] would return now, without storing anything.
+    /// What [`Self::released_acc`] would return now, without storing anything: all a transfer
+    /// between eligible holders or a claim needs, since neither changes the eligible supply.
     fn acc_now(&self) -> U256 {
         if self.unvested.get().is_zero() {
             return self.acc.get();

@@ -729,11 +729,12 @@ fn streamed_revenue_vests_linearly(
     clock::reset();
 }
 
-/// While nothing streams, a checkpoint or a claim reads the accumulator and leaves the stream's
-/// slots as they are (the gas saving of `released_acc`); a stream that has vested but not been
-/// released is still released by the next transfer, exactly.
+/// A transfer between eligible holders and a claim compute the stream's release without storing
+/// it (neither changes the eligible supply), and everyone is owed exactly what a stored release
+/// would give; a burn, which changes the eligible supply, stores it. With nothing streaming,
+/// nothing is restamped either.
 #[motsu::test]
-fn checkpoints_touch_the_stream_only_while_something_streams(
+fn only_changes_of_the_eligible_supply_store_a_release(
     shares: Contract<RigShares>,
     splitter: Contract<RevenueSplitter>,
     wallet: Contract<EthWallet>,
@@ -743,29 +744,32 @@ fn checkpoints_touch_the_stream_only_while_something_streams(
     let buyer = wallet.address();
     bind(&shares, &splitter, admin, Address::ZERO, 1_000);
     clock::warp(100);
-    let before = splitter.sender(admin).accumulator();
+    let idle = splitter.sender(admin).accumulator();
     shares.sender(admin).transfer(buyer, SUPPLY / U256::from(4)).motsu_unwrap();
     let err = splitter.sender(admin).claim().motsu_unwrap_err();
     assert!(matches!(err, Error::NothingToClaim(_)));
-    assert_eq!(splitter.sender(admin).accumulator(), before, "nothing streams: nothing restamped");
+    assert_eq!(splitter.sender(admin).accumulator(), idle, "nothing streams: nothing restamped");
 
     pay_eth(&splitter, payer, ETH);
-    clock::warp(5_000);
-    // Fully vested, not yet released: the transfer releases it before moving the shares.
-    let (_, _, unvested, _, _, _) = splitter.sender(admin).accumulator();
-    assert_eq!(unvested, magnify(ETH));
+    let streaming = splitter.sender(admin).accumulator();
+    clock::warp(250);
+    // A quarter has vested while the buyer held a quarter of the supply.
     shares.sender(buyer).transfer(admin, SUPPLY / U256::from(4)).motsu_unwrap();
-    let (acc, _, unvested, rate, _, last_release) = splitter.sender(admin).accumulator();
-    assert_eq!((unvested, rate, last_release), (U256::ZERO, U256::ZERO, clock::now()));
-    assert_eq!(splitter.sender(buyer).claimable(buyer).motsu_unwrap(), ETH / U256::from(4));
-    assert_eq!(splitter.sender(admin).claimable(admin).motsu_unwrap(), ETH * U256::from(3) / U256::from(4));
+    assert_eq!(splitter.sender(admin).accumulator(), streaming, "a transfer stores no release");
+    assert_eq!(splitter.sender(buyer).claimable(buyer).motsu_unwrap(), ETH / U256::from(16));
+    clock::warp(5_000);
+    assert_eq!(splitter.sender(buyer).claim().motsu_unwrap(), ETH / U256::from(16));
+    assert_eq!(wallet.balance(), ETH / U256::from(16));
+    assert_eq!(splitter.sender(admin).accumulator(), streaming, "a claim stores no release");
+    let owed = ETH - ETH / U256::from(16);
+    assert_eq!(splitter.sender(admin).claimable(admin).motsu_unwrap(), owed);
 
-    clock::warp(1_000);
-    let settled = splitter.sender(admin).accumulator();
-    assert_eq!(settled.0, acc);
-    assert_eq!(splitter.sender(buyer).claim().motsu_unwrap(), ETH / U256::from(4));
-    assert_eq!(wallet.balance(), ETH / U256::from(4));
-    assert_eq!(splitter.sender(admin).accumulator(), settled, "stream drained: a claim restamps nothing");
+    // A burn changes the eligible supply: the release is stored first, and nothing owed moves.
+    shares.sender(admin).burn(U256::from(1)).motsu_unwrap();
+    let (acc, carry, unvested, rate, _, last_release) = splitter.sender(admin).accumulator();
+    assert_eq!((unvested, rate, last_release), (U256::ZERO, U256::ZERO, clock::now()));
+    assert_eq!((acc, carry), (streaming.0 + magnify(ETH) / SUPPLY, magnify(ETH) % SUPPLY));
+    assert_eq!(splitter.sender(admin).claimable(admin).motsu_unwrap(), owed);
     clock::reset();
 }
 
