@@ -87,6 +87,18 @@ impl Target<'_> {
         assert!(response.get("error").is_none(), "{}: {method}: {response}", self.name);
         response["result"].clone()
     }
+
+    /// Waits until nothing is pending. Anvil's automine runs in its own task: a transaction
+    /// sent with automine on, or left pending when automine is switched back on, is mined a
+    /// moment after the call returns (the dev node mines before answering), so comparing the
+    /// pool or the head right away races with anvil's miner.
+    fn drained(&self) {
+        let start = Instant::now();
+        while self.result("txpool_status", json!([]))["pending"] != json!("0x0") {
+            assert!(start.elapsed() < Duration::from_secs(10), "{}: the pool did not drain", self.name);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 /// The same request to both; their answers (results, or error codes) must be equal.
@@ -247,6 +259,7 @@ fn the_dev_node_answers_as_anvil_does() {
     let logs = [a.result("eth_newFilter", json!([{}])), d.result("eth_newFilter", json!([{}]))];
     let transfer = json!([{"from": me, "to": other, "value": "0x3e8"}]);
     let hashes = [a.result("eth_sendTransaction", transfer.clone()), d.result("eth_sendTransaction", transfer.clone())];
+    a.drained();
     same(&a, &d, "evm_mine", json!([]));
     for (i, target) in [&a, &d].into_iter().enumerate() {
         let new_blocks = target.result("eth_getFilterChanges", json!([blocks[i]]));
@@ -297,13 +310,16 @@ fn the_dev_node_answers_as_anvil_does() {
         assert_eq!(by_sender["1"]["blockNumber"], Value::Null);
     }
     same(&a, &d, "evm_setAutomine", json!([true]));
+    a.drained();
     same(&a, &d, "txpool_status", json!([]));
 
     // Impersonation: an unsigned transaction from an account without a key.
     same(&a, &d, "anvil_setBalance", json!([other, "0xde0b6b3a7640000"]));
     same(&a, &d, "anvil_impersonateAccount", json!([other]));
     let sent = json!([{"from": other, "to": me, "value": "0x1"}]);
-    let receipts = [a.result("eth_sendTransaction", sent.clone()), d.result("eth_sendTransaction", sent.clone())]
+    let hashes = [a.result("eth_sendTransaction", sent.clone()), d.result("eth_sendTransaction", sent.clone())];
+    a.drained();
+    let receipts = hashes
         .iter()
         .zip([&a, &d])
         .map(|(hash, target)| target.result("eth_getTransactionReceipt", json!([hash])))
@@ -316,6 +332,7 @@ fn the_dev_node_answers_as_anvil_does() {
     same(&a, &d, "anvil_impersonateAccount", json!([me]));
     for target in [&a, &d] {
         let hash = target.result("eth_sendTransaction", json!([{"from": me, "to": other, "value": "0x1"}]));
+        target.drained();
         let tx = target.result("eth_getTransactionByHash", json!([hash]));
         assert!(["0x0", "0x1"].contains(&tx["r"].as_str().unwrap()) && tx["r"] == tx["s"], "{}: {tx}", target.name);
         assert_eq!(lower(&tx["from"]), json!(me.to_lowercase()));
@@ -397,6 +414,7 @@ fn the_dev_node_answers_as_anvil_does() {
         let transfer = json!([{"from": me, "to": payee, "value": value}]);
         a.result("eth_sendTransaction", transfer.clone());
         d.result("eth_sendTransaction", transfer);
+        a.drained();
     }
     same(&a, &d, "evm_mine", json!([]));
     let head = first + 4;
