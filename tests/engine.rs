@@ -2,7 +2,7 @@
 //! activated under Nitro's rules, and driven with signed transactions.
 
 use alloy_primitives::{keccak256, Address, Bytes, U256};
-use alloy_sol_types::{SolCall, SolError, SolEvent};
+use alloy_sol_types::{SolCall, SolError, SolEvent, SolValue};
 use devnode::engine::{
     chain::CallRequest,
     precompiles::{ArbWasm, ARB_WASM},
@@ -22,11 +22,8 @@ fn system() -> System {
     let mut chain = Chain::new();
     let admin = chain.dev_address();
     let deed = chain.deploy_deed();
-    let shares = chain.deploy(
-        "rig-shares",
-        ("Pool Shares".to_string(), "POOL".to_string(), U256::from(SUPPLY), admin, deed, admin),
-    );
-    let splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, admin));
+    let shares = chain.deploy_shares("Pool Shares", "POOL", U256::from(SUPPLY), admin, deed, admin);
+    let splitter = chain.deploy_splitter(shares, Address::ZERO, 0u64, admin);
     let dev = chain.dev.clone();
     chain.exec(&dev, shares, RigShares::setRevenueSplitterCall { splitter });
     System { chain, deed, shares, splitter }
@@ -90,6 +87,56 @@ fn deploys_wires_and_splits_revenue_end_to_end() {
     let fee = U256::from(claim.gas_used) * U256::from(claim.effective_gas_price);
     assert_eq!(chain.balance(alice_address), before + U256::from(ETH / 2) - fee);
     assert_eq!(chain.balance(splitter), U256::from(ETH / 2));
+}
+
+/// RigShares' main module routes transfers, mints, burns and deposits; every other function
+/// is its extension module's, run by delegatecall in the share token's storage: called at the
+/// share token's address, with the caller as sender, its events logged by the share token.
+#[test]
+fn the_share_tokens_other_functions_run_in_its_storage_through_the_extension() {
+    let System { mut chain, shares, .. } = system();
+    let dev = chain.dev.clone();
+    let admin = chain.dev_address();
+    let extension = chain.view(shares, RigShares::extensionCall {})._0;
+    assert!(!extension.is_zero());
+    assert_ne!(chain.engine.state().code(&extension), chain.engine.state().code(&shares), "two modules");
+    let admin_role = alloy_primitives::B256::ZERO;
+    assert!(chain.view(shares, RigShares::hasRoleCall { role: admin_role, account: admin })._0);
+
+    let receipt = chain.exec(&dev, shares, RigShares::setComplianceModeCall { enabled: true });
+    assert_eq!(receipt.logs.len(), 1);
+    assert_eq!(receipt.logs[0].address, shares, "the share token logs it");
+    assert_eq!(receipt.logs[0].topics[0], RigShares::ComplianceModeSet::SIGNATURE_HASH);
+    assert!(chain.view(shares, RigShares::complianceModeCall {})._0);
+
+    // The module itself holds nothing: no roles, no pool state of its own.
+    let on_module = |chain: &mut Chain, input: Vec<u8>| {
+        chain.engine.call(&CallRequest { to: Some(extension), input: input.into(), ..CallRequest::default() }).result.output
+    };
+    let has_role = RigShares::hasRoleCall { role: admin_role, account: admin };
+    assert_eq!(on_module(&mut chain, has_role.abi_encode()).to_vec(), false.abi_encode());
+    assert_eq!(on_module(&mut chain, RigShares::complianceModeCall {}.abi_encode()).to_vec(), false.abi_encode());
+
+    // An account without the role is refused with the share token's typed error.
+    let nobody = account(9);
+    chain.fund(address_of(&nobody), U256::from(ETH));
+    let refused = chain.send_with_gas(&nobody, Some(shares), U256::ZERO, RigShares::setComplianceModeCall { enabled: false }.abi_encode().into(), 500_000);
+    assert!(!refused.status);
+    let expected = RigShares::AccessControlUnauthorizedAccount { _0: address_of(&nobody), _1: admin_role };
+    assert_eq!(refused.output.to_vec(), expected.abi_encode());
+    assert!(chain.view(shares, RigShares::complianceModeCall {})._0);
+
+    // Value sent to a function that takes none, ETH sent without a call, and an unknown
+    // selector all revert (the last two with no data), and no ETH stays in the pool.
+    let one_wei = U256::from(1);
+    let with_value = chain.send_with_gas(&dev, Some(shares), one_wei, RigShares::setComplianceModeCall { enabled: false }.abi_encode().into(), 500_000);
+    assert!(!with_value.status);
+    let plain = chain.send_with_gas(&dev, Some(shares), one_wei, Bytes::new(), 500_000);
+    assert!(!plain.status && plain.output.is_empty(), "{plain:?}");
+    let unknown = chain.send_with_gas(&dev, Some(shares), U256::ZERO, Bytes::from(vec![0xde, 0xad, 0xbe, 0xef]), 500_000);
+    assert!(!unknown.status && unknown.output.is_empty(), "{unknown:?}");
+    assert_eq!(chain.balance(shares), U256::ZERO);
+    assert!(chain.view(shares, RigShares::complianceModeCall {})._0);
 }
 
 #[test]

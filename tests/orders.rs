@@ -34,7 +34,7 @@ struct Setup {
 fn setup() -> Setup {
     let mut chain = Chain::default();
     let (deed, pool) = chain.deploy_pool(U256::from(1_000_000u64) * U256::from(ETH));
-    let orders = chain.deploy("purchase-order", (deed,));
+    let orders = chain.deploy_orders(deed);
     let (dev, me) = (chain.dev.clone(), chain.dev_address());
     let operator = keccak256("OPERATOR_ROLE");
     chain.exec(&dev, deed, RigDeed::grantRoleCall { role: operator, account: me });

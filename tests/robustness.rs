@@ -46,7 +46,7 @@ fn system(with_splitter: bool) -> System {
     let dev = chain.dev.clone();
     let admin = chain.dev_address();
     let (deed, shares) = chain.deploy_pool(U256::from(SUPPLY));
-    let splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, admin));
+    let splitter = chain.deploy_splitter(shares, Address::ZERO, 0u64, admin);
     if with_splitter {
         exec(&mut chain, &dev, shares, U256::ZERO, RigShares::setRevenueSplitterCall { splitter });
     }

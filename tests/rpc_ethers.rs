@@ -56,8 +56,16 @@ async fn ethers_deploys_calls_and_reads_events_over_http() {
     let admin = wallet.address();
     let client = Arc::new(SignerMiddleware::new(provider.clone(), wallet));
 
-    let deed = deploy(&client, "rig-deed", vec![Token::String("Rig Deed".into()), Token::String("RIG".into()), Token::Address(admin)]).await;
+    // Each contract's extension module first: its constructor takes the address.
+    let deed_extension = deploy(&client, "rig-deed-extension", vec![]).await;
+    let deed = deploy(
+        &client,
+        "rig-deed",
+        vec![Token::String("Rig Deed".into()), Token::String("RIG".into()), Token::Address(admin), Token::Address(deed_extension)],
+    )
+    .await;
     let supply = U256::exp10(24);
+    let extension = deploy(&client, "rig-shares-extension", vec![]).await;
     let shares_address = deploy(
         &client,
         "rig-shares",
@@ -68,6 +76,7 @@ async fn ethers_deploys_calls_and_reads_events_over_http() {
             Token::Address(admin),
             Token::Address(deed),
             Token::Address(admin),
+            Token::Address(extension),
         ],
     )
     .await;

@@ -76,7 +76,7 @@ fn uniswap_v2_trades_rigshare_shares_against_weth() {
     let dev = chain.dev.clone();
     let admin = chain.dev_address();
     let (_deed, shares) = chain.deploy_pool(U256::from(SUPPLY * SHARE));
-    let splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, admin));
+    let splitter = chain.deploy_splitter(shares, Address::ZERO, 0u64, admin);
     chain.exec(&dev, shares, RigShares::setRevenueSplitterCall { splitter });
 
     // The pair's address is known before it exists (CREATE2 with the router's init code hash),
@@ -218,7 +218,7 @@ fn a_stylus_splitter_pays_revenue_in_weth9() {
     let dev = chain.dev.clone();
     let admin = chain.dev_address();
     let (_deed, shares) = chain.deploy_pool(U256::from(SUPPLY * SHARE));
-    let splitter = chain.deploy("revenue-splitter", (shares, weth, 0u64, admin));
+    let splitter = chain.deploy_splitter(shares, weth, 0u64, admin);
     chain.exec(&dev, shares, RigShares::setRevenueSplitterCall { splitter });
     let holder = account(4);
     let holder_address = address_of(&holder);

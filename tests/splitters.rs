@@ -41,8 +41,8 @@ fn pool() -> Pool {
     // decimals = 8: a `uint8` argument is one ABI word (alloy has no `SolValue` for `u8`).
     let decimals = U256::from(8);
     let token = chain.deploy("demo-token", ("Wrapped Bitcoin (demo)".to_string(), "WBTC".to_string(), decimals, admin));
-    let eth_splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, admin));
-    let btc_splitter = chain.deploy("revenue-splitter", (shares, token, 0u64, admin));
+    let eth_splitter = chain.deploy_splitter(shares, Address::ZERO, 0u64, admin);
+    let btc_splitter = chain.deploy_splitter(shares, token, 0u64, admin);
     chain.exec(&dev, shares, RigShares::setRevenueSplitterCall { splitter: eth_splitter });
     chain.exec(&dev, shares, RigShares::addRevenueSplitterCall { splitter: btc_splitter });
 
@@ -226,7 +226,7 @@ fn pausing_one_splitter_leaves_transfers_alone_and_a_foreign_splitter_is_refused
 
     // A splitter bound to another share token is refused before binding (it names another
     // token as its share token), and the addition rolls back.
-    let other = p.chain.deploy("revenue-splitter", (p.token, Address::ZERO, 0u64, p.chain.dev_address()));
+    let other = p.chain.deploy_splitter(p.token, Address::ZERO, 0u64, p.chain.dev_address());
     let call = RigShares::addRevenueSplitterCall { splitter: other };
     let receipt = p.chain.send_with_gas(&dev, Some(p.shares), U256::ZERO, call.abi_encode().into(), 2_000_000);
     assert!(!receipt.status);

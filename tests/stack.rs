@@ -71,7 +71,7 @@ fn the_deepest_paths_fit_the_stack_with_a_quarter_to_spare() {
     let mut splitters = Vec::new();
     for i in 0..SPLITTERS {
         let asset = if i % 2 == 0 { Address::ZERO } else { token };
-        let splitter = chain.deploy("revenue-splitter", (shares, asset, 0u64, me));
+        let splitter = chain.deploy_splitter(shares, asset, 0u64, me);
         chain.exec(&dev, shares, RigShares::addRevenueSplitterCall { splitter });
         let payees: Vec<Address> = (0..PAYEES).map(|p| address_of(&account(20 + p as u8))).collect();
         chain.exec(&dev, splitter, RevenueSplitter::setPayeesCall { accounts: payees, bps: vec![1_000; PAYEES] });
@@ -129,7 +129,7 @@ fn the_deepest_paths_fit_the_stack_with_a_quarter_to_spare() {
     // A purchase order with the most units (32), funded, shipped, delivered; a unit's deed
     // into the pool releases its payment; the supplier claims; the views of a unit.
     chain.exec(&dev, shares, RigShares::grantRoleCall { role: keccak256("OPERATOR_ROLE"), account: me });
-    let orders = chain.deploy("purchase-order", (deed,));
+    let orders = chain.deploy_orders(deed);
     let (supplier, site) = (account(40), account(41));
     for k in [&supplier, &site] {
         chain.fund(address_of(k), U256::from(ETH));

@@ -30,21 +30,18 @@ fn contracts_build_validate_and_fit_the_code_limit() {
     );
 
     for contract in catalogue::contracts() {
-        let wasm = fs::read(ws.out_dir().join(format!("{}.wasm", contract.package))).unwrap();
-        let stored = fs::read(ws.out_dir().join(format!("{}.code", contract.package))).unwrap();
-        assert!(
-            table.contains(&format!("| {} |", contract.package)),
-            "{table}"
-        );
+        let stem = contract.stem();
+        let wasm = fs::read(ws.out_dir().join(format!("{stem}.wasm"))).unwrap();
+        let stored = fs::read(ws.out_dir().join(format!("{stem}.code"))).unwrap();
+        assert!(table.contains(&format!("| {stem} |")), "{table}");
         assert_eq!(
             code::decompress_stored(&stored).unwrap(),
             wasm,
-            "{}",
-            contract.package
+            "{stem}"
         );
-        assert!(stored.len() <= report::CODE_LIMIT, "{}", contract.package);
-        assert_eq!(validate::check(&wasm), vec![], "{}", contract.package);
+        assert!(stored.len() <= report::CODE_LIMIT, "{stem}");
+        assert_eq!(validate::check(&wasm), vec![], "{stem}");
         // The bytes are a function of the module alone.
-        assert_eq!(code::stored_code(&wasm), stored, "{}", contract.package);
+        assert_eq!(code::stored_code(&wasm), stored, "{stem}");
     }
 }

@@ -31,8 +31,8 @@ fn the_size_figure_is_what_the_contracts_build_to() {
     let sizes: Vec<report::Size> = catalogue::contracts()
         .iter()
         .map(|c| {
-            let wasm = std::fs::read(out.join(format!("{}.wasm", c.package))).unwrap();
-            report::measure(c.package, &wasm).unwrap().0
+            let wasm = std::fs::read(out.join(format!("{}.wasm", c.stem()))).unwrap();
+            report::measure(&c.stem(), &wasm).unwrap().0
         })
         .collect();
     let figure = std::fs::read_to_string(figures::dir(&ws.root).join("sizes.md")).unwrap();

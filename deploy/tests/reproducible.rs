@@ -53,12 +53,12 @@ fn a_checkout_elsewhere_builds_the_same_stored_code() {
 
     let mut differing = Vec::new();
     for c in catalogue::contracts() {
-        let name = format!("{}.code", c.package);
+        let name = format!("{}.code", c.stem());
         let ours = fs::read(here.join(&name)).unwrap();
         let theirs = fs::read(target.join("rigshare").join(&name)).unwrap();
         if ours != theirs {
             let bytes = ours.iter().zip(&theirs).filter(|(a, b)| a != b).count() + ours.len().abs_diff(theirs.len());
-            differing.push(format!("{}: {} vs {} stored bytes, {bytes} differ", c.package, ours.len(), theirs.len()));
+            differing.push(format!("{}: {} vs {} stored bytes, {bytes} differ", c.stem(), ours.len(), theirs.len()));
         }
     }
     let _ = fs::remove_dir_all(&scratch);

@@ -73,12 +73,9 @@ fn transfer_run(with_splitter: bool, txs: usize) -> TransferRun {
     let dev = chain.dev.clone();
     let admin = chain.dev_address();
     let deed = chain.deploy_deed();
-    let shares = chain.deploy(
-        "rig-shares",
-        ("Pool Shares".to_string(), "POOL".to_string(), U256::from(SUPPLY), admin, deed, admin),
-    );
+    let shares = chain.deploy_shares("Pool Shares", "POOL", U256::from(SUPPLY), admin, deed, admin);
     if with_splitter {
-        let splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, admin));
+        let splitter = chain.deploy_splitter(shares, Address::ZERO, 0u64, admin);
         exec(&mut chain, &dev, shares, RigShares::setRevenueSplitterCall { splitter });
     }
 

@@ -125,11 +125,13 @@ fn main() {
         Address::from_slice(&hex::decode(log).unwrap()[12..32])
     };
     use alloy_sol_types::SolValue;
-    let deed = deploy(&mut client, "rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), admin).abi_encode_params());
+    let deed_extension = deploy(&mut client, "rig-deed-extension", ().abi_encode_params());
+    let deed = deploy(&mut client, "rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), admin, deed_extension).abi_encode_params());
+    let extension = deploy(&mut client, "rig-shares-extension", ().abi_encode_params());
     let shares = deploy(
         &mut client,
         "rig-shares",
-        ("Pool".to_string(), "POOL".to_string(), U256::from(1_000_000 * ETH), admin, deed, admin).abi_encode_params(),
+        ("Pool".to_string(), "POOL".to_string(), U256::from(1_000_000 * ETH), admin, deed, admin, extension).abi_encode_params(),
     );
     let raws: Vec<String> = (0..txs)
         .map(|i| {

@@ -51,8 +51,8 @@ fn system() -> (Chain, Address, Address, Address) {
     let mut chain = Chain::new();
     let me = chain.dev_address();
     let deed = chain.deploy_deed();
-    let shares = chain.deploy("rig-shares", ("Pool".to_string(), "POOL".to_string(), U256::from(SUPPLY), me, deed, me));
-    let splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, me));
+    let shares = chain.deploy_shares("Pool", "POOL", U256::from(SUPPLY), me, deed, me);
+    let splitter = chain.deploy_splitter(shares, Address::ZERO, 0u64, me);
     (chain, deed, shares, splitter)
 }
 
@@ -193,7 +193,7 @@ pub fn bound_gas() -> BoundGas {
     run(&mut chain, &dev, shares, U256::ZERO, RigShares::setRevenueSplitterCall { splitter: eth_splitter });
     for n in 0..3 {
         let token = chain.deploy("demo-token", (format!("Token {n}"), format!("T{n}"), U256::from(8), me));
-        let splitter = chain.deploy("revenue-splitter", (shares, token, 0u64, me));
+        let splitter = chain.deploy_splitter(shares, token, 0u64, me);
         run(&mut chain, &dev, shares, U256::ZERO, RigShares::addRevenueSplitterCall { splitter });
     }
     assert_eq!(chain.view(shares, RigShares::revenueSplittersCall {})._0.len(), 4);

@@ -68,6 +68,9 @@ pub fn address_of(key: &SigningKey) -> Address {
 pub struct Chain {
     pub engine: Engine,
     pub dev: SigningKey,
+    /// Extension modules deployed so far, by stem: stateless code that every contract of
+    /// their package on this chain delegates to, deployed once as `rigshare up` does.
+    extensions: std::collections::BTreeMap<&'static str, Address>,
 }
 
 impl Default for Chain {
@@ -83,7 +86,7 @@ impl Chain {
             ChainConfig::default(),
             &[(address_of(&dev), U256::from(1_000_000u64) * U256::from(ETH))],
         );
-        Self { engine, dev }
+        Self { engine, dev, extensions: Default::default() }
     }
 
     pub fn dev_address(&self) -> Address {
@@ -183,11 +186,13 @@ impl Chain {
         receipt.contract_address.expect("a successful creation has an address")
     }
 
-    /// Deploys a RigDeed collection ("Rig Deed", "RIG") that the dev account admins, rendered by
-    /// a RigCard as `rigshare up` wires it. Returns the deed.
+    /// Deploys a RigDeed collection ("Rig Deed", "RIG") that the dev account admins, with its
+    /// extension module and rendered by a RigCard, as `rigshare up` deploys and wires it.
+    /// Returns the deed.
     pub fn deploy_deed(&mut self) -> Address {
         let admin = self.dev_address();
-        let deed = self.deploy("rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), admin));
+        let extension = self.extension("rig-deed-extension");
+        let deed = self.deploy("rig-deed", ("Rig Deed".to_string(), "RIG".to_string(), admin, extension));
         let card = self.deploy("rig-card", ());
         let dev = self.dev.clone();
         self.exec(&dev, deed, RigDeed::setDescriptorCall { descriptor: card });
@@ -200,11 +205,41 @@ impl Chain {
     pub fn deploy_pool(&mut self, supply: U256) -> (Address, Address) {
         let admin = self.dev_address();
         let deed = self.deploy_deed();
-        let shares = self.deploy(
-            "rig-shares",
-            ("Pool Shares".to_string(), "POOL".to_string(), supply, admin, deed, admin),
-        );
+        let shares = self.deploy_shares("Pool Shares", "POOL", supply, admin, deed, admin);
         (deed, shares)
+    }
+
+    /// Deploys a RigShares pool over `deed` as `rigshare up` does: its extension module first
+    /// (the functions no transfer needs, which the share token reaches by delegatecall), then
+    /// the share token, which takes the extension's address. Returns the share token.
+    pub fn deploy_shares(&mut self, name: &str, symbol: &str, supply: U256, issuer: Address, deed: Address, admin: Address) -> Address {
+        let extension = self.extension("rig-shares-extension");
+        self.deploy("rig-shares", (name.to_string(), symbol.to_string(), supply, issuer, deed, admin, extension))
+    }
+
+    /// Deploys a RevenueSplitter for `shares` paying in `asset` (zero = ETH) over a
+    /// `stream_seconds` window, admin `admin`, with the splitter's extension module (deployed
+    /// once per chain, as [`Chain::deploy_shares`] does). Returns the splitter.
+    pub fn deploy_splitter(&mut self, shares: Address, asset: Address, stream_seconds: u64, admin: Address) -> Address {
+        let extension = self.extension("revenue-splitter-extension");
+        self.deploy("revenue-splitter", (shares, asset, stream_seconds, admin, extension))
+    }
+
+    /// Deploys a PurchaseOrders book checking installations against `deed`, with its extension
+    /// module (deployed once per chain). Returns the order book.
+    pub fn deploy_orders(&mut self, deed: Address) -> Address {
+        let extension = self.extension("purchase-order-extension");
+        self.deploy("purchase-order", (deed, extension))
+    }
+
+    /// The extension module `stem` (`rig-shares-extension`), deployed on first use.
+    pub fn extension(&mut self, stem: &'static str) -> Address {
+        if let Some(at) = self.extensions.get(stem) {
+            return *at;
+        }
+        let at = self.deploy(stem, ());
+        self.extensions.insert(stem, at);
+        at
     }
 
     /// Executes a transaction calling `to` and asserts that it succeeded.

@@ -97,7 +97,7 @@ fn rigshare(cached: bool) -> [u64; 7] {
     let mut chain = Chain::new();
     let (dev, me) = (chain.dev.clone(), chain.dev_address());
     let (deed, shares) = chain.deploy_pool(U256::from(SUPPLY));
-    let splitter = chain.deploy("revenue-splitter", (shares, Address::ZERO, 0u64, me));
+    let splitter = chain.deploy_splitter(shares, Address::ZERO, 0u64, me);
     if cached {
         let card = chain.view(deed, RigDeed::descriptorCall {})._0;
         for program in [deed, card, shares, splitter] {

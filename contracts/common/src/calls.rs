@@ -34,6 +34,18 @@ pub fn call<S: TopLevelStorage>(storage: &mut S, to: Address, data: &[u8]) -> Ou
     stylus_sdk::call::call(storage, to, data).map_err(revert_data)
 }
 
+/// Delegate-calls `to` with `data` (all gas): `to`'s code runs in the caller's storage, with
+/// its sender and value, after the storage cache is written back and cleared. For a contract's
+/// own extension module only (code built from the same crate, the same storage layout):
+/// delegated code may write any slot.
+#[inline(never)]
+#[allow(deprecated)]
+pub fn delegate<S: TopLevelStorage>(storage: &mut S, to: Address, data: &[u8]) -> Outcome<Vec<u8>> {
+    // SAFETY: the SDK marks delegate calls unsafe because the callee writes this contract's
+    // storage; callers pass their own extension module, which shares their storage layout.
+    unsafe { stylus_sdk::call::delegate_call(storage, to, data) }.map_err(revert_data)
+}
+
 /// Static-calls `to` with `data` (all gas), after the storage cache is written back (as
 /// `sol_interface!`'s view calls).
 #[inline(never)]

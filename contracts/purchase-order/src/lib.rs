@@ -32,6 +32,13 @@
 //!
 //! No role or admin: nobody but an order's parties can act on it, and nobody can change the
 //! RigDeed it checks. Every refusal is a typed error.
+//!
+//! ## Two modules
+//! As RigShares (see its crate docs): the main module routes an order's way forward
+//! ([`IPurchaseOrders`]); the extension module, built with the `extension` feature, serves
+//! disputes, cancellations, refunds and the views ([`IPurchaseOrdersExtension`]), reached
+//! through the main module's fallback by delegatecall in this contract's storage. One ABI
+//! (abi/PurchaseOrders.json) lists both.
 
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![allow(clippy::needless_pass_by_value)]
@@ -143,6 +150,9 @@ mod sol {
         #[derive(Debug)]
         #[allow(missing_docs)]
         error OrderInvalidRigDeed();
+        /// Constructor: the extension module is not a contract.
+        #[derive(Debug)]
+        error OrderInvalidExtension();
         /// A party is missing or a party twice (0 supplier, 1 site, 2 pool, 3 arbiter, 4 payment asset).
         #[derive(Debug)]
         #[allow(missing_docs)]
@@ -252,6 +262,8 @@ rigshare_common::solidity_errors! {
     #[allow(missing_docs)]
     pub enum Error {
         InvalidRigDeed(OrderInvalidRigDeed {}),
+        /// See [`OrderInvalidExtension`].
+        InvalidExtension(OrderInvalidExtension {}),
         InvalidParty(OrderInvalidParty { which }),
         InvalidUnits(OrderInvalidUnits { serials, models }),
         InvalidModel(OrderInvalidModel { unit }),
@@ -356,20 +368,13 @@ pub struct PurchaseOrders {
     /// Serial hashes held by a live order (open, funding, active), so one installed rig
     /// cannot release two orders' units.
     serial_taken: StorageMap<B256, StorageBool>,
+    /// The extension module (see [`IPurchaseOrdersExtension`]), fixed at construction.
+    extension: StorageAddress,
 }
 
-#[public]
-impl PurchaseOrders {
-    /// `rig_deed`: the deed collection whose serials prove installation (fixed).
-    #[constructor]
-    pub fn constructor(&mut self, rig_deed: Address) -> Result<(), Error> {
-        if !rig_deed.has_code() {
-            return Err(Error::InvalidRigDeed(OrderInvalidRigDeed {}));
-        }
-        self.rig_deed.set(rig_deed);
-        Ok(())
-    }
-
+/// An order's way forward: open, fund, ship, deliver, release per installed unit, claim. The
+/// main module routes them.
+pub trait IPurchaseOrders {
     /// Opens an order from the caller (the buyer) to `supplier`, delivered to `site`, for the
     /// units `serial_hashes` (keccak256 of each serial, as RigDeed stores it) of `models` (UTF-8
     /// in a zero-padded `bytes32`), to be
@@ -377,7 +382,159 @@ impl PurchaseOrders {
     /// are released at shipment and delivery, the rest per installed unit; the deadlines apply
     /// to each milestone. `arbiter` (zero = none) may settle a dispute. Returns the order id.
     #[allow(clippy::too_many_arguments)]
-    pub fn open(
+    fn open(
+        &mut self,
+        supplier: Address,
+        site: Address,
+        pool: Address,
+        asset: Address,
+        price: U256,
+        ship_bps: u16,
+        delivery_bps: u16,
+        ship_by: u64,
+        deliver_by: u64,
+        install_by: u64,
+        arbiter: Address,
+        serial_hashes: Vec<B256>,
+        models: Vec<B256>,
+    ) -> Result<U256, Error>;
+
+    /// Pays `amount` toward order `order_id`'s price: ETH sent with the call (`amount` equal to
+    /// it) or a token pulled with `transferFrom` (approve first). Anyone may fund; never more
+    /// than what remains. The order starts once fully funded.
+    fn fund(&mut self, order_id: U256, amount: U256) -> Result<(), Error>;
+
+    /// The supplier attests shipment (`document`: e.g. the bill of lading's hash), by the
+    /// shipment deadline; the shipment share is released to it.
+    fn ship(&mut self, order_id: U256, document: B256) -> Result<(), Error>;
+
+    /// The hosting site attests delivery, after shipment and by the delivery deadline; the
+    /// delivery share is released to the supplier.
+    fn deliver(&mut self, order_id: U256, document: B256) -> Result<(), Error>;
+
+    /// Releases unit `unit`'s installation payment to the supplier, once the order was
+    /// delivered and the unit's serial is tokenized in RigDeed with the deed held by the
+    /// order's pool. Anyone may call: the chain is the proof. Returns the amount released.
+    fn release(&mut self, order_id: U256, unit: U256) -> Result<U256, Error>;
+
+    /// Pays the supplier what was released and not yet paid, to `recipient`. Supplier only.
+    fn claim(&mut self, order_id: U256, recipient: Address) -> Result<U256, Error>;
+}
+
+/// Disputes, cancellations, refunds and the views. On chain they are a second module, the
+/// extension: the main module hands every selector it does not route to it by delegatecall,
+/// so they run in this contract's storage with the caller's sender and value, and the main
+/// module stays small (a program's entry cost grows with its size). Natively (tests,
+/// export-abi) one module routes everything.
+pub trait IPurchaseOrdersExtension {
+    /// The extension module this contract hands these functions to (fixed at construction),
+    /// for anyone verifying the code that runs in its storage.
+    fn extension(&self) -> Address;
+
+    /// Cancels an order that is not fully funded yet and pays what was funded back to
+    /// `recipient`. Buyer only.
+    fn cancel(&mut self, order_id: U256, recipient: Address) -> Result<U256, Error>;
+
+    /// Takes back everything not yet earned, to `recipient`, once a milestone's deadline has
+    /// passed unmet (no shipment by `shipBy`, no delivery by `deliverBy`, units not all
+    /// installed by `installBy`). Buyer only. What was released stays the supplier's.
+    fn reclaim(&mut self, order_id: U256, recipient: Address) -> Result<U256, Error>;
+
+    /// Settles a dispute on an active order: of what is not yet earned, `to_supplier` is
+    /// released to the supplier and the rest credited back to the buyer (who takes it with
+    /// `withdrawRefund`). The order's arbiter only; earned funds are out of its reach.
+    fn settle(&mut self, order_id: U256, to_supplier: U256) -> Result<(), Error>;
+
+    /// Pays the buyer what was credited back to it and not yet paid, to `recipient`. Buyer only.
+    fn withdraw_refund(&mut self, order_id: U256, recipient: Address) -> Result<U256, Error>;
+
+    /// How many orders there are (ids are 0 to this minus one).
+    fn order_count(&self) -> U256;
+
+    /// The RigDeed whose serials prove installation.
+    fn rig_deed(&self) -> Address;
+
+    /// Whether a live order holds `serial_hash`.
+    fn serial_taken(&self, serial_hash: B256) -> bool;
+
+    /// An order's parties and status: buyer, supplier, site, pool, asset, arbiter, status.
+    fn order_parties(&self, order_id: U256) -> Result<(Address, Address, Address, Address, Address, Address, u8), Error>;
+
+    /// An order's terms: price, shipment and delivery basis points, the three deadlines, units.
+    fn order_terms(&self, order_id: U256) -> Result<(U256, u16, u16, u64, u64, u64, U256), Error>;
+
+    /// An order's money: funded, released, claimed (by the supplier), returned (credited to
+    /// the buyer), refunded (paid to the buyer). Held = funded - claimed - refunded.
+    fn order_amounts(&self, order_id: U256) -> Result<(U256, U256, U256, U256, U256), Error>;
+
+    /// An order's progress: shipped, delivered, units installed.
+    fn order_progress(&self, order_id: U256) -> Result<(bool, bool, U256), Error>;
+
+    /// Unit `unit` of an order: model, serial hash, installed, the deed that proved it, and the
+    /// installation payment it carries.
+    fn order_unit(&self, order_id: U256, unit: U256) -> Result<(B256, B256, bool, U256, U256), Error>;
+}
+
+/// The main module: the order book, and its fallback to the extension.
+#[cfg(all(target_arch = "wasm32", not(feature = "extension")))]
+#[public]
+#[implements(IPurchaseOrders)]
+impl PurchaseOrders {
+    /// The constructor: its arguments and work are `init`'s.
+    #[constructor]
+    pub fn constructor(&mut self, rig_deed: Address, extension: Address) -> Result<(), Error> {
+        self.init(rig_deed, extension)
+    }
+
+    /// Every selector this module does not route: the extension's, run by delegatecall in
+    /// this contract's storage with this call's sender and value; its return data or revert
+    /// data is passed back unchanged (an unknown selector reverts there, with no data).
+    #[fallback]
+    #[payable]
+    pub fn fallback(&mut self, input: &[u8]) -> stylus_sdk::ArbResult {
+        let extension = self.extension.get();
+        rigshare_common::calls::delegate(self, extension, input)
+    }
+}
+
+/// The extension module (`--features extension`): only ever entered by the main module's
+/// delegatecall, in this contract's storage. Built with stylus-proc's `reentrant`, since Nitro
+/// counts a delegatecall frame as a second frame of the same contract (`msg_reentrant`); the
+/// main module still refuses re-entry.
+#[cfg(all(target_arch = "wasm32", feature = "extension"))]
+#[public]
+#[implements(IPurchaseOrdersExtension)]
+impl PurchaseOrders {
+    /// Sets nothing up: the module's own storage is never used. It exists so that
+    /// StylusDeployer deploys this module like every other (with a constructor call), and the
+    /// SDK's guard makes it run once.
+    #[constructor]
+    pub fn constructor(&mut self) {}
+}
+
+/// Native builds (tests, export-abi): one module routes every function, so the ABI lists
+/// them all and tests call them directly.
+#[cfg(not(target_arch = "wasm32"))]
+#[public]
+#[implements(IPurchaseOrders, IPurchaseOrdersExtension)]
+impl PurchaseOrders {
+    /// The constructor: its arguments and work are `init`'s.
+    #[constructor]
+    pub fn constructor(&mut self, rig_deed: Address, extension: Address) -> Result<(), Error> {
+        self.init(rig_deed, extension)
+    }
+}
+
+#[public]
+impl IPurchaseOrders for PurchaseOrders {
+    /// Opens an order from the caller (the buyer) to `supplier`, delivered to `site`, for the
+    /// units `serial_hashes` (keccak256 of each serial, as RigDeed stores it) of `models` (UTF-8
+    /// in a zero-padded `bytes32`), to be
+    /// installed in `pool`, for `price` of `asset` (zero = ETH). `ship_bps` and `delivery_bps`
+    /// are released at shipment and delivery, the rest per installed unit; the deadlines apply
+    /// to each milestone. `arbiter` (zero = none) may settle a dispute. Returns the order id.
+    #[allow(clippy::too_many_arguments)]
+    fn open(
         &mut self,
         supplier: Address,
         site: Address,
@@ -465,7 +622,7 @@ impl PurchaseOrders {
     /// it) or a token pulled with `transferFrom` (approve first). Anyone may fund; never more
     /// than what remains. The order starts once fully funded.
     #[payable]
-    pub fn fund(&mut self, order_id: U256, amount: U256) -> Result<(), Error> {
+    fn fund(&mut self, order_id: U256, amount: U256) -> Result<(), Error> {
         let i = self.index(order_id)?;
         let order = self.orders.getter(i).expect("index checked");
         let status = order.status.get().to::<u8>();
@@ -504,7 +661,7 @@ impl PurchaseOrders {
 
     /// The supplier attests shipment (`document`: e.g. the bill of lading's hash), by the
     /// shipment deadline; the shipment share is released to it.
-    pub fn ship(&mut self, order_id: U256, document: B256) -> Result<(), Error> {
+    fn ship(&mut self, order_id: U256, document: B256) -> Result<(), Error> {
         let i = self.active(order_id, ROLE_SUPPLIER)?;
         let order = self.orders.getter(i).expect("index checked");
         if order.shipped.get() {
@@ -521,7 +678,7 @@ impl PurchaseOrders {
 
     /// The hosting site attests delivery, after shipment and by the delivery deadline; the
     /// delivery share is released to the supplier.
-    pub fn deliver(&mut self, order_id: U256, document: B256) -> Result<(), Error> {
+    fn deliver(&mut self, order_id: U256, document: B256) -> Result<(), Error> {
         let i = self.active(order_id, ROLE_SITE)?;
         let order = self.orders.getter(i).expect("index checked");
         if !order.shipped.get() {
@@ -542,7 +699,7 @@ impl PurchaseOrders {
     /// Releases unit `unit`'s installation payment to the supplier, once the order was
     /// delivered and the unit's serial is tokenized in RigDeed with the deed held by the
     /// order's pool. Anyone may call: the chain is the proof. Returns the amount released.
-    pub fn release(&mut self, order_id: U256, unit: U256) -> Result<U256, Error> {
+    fn release(&mut self, order_id: U256, unit: U256) -> Result<U256, Error> {
         let i = self.active(order_id, u8::MAX)?;
         let order = self.orders.getter(i).expect("index checked");
         if !order.delivered.get() {
@@ -587,7 +744,7 @@ impl PurchaseOrders {
     }
 
     /// Pays the supplier what was released and not yet paid, to `recipient`. Supplier only.
-    pub fn claim(&mut self, order_id: U256, recipient: Address) -> Result<U256, Error> {
+    fn claim(&mut self, order_id: U256, recipient: Address) -> Result<U256, Error> {
         let i = self.index(order_id)?;
         let order = self.orders.getter(i).expect("index checked");
         authorize(order.supplier.get(), ROLE_SUPPLIER)?;
@@ -605,10 +762,17 @@ impl PurchaseOrders {
         self.pay(asset, recipient, owed)?;
         Ok(owed)
     }
+}
+
+#[public]
+impl IPurchaseOrdersExtension for PurchaseOrders {
+    fn extension(&self) -> Address {
+        self.extension.get()
+    }
 
     /// Cancels an order that is not fully funded yet and pays what was funded back to
     /// `recipient`. Buyer only.
-    pub fn cancel(&mut self, order_id: U256, recipient: Address) -> Result<U256, Error> {
+    fn cancel(&mut self, order_id: U256, recipient: Address) -> Result<U256, Error> {
         let i = self.index(order_id)?;
         let order = self.orders.getter(i).expect("index checked");
         authorize(order.buyer.get(), ROLE_BUYER)?;
@@ -625,7 +789,7 @@ impl PurchaseOrders {
     /// Takes back everything not yet earned, to `recipient`, once a milestone's deadline has
     /// passed unmet (no shipment by `shipBy`, no delivery by `deliverBy`, units not all
     /// installed by `installBy`). Buyer only. What was released stays the supplier's.
-    pub fn reclaim(&mut self, order_id: U256, recipient: Address) -> Result<U256, Error> {
+    fn reclaim(&mut self, order_id: U256, recipient: Address) -> Result<U256, Error> {
         let i = self.active(order_id, ROLE_BUYER)?;
         let order = self.orders.getter(i).expect("index checked");
         let now = clock::now();
@@ -644,7 +808,7 @@ impl PurchaseOrders {
     /// Settles a dispute on an active order: of what is not yet earned, `to_supplier` is
     /// released to the supplier and the rest credited back to the buyer (who takes it with
     /// `withdrawRefund`). The order's arbiter only; earned funds are out of its reach.
-    pub fn settle(&mut self, order_id: U256, to_supplier: U256) -> Result<(), Error> {
+    fn settle(&mut self, order_id: U256, to_supplier: U256) -> Result<(), Error> {
         let i = self.active(order_id, ROLE_ARBITER)?;
         let order = self.orders.getter(i).expect("index checked");
         let unearned = order.funded.get() - order.released.get();
@@ -658,35 +822,35 @@ impl PurchaseOrders {
     }
 
     /// Pays the buyer what was credited back to it and not yet paid, to `recipient`. Buyer only.
-    pub fn withdraw_refund(&mut self, order_id: U256, recipient: Address) -> Result<U256, Error> {
+    fn withdraw_refund(&mut self, order_id: U256, recipient: Address) -> Result<U256, Error> {
         let i = self.index(order_id)?;
         authorize(self.orders.getter(i).expect("index checked").buyer.get(), ROLE_BUYER)?;
         self.refund(i, order_id, recipient, false)
     }
 
     /// How many orders there are (ids are 0 to this minus one).
-    pub fn order_count(&self) -> U256 {
+    fn order_count(&self) -> U256 {
         U256::from(self.orders.len())
     }
 
     /// The RigDeed whose serials prove installation.
-    pub fn rig_deed(&self) -> Address {
+    fn rig_deed(&self) -> Address {
         self.rig_deed.get()
     }
 
     /// Whether a live order holds `serial_hash`.
-    pub fn serial_taken(&self, serial_hash: B256) -> bool {
+    fn serial_taken(&self, serial_hash: B256) -> bool {
         self.serial_taken.get(serial_hash)
     }
 
     /// An order's parties and status: buyer, supplier, site, pool, asset, arbiter, status.
-    pub fn order_parties(&self, order_id: U256) -> Result<(Address, Address, Address, Address, Address, Address, u8), Error> {
+    fn order_parties(&self, order_id: U256) -> Result<(Address, Address, Address, Address, Address, Address, u8), Error> {
         let o = self.orders.getter(self.index(order_id)?).expect("index checked");
         Ok((o.buyer.get(), o.supplier.get(), o.site.get(), o.pool.get(), o.asset.get(), o.arbiter.get(), o.status.get().to()))
     }
 
     /// An order's terms: price, shipment and delivery basis points, the three deadlines, units.
-    pub fn order_terms(&self, order_id: U256) -> Result<(U256, u16, u16, u64, u64, u64, U256), Error> {
+    fn order_terms(&self, order_id: U256) -> Result<(U256, u16, u16, u64, u64, u64, U256), Error> {
         let o = self.orders.getter(self.index(order_id)?).expect("index checked");
         Ok((
             o.price.get(),
@@ -701,20 +865,20 @@ impl PurchaseOrders {
 
     /// An order's money: funded, released, claimed (by the supplier), returned (credited to
     /// the buyer), refunded (paid to the buyer). Held = funded - claimed - refunded.
-    pub fn order_amounts(&self, order_id: U256) -> Result<(U256, U256, U256, U256, U256), Error> {
+    fn order_amounts(&self, order_id: U256) -> Result<(U256, U256, U256, U256, U256), Error> {
         let o = self.orders.getter(self.index(order_id)?).expect("index checked");
         Ok((o.funded.get(), o.released.get(), o.claimed.get(), o.returned.get(), o.refunded.get()))
     }
 
     /// An order's progress: shipped, delivered, units installed.
-    pub fn order_progress(&self, order_id: U256) -> Result<(bool, bool, U256), Error> {
+    fn order_progress(&self, order_id: U256) -> Result<(bool, bool, U256), Error> {
         let o = self.orders.getter(self.index(order_id)?).expect("index checked");
         Ok((o.shipped.get(), o.delivered.get(), U256::from(o.units_installed.get())))
     }
 
     /// Unit `unit` of an order: model, serial hash, installed, the deed that proved it, and the
     /// installation payment it carries.
-    pub fn order_unit(&self, order_id: U256, unit: U256) -> Result<(B256, B256, bool, U256, U256), Error> {
+    fn order_unit(&self, order_id: U256, unit: U256) -> Result<(B256, B256, bool, U256, U256), Error> {
         let o = self.orders.getter(self.index(order_id)?).expect("index checked");
         let n = o.units.len();
         let u = usize::try_from(unit).ok().filter(|u| *u < n).ok_or(Error::UnknownUnit(OrderUnknownUnit { unit, units: U256::from(n) }))?;
@@ -726,6 +890,23 @@ impl PurchaseOrders {
 }
 
 impl PurchaseOrders {
+    /// `rig_deed`: the deed collection whose serials prove installation (fixed); `extension`:
+    /// the module that serves [`IPurchaseOrdersExtension`].
+    /// (The constructor's work, the same in the main module and natively; the extension module
+    /// has none.)
+    #[cfg_attr(all(target_arch = "wasm32", feature = "extension"), allow(dead_code))]
+    fn init(&mut self, rig_deed: Address, extension: Address) -> Result<(), Error> {
+        if !rig_deed.has_code() {
+            return Err(Error::InvalidRigDeed(OrderInvalidRigDeed {}));
+        }
+        if !extension.has_code() {
+            return Err(Error::InvalidExtension(OrderInvalidExtension {}));
+        }
+        self.rig_deed.set(rig_deed);
+        self.extension.set(extension);
+        Ok(())
+    }
+
     /// The storage index of `order_id`, or [`OrderUnknown`].
     fn index(&self, order_id: U256) -> Result<usize, Error> {
         usize::try_from(order_id)

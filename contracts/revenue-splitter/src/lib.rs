@@ -26,6 +26,13 @@
 //! - The share token reports every balance change (`onSharesTransfer`) with the amounts, as
 //!   Stylus refuses re-entry into the token while it is mid-transfer.
 //! - Pausing stops deposits; claims always work.
+//!
+//! ## Two modules
+//! As RigShares (see its crate docs): the main module routes what every share transfer,
+//! deposit and claim needs ([`IRevenueSplitter`], `receive`); the extension module, built with
+//! the `extension` feature, serves payees, exclusions, pausing, binding, roles and the views
+//! ([`IRevenueSplitterExtension`]), reached through the main module's fallback by delegatecall
+//! in the splitter's storage. One ABI (abi/RevenueSplitter.json) lists both.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![allow(clippy::needless_pass_by_value)]
 // The SDK's free functions (`msg::sender`, `evm::log`, ...) are what motsu intercepts in native
@@ -161,6 +168,9 @@ mod sol {
         /// Constructor: the admin is the zero address.
         #[derive(Debug)]
         error SplitterZeroAdmin();
+        /// Constructor: the extension module is not a contract.
+        #[derive(Debug)]
+        error SplitterInvalidExtension();
         /// Constructor: the window is longer than `max` seconds.
         #[derive(Debug)]
         #[allow(missing_docs)]
@@ -232,6 +242,8 @@ pub enum Error {
     InvalidShareToken(SplitterInvalidShareToken),
     /// See [`SplitterZeroAdmin`].
     ZeroAdmin(SplitterZeroAdmin),
+    /// See [`SplitterInvalidExtension`].
+    InvalidExtension(SplitterInvalidExtension),
     /// See [`SplitterStreamTooLong`].
     StreamTooLong(SplitterStreamTooLong),
     /// See [`SplitterSupplyMismatch`].
@@ -328,61 +340,194 @@ pub struct RevenueSplitter {
     pending: StorageMap<Address, StorageBool>,
     /// How many of `pending` are set; deposits wait for zero.
     pending_count: StorageU256,
+    /// The extension module (see [`IRevenueSplitterExtension`]), fixed at construction.
+    extension: StorageAddress,
 }
 
-#[public]
-#[implements(IAccessControl<Error = Error>, IPausable, IErc165)]
-impl RevenueSplitter {
-    /// Binds the splitter to `share_token` and the payout `asset` (zero = ETH), with a
-    /// streaming window of `stream_seconds` (0 = instant), and makes `admin` its admin.
-    #[constructor]
-    pub fn constructor(
-        &mut self,
-        share_token: Address,
-        asset: Address,
-        stream_seconds: u64,
-        admin: Address,
-    ) -> Result<(), Error> {
-        if share_token.is_zero() {
-            return Err(Error::InvalidShareToken(SplitterInvalidShareToken {}));
-        }
-        if asset == share_token {
-            return Err(Error::AssetIsShareToken(SplitterAssetIsShareToken {}));
-        }
-        if admin.is_zero() {
-            return Err(Error::ZeroAdmin(SplitterZeroAdmin {}));
-        }
-        if stream_seconds > MAX_STREAM_SECONDS {
-            return Err(Error::StreamTooLong(SplitterStreamTooLong {
-                seconds: stream_seconds,
-                max: MAX_STREAM_SECONDS,
-            }));
-        }
-        self.share_token.set(share_token);
-        self.asset.set(asset);
-        self.stream_seconds.set(U64::from(stream_seconds));
-        self.access._grant_role(ADMIN_ROLE.into(), admin);
-        Ok(())
-    }
+/// The splitter's own functions every share transfer, deposit and claim needs. The main
+/// module routes them (and `receive`).
+pub trait IRevenueSplitter {
+    /// Share token hook: `amount` shares moved from `from` (zero = mint) to `to` (zero = burn).
+    /// The event of record is the token's `Transfer`; this only keeps the accrual exact.
+    fn on_shares_transfer(&mut self, from: Address, to: Address, amount: U256) -> Result<(), Error>;
+
+    /// Deposits `amount` of the payout token (pulled with `transferFrom`; approve first).
+    /// Anyone may deposit. Not while paused.
+    fn deposit(&mut self, amount: U256) -> Result<(), Error>;
+
+    /// Deposits the ETH sent with the call. Anyone may deposit. Not while paused.
+    fn deposit_eth(&mut self) -> Result<(), Error>;
+
+    /// Credits, like a deposit by the caller, whatever the splitter holds beyond what it owes
+    /// (deposited minus claimed): tokens sent to it directly, ETH forced in, a `claimTo`
+    /// naming the splitter. Anyone may call it; refused when there is nothing beyond, while
+    /// paused, and whenever a deposit would be. Returns the amount credited.
+    fn sync(&mut self) -> Result<U256, Error>;
+
+    /// What `account` can claim now: its holder revenue plus any payee credit, in the payout
+    /// asset's smallest unit.
+    fn claimable(&self, account: Address) -> Result<U256, Error>;
+
+    /// Claims everything the caller is owed, paid to the caller.
+    fn claim(&mut self) -> Result<U256, Error>;
+
+    /// Claims everything the caller is owed, paid to `recipient`.
+    fn claim_to(&mut self, recipient: Address) -> Result<U256, Error>;
+}
+
+/// The payees, exclusions, pausing, binding and the views no transfer, deposit or claim needs.
+/// On chain they are a second module, the extension: the main module hands every selector it
+/// does not route to it by delegatecall, so they run in the splitter's storage with the
+/// caller's sender and value, and the main module every share transfer enters stays small (a
+/// program's entry cost grows with its size). Natively (tests, export-abi) one module routes
+/// everything.
+pub trait IRevenueSplitterExtension {
+    /// The extension module this splitter hands these functions to (fixed at construction),
+    /// for anyone verifying the code that runs in its storage.
+    fn extension(&self) -> Address;
 
     /// Share token hook: called once when the token adopts this splitter. Returns
     /// [`SHARES_BOUND_MAGIC`], which the token checks.
-    #[selector(name = "onSharesBound")]
-    pub fn on_shares_bound(&mut self, total_supply: U256) -> Result<B32, Error> {
-        self.only_share_token()?;
-        if self.bound.get() {
-            return Err(Error::AlreadyBound(SplitterAlreadyBound {}));
-        }
-        self.bound.set(true);
-        self.tracked_supply.set(total_supply);
-        evm::log(SharesBound { shareToken: self.share_token.get(), totalSupply: total_supply });
-        Ok(B32::new(SHARES_BOUND_MAGIC))
+    fn on_shares_bound(&mut self, total_supply: U256) -> Result<B32, Error>;
+
+    /// Replaces the waterfall for future deposits. Admin only. At most 8 payees, each a
+    /// non-zero address with a non-zero cut; cuts sum to at most 10,000 bps.
+    fn set_payees(&mut self, accounts: Vec<Address>, bps: Vec<u16>) -> Result<(), Error>;
+
+    /// The current waterfall: payees and their cuts in bps.
+    fn payees(&self) -> Outputs<(Vec<Address>, Vec<u16>)>;
+
+    /// Stops (`excluded` true) or resumes `account` earning on its shares. Admin only.
+    /// Revenue it already earned stays claimable; while excluded, its share of new revenue
+    /// goes to the other holders.
+    ///
+    /// Before binding the splitter cannot know balances, so the exclusion is declared
+    /// (pending; `excluded` false withdraws the declaration) and deposits are refused until
+    /// it is applied after binding, by `applyExclusion` or by this function. So an AMM pair or
+    /// the pool contract is never credited between binding and its exclusion.
+    fn set_excluded(&mut self, account: Address, excluded: bool) -> Result<(), Error>;
+
+    /// Applies an exclusion declared before binding. Anyone may call it once the share token
+    /// has bound the splitter; deposits resume when none is left pending.
+    fn apply_exclusion(&mut self, account: Address) -> Result<(), Error>;
+
+    /// Whether an exclusion of `account` was declared before binding and is not applied yet.
+    fn is_exclusion_pending(&self, account: Address) -> bool;
+
+    /// How many declared exclusions wait to be applied (deposits are refused until none).
+    fn pending_exclusions(&self) -> U256;
+
+    /// Whether `account` is excluded from earning.
+    fn is_excluded(&self, account: Address) -> bool;
+
+    /// The share token this splitter pays.
+    fn share_token(&self) -> Address;
+
+    /// The payout asset (zero = ETH).
+    fn asset(&self) -> Address;
+
+    /// The streaming window in seconds (0 = instant).
+    fn stream_window(&self) -> u64;
+
+    /// Whether the share token has adopted this splitter.
+    fn bound(&self) -> bool;
+
+    /// Shares that earn: supply minus excluded balances.
+    fn eligible_supply(&self) -> U256;
+
+    /// Ledger totals: deposited, of which to holders, claimed, still streaming (wei, rounded
+    /// down) and carried (magnified remainder not yet divisible, in wei rounded down).
+    ///
+    /// The carry leaves out the sub-wei fractions each holder's accrual keeps (paid once later
+    /// revenue tops them up), so `deposited = claimed + sum(claimable) + carried + unvested`
+    /// holds only up to one wei per holder when checked off chain with these figures; the
+    /// exact identity, in magnified units, uses `accumulator()` and `accountState()`.
+    fn totals(&self) -> (U256, U256, U256, U256, U256);
+
+    /// The raw accumulator state (magnified by 10^39), for audits and off-chain indexers:
+    /// acc, carry, unvested, rate per second, stream end, last release.
+    fn accumulator(&self) -> (U256, U256, U256, U256, u64, u64);
+
+    /// `account`'s magnified correction and withdrawn holder revenue, for audits.
+    fn account_state(&self, account: Address) -> (U256, U256, U256);
+
+    /// Stops deposits. Admin only. Claims are never paused.
+    fn pause(&mut self) -> Result<(), Error>;
+
+    /// Resumes deposits. Admin only.
+    fn unpause(&mut self) -> Result<(), Error>;
+}
+
+/// The main module: the splitter, and its fallback to the extension.
+#[cfg(all(target_arch = "wasm32", not(feature = "extension")))]
+#[public]
+#[implements(IRevenueSplitter, IPausable, IErc165)]
+impl RevenueSplitter {
+    /// The constructor: its arguments and work are `init`'s.
+    #[constructor]
+    pub fn constructor(&mut self, share_token: Address, asset: Address, stream_seconds: u64, admin: Address, extension: Address) -> Result<(), Error> {
+        self.init(share_token, asset, stream_seconds, admin, extension)
     }
 
+    /// Plain ETH transfers are deposits too, so a mining pool can pay this address directly.
+    #[receive]
+    #[payable]
+    pub fn receive(&mut self) -> Result<(), Vec<u8>> {
+        Ok(self.deposit_native()?)
+    }
+
+    /// Every selector this module does not route: the extension's, run by delegatecall in
+    /// this contract's storage with this call's sender and value; its return data or revert
+    /// data is passed back unchanged (an unknown selector reverts there, with no data).
+    #[fallback]
+    #[payable]
+    pub fn fallback(&mut self, input: &[u8]) -> stylus_sdk::ArbResult {
+        let extension = self.extension.get();
+        rigshare_common::calls::delegate(self, extension, input)
+    }
+}
+
+/// The extension module (`--features extension`): only ever entered by the main module's
+/// delegatecall, in the splitter's storage. Built with stylus-proc's `reentrant`, since Nitro
+/// counts a delegatecall frame as a second frame of the same contract (`msg_reentrant`); the
+/// main module still refuses re-entry.
+#[cfg(all(target_arch = "wasm32", feature = "extension"))]
+#[public]
+#[implements(IRevenueSplitterExtension, IAccessControl<Error = Error>)]
+impl RevenueSplitter {
+    /// Sets nothing up: the module's own storage is never used. It exists so that
+    /// StylusDeployer deploys this module like every other (with a constructor call), and the
+    /// SDK's guard makes it run once.
+    #[constructor]
+    pub fn constructor(&mut self) {}
+}
+
+/// Native builds (tests, export-abi): one module routes every function, so the ABI lists
+/// them all and tests call them directly.
+#[cfg(not(target_arch = "wasm32"))]
+#[public]
+#[implements(IRevenueSplitter, IRevenueSplitterExtension, IAccessControl<Error = Error>, IPausable, IErc165)]
+impl RevenueSplitter {
+    /// The constructor: its arguments and work are `init`'s.
+    #[constructor]
+    pub fn constructor(&mut self, share_token: Address, asset: Address, stream_seconds: u64, admin: Address, extension: Address) -> Result<(), Error> {
+        self.init(share_token, asset, stream_seconds, admin, extension)
+    }
+
+    /// Plain ETH transfers are deposits too, so a mining pool can pay this address directly.
+    #[receive]
+    #[payable]
+    pub fn receive(&mut self) -> Result<(), Vec<u8>> {
+        Ok(self.deposit_native()?)
+    }
+}
+
+#[public]
+impl IRevenueSplitter for RevenueSplitter {
     /// Share token hook: `amount` shares moved from `from` (zero = mint) to `to` (zero = burn).
     /// The event of record is the token's `Transfer`; this only keeps the accrual exact.
     #[selector(name = "onSharesTransfer")]
-    pub fn on_shares_transfer(&mut self, from: Address, to: Address, amount: U256) -> Result<(), Error> {
+    fn on_shares_transfer(&mut self, from: Address, to: Address, amount: U256) -> Result<(), Error> {
         self.only_share_token()?;
         let from_excluded = !from.is_zero() && self.excluded.get(from);
         let to_excluded = !to.is_zero() && self.excluded.get(to);
@@ -416,7 +561,7 @@ impl RevenueSplitter {
 
     /// Deposits `amount` of the payout token (pulled with `transferFrom`; approve first).
     /// Anyone may deposit. Not while paused.
-    pub fn deposit(&mut self, amount: U256) -> Result<(), Error> {
+    fn deposit(&mut self, amount: U256) -> Result<(), Error> {
         self.pausable.when_not_paused()?;
         let asset = self.asset.get();
         if asset.is_zero() {
@@ -435,7 +580,7 @@ impl RevenueSplitter {
 
     /// Deposits the ETH sent with the call. Anyone may deposit. Not while paused.
     #[payable]
-    pub fn deposit_eth(&mut self) -> Result<(), Error> {
+    fn deposit_eth(&mut self) -> Result<(), Error> {
         self.deposit_native()
     }
 
@@ -443,7 +588,7 @@ impl RevenueSplitter {
     /// (deposited minus claimed): tokens sent to it directly, ETH forced in, a `claimTo`
     /// naming the splitter. Anyone may call it; refused when there is nothing beyond, while
     /// paused, and whenever a deposit would be. Returns the amount credited.
-    pub fn sync(&mut self) -> Result<U256, Error> {
+    fn sync(&mut self) -> Result<U256, Error> {
         self.pausable.when_not_paused()?;
         let asset = self.asset.get();
         let this = contract::address();
@@ -458,27 +603,20 @@ impl RevenueSplitter {
         Ok(excess)
     }
 
-    /// Plain ETH transfers are deposits too, so a mining pool can pay this address directly.
-    #[receive]
-    #[payable]
-    pub fn receive(&mut self) -> Result<(), Vec<u8>> {
-        Ok(self.deposit_native()?)
-    }
-
     /// What `account` can claim now: its holder revenue plus any payee credit, in the payout
     /// asset's smallest unit.
-    pub fn claimable(&self, account: Address) -> Result<U256, Error> {
+    fn claimable(&self, account: Address) -> Result<U256, Error> {
         let holder = self.holder_claimable(self.acc_now(), account)?;
         Ok(holder + self.payee_credit.get(account))
     }
 
     /// Claims everything the caller is owed, paid to the caller.
-    pub fn claim(&mut self) -> Result<U256, Error> {
+    fn claim(&mut self) -> Result<U256, Error> {
         self.claim_to(msg::sender())
     }
 
     /// Claims everything the caller is owed, paid to `recipient`.
-    pub fn claim_to(&mut self, recipient: Address) -> Result<U256, Error> {
+    fn claim_to(&mut self, recipient: Address) -> Result<U256, Error> {
         if recipient.is_zero() {
             return Err(Error::InvalidRecipient(SplitterInvalidRecipient {}));
         }
@@ -504,10 +642,31 @@ impl RevenueSplitter {
         self.pay(recipient, amount)?;
         Ok(amount)
     }
+}
+
+#[public]
+impl IRevenueSplitterExtension for RevenueSplitter {
+    fn extension(&self) -> Address {
+        self.extension.get()
+    }
+
+    /// Share token hook: called once when the token adopts this splitter. Returns
+    /// [`SHARES_BOUND_MAGIC`], which the token checks.
+    #[selector(name = "onSharesBound")]
+    fn on_shares_bound(&mut self, total_supply: U256) -> Result<B32, Error> {
+        self.only_share_token()?;
+        if self.bound.get() {
+            return Err(Error::AlreadyBound(SplitterAlreadyBound {}));
+        }
+        self.bound.set(true);
+        self.tracked_supply.set(total_supply);
+        evm::log(SharesBound { shareToken: self.share_token.get(), totalSupply: total_supply });
+        Ok(B32::new(SHARES_BOUND_MAGIC))
+    }
 
     /// Replaces the waterfall for future deposits. Admin only. At most 8 payees, each a
     /// non-zero address with a non-zero cut; cuts sum to at most 10,000 bps.
-    pub fn set_payees(&mut self, accounts: Vec<Address>, bps: Vec<u16>) -> Result<(), Error> {
+    fn set_payees(&mut self, accounts: Vec<Address>, bps: Vec<u16>) -> Result<(), Error> {
         self.access.only_role(ADMIN_ROLE.into())?;
         if accounts.len() != bps.len() {
             return Err(Error::PayeesMismatch(SplitterPayeesMismatch {
@@ -548,7 +707,7 @@ impl RevenueSplitter {
     }
 
     /// The current waterfall: payees and their cuts in bps.
-    pub fn payees(&self) -> Outputs<(Vec<Address>, Vec<u16>)> {
+    fn payees(&self) -> Outputs<(Vec<Address>, Vec<u16>)> {
         outputs(
             (0..self.payees.len())
                 .filter_map(|i| self.payees.getter(i))
@@ -565,7 +724,7 @@ impl RevenueSplitter {
     /// (pending; `excluded` false withdraws the declaration) and deposits are refused until
     /// it is applied after binding, by `applyExclusion` or by this function. So an AMM pair or
     /// the pool contract is never credited between binding and its exclusion.
-    pub fn set_excluded(&mut self, account: Address, excluded: bool) -> Result<(), Error> {
+    fn set_excluded(&mut self, account: Address, excluded: bool) -> Result<(), Error> {
         self.access.only_role(ADMIN_ROLE.into())?;
         if !self.bound.get() {
             if self.pending.get(account) == excluded {
@@ -585,7 +744,7 @@ impl RevenueSplitter {
 
     /// Applies an exclusion declared before binding. Anyone may call it once the share token
     /// has bound the splitter; deposits resume when none is left pending.
-    pub fn apply_exclusion(&mut self, account: Address) -> Result<(), Error> {
+    fn apply_exclusion(&mut self, account: Address) -> Result<(), Error> {
         if !self.bound.get() {
             return Err(Error::NotBound(SplitterNotBound {}));
         }
@@ -597,42 +756,42 @@ impl RevenueSplitter {
     }
 
     /// Whether an exclusion of `account` was declared before binding and is not applied yet.
-    pub fn is_exclusion_pending(&self, account: Address) -> bool {
+    fn is_exclusion_pending(&self, account: Address) -> bool {
         self.pending.get(account)
     }
 
     /// How many declared exclusions wait to be applied (deposits are refused until none).
-    pub fn pending_exclusions(&self) -> U256 {
+    fn pending_exclusions(&self) -> U256 {
         self.pending_count.get()
     }
 
     /// Whether `account` is excluded from earning.
-    pub fn is_excluded(&self, account: Address) -> bool {
+    fn is_excluded(&self, account: Address) -> bool {
         self.excluded.get(account)
     }
 
     /// The share token this splitter pays.
-    pub fn share_token(&self) -> Address {
+    fn share_token(&self) -> Address {
         self.share_token.get()
     }
 
     /// The payout asset (zero = ETH).
-    pub fn asset(&self) -> Address {
+    fn asset(&self) -> Address {
         self.asset.get()
     }
 
     /// The streaming window in seconds (0 = instant).
-    pub fn stream_window(&self) -> u64 {
+    fn stream_window(&self) -> u64 {
         self.stream_seconds.get().to()
     }
 
     /// Whether the share token has adopted this splitter.
-    pub fn bound(&self) -> bool {
+    fn bound(&self) -> bool {
         self.bound.get()
     }
 
     /// Shares that earn: supply minus excluded balances.
-    pub fn eligible_supply(&self) -> U256 {
+    fn eligible_supply(&self) -> U256 {
         self.eligible()
     }
 
@@ -643,7 +802,7 @@ impl RevenueSplitter {
     /// revenue tops them up), so `deposited = claimed + sum(claimable) + carried + unvested`
     /// holds only up to one wei per holder when checked off chain with these figures; the
     /// exact identity, in magnified units, uses `accumulator()` and `accountState()`.
-    pub fn totals(&self) -> (U256, U256, U256, U256, U256) {
+    fn totals(&self) -> (U256, U256, U256, U256, U256) {
         let pool = self.pool_at(clock::now());
         (
             self.total_deposited.get(),
@@ -656,30 +815,71 @@ impl RevenueSplitter {
 
     /// The raw accumulator state (magnified by 10^39), for audits and off-chain indexers:
     /// acc, carry, unvested, rate per second, stream end, last release.
-    pub fn accumulator(&self) -> (U256, U256, U256, U256, u64, u64) {
+    fn accumulator(&self) -> (U256, U256, U256, U256, u64, u64) {
         let p = self.stored_pool();
         (p.acc, p.carry, p.unvested, p.rate, p.stream_end, p.last_release)
     }
 
     /// `account`'s magnified correction and withdrawn holder revenue, for audits.
-    pub fn account_state(&self, account: Address) -> (U256, U256, U256) {
+    fn account_state(&self, account: Address) -> (U256, U256, U256) {
         (self.correction.get(account), self.withdrawn.get(account), self.payee_credit.get(account))
     }
 
     /// Stops deposits. Admin only. Claims are never paused.
-    pub fn pause(&mut self) -> Result<(), Error> {
+    fn pause(&mut self) -> Result<(), Error> {
         self.access.only_role(ADMIN_ROLE.into())?;
         Ok(self.pausable.pause()?)
     }
 
     /// Resumes deposits. Admin only.
-    pub fn unpause(&mut self) -> Result<(), Error> {
+    fn unpause(&mut self) -> Result<(), Error> {
         self.access.only_role(ADMIN_ROLE.into())?;
         Ok(self.pausable.unpause()?)
     }
 }
 
 impl RevenueSplitter {
+    /// Binds the splitter to `share_token` and the payout `asset` (zero = ETH), with a
+    /// streaming window of `stream_seconds` (0 = instant), makes `admin` its admin and
+    /// `extension` the module that serves [`IRevenueSplitterExtension`].
+    /// (The constructor's work, the same in the main module and natively; the extension module
+    /// has none.)
+    #[cfg_attr(all(target_arch = "wasm32", feature = "extension"), allow(dead_code))]
+    fn init(
+        &mut self,
+        share_token: Address,
+        asset: Address,
+        stream_seconds: u64,
+        admin: Address,
+        extension: Address,
+    ) -> Result<(), Error> {
+
+        if !extension.has_code() {
+            return Err(Error::InvalidExtension(SplitterInvalidExtension {}));
+        }
+        if share_token.is_zero() {
+            return Err(Error::InvalidShareToken(SplitterInvalidShareToken {}));
+        }
+        if asset == share_token {
+            return Err(Error::AssetIsShareToken(SplitterAssetIsShareToken {}));
+        }
+        if admin.is_zero() {
+            return Err(Error::ZeroAdmin(SplitterZeroAdmin {}));
+        }
+        if stream_seconds > MAX_STREAM_SECONDS {
+            return Err(Error::StreamTooLong(SplitterStreamTooLong {
+                seconds: stream_seconds,
+                max: MAX_STREAM_SECONDS,
+            }));
+        }
+        self.share_token.set(share_token);
+        self.asset.set(asset);
+        self.stream_seconds.set(U64::from(stream_seconds));
+        self.extension.set(extension);
+        self.access._grant_role(ADMIN_ROLE.into(), admin);
+        Ok(())
+    }
+
     /// Records or withdraws a declared exclusion. The caller has checked it changes.
     fn set_pending(&mut self, account: Address, pending: bool) {
         self.pending.setter(account).set(pending);

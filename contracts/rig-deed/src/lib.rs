@@ -11,6 +11,13 @@
 //!
 //! Roles: the admin (`DEFAULT_ADMIN_ROLE`) grants roles and pauses; an operator
 //! (`OPERATOR_ROLE`) mints and updates rigs. Pausing stops minting and transfers.
+//!
+//! ## Two modules
+//! As RigShares (see its crate docs): the main module routes ERC-721 and minting
+//! ([`IRigDeed`]); the extension module, built with the `extension` feature, serves the rig
+//! records' upkeep, the admin's controls, roles and the views no transfer needs
+//! ([`IRigDeedExtension`]), reached through the main module's fallback by delegatecall in the
+//! deed contract's storage. One ABI (abi/RigDeed.json) lists both at the deed's address.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![allow(clippy::needless_pass_by_value)]
 // The SDK's free functions (`msg::sender`, `evm::log`, ...) are what motsu intercepts in native
@@ -119,6 +126,9 @@ mod sol {
         /// The admin passed to the constructor is the zero address.
         #[derive(Debug)]
         error DeedZeroAdmin();
+        /// Constructor: the extension module is not a contract.
+        #[derive(Debug)]
+        error DeedInvalidExtension();
         /// A contract receiving a deed by safe transfer reverted; `reason` is its revert data.
         #[derive(Debug)]
         #[allow(missing_docs)]
@@ -169,6 +179,8 @@ rigshare_common::solidity_errors! {
         StatusUnchanged(DeedStatusUnchanged { tokenId, status }),
         /// See [`DeedZeroAdmin`].
         ZeroAdmin(DeedZeroAdmin {}),
+        /// See [`DeedInvalidExtension`].
+        InvalidExtension(DeedInvalidExtension {}),
         /// See [`DeedReceiverRejected`].
         ReceiverRejected(DeedReceiverRejected { receiver, reason }),
         /// See [`DeedInvalidDescriptor`].
@@ -241,29 +253,137 @@ pub struct RigDeed {
     backing: StorageMap<Address, Backing>,
     /// The contract that renders `tokenURI` (a RigCard), chosen by the admin.
     descriptor: StorageAddress,
+    /// The extension module (see [`IRigDeedExtension`]), fixed at construction.
+    extension: StorageAddress,
+}
+
+/// The deed's own functions beside ERC-721, its enumeration and metadata, pausing's state and
+/// ERC-165: what minting and moving deeds needs. The main module routes them.
+pub trait IRigDeed {
+    /// The operator role id, `keccak256("OPERATOR_ROLE")`.
+    fn operator_role(&self) -> B256;
+
+    /// Tokenizes a rig and gives the deed to `to`. Operator only, not while paused.
+    ///
+    /// `hashrate_ghs` is in GH/s (TH/s x 1000), `power_watts` in W, model and site are 1 to
+    /// 64 bytes of UTF-8, `serial_hash` is keccak256 of the serial (never zero, never reused),
+    /// `kind` is 0 (equipment) or 1 (mining right). Returns the new token id.
+    #[allow(clippy::too_many_arguments)]
+    fn mint(
+        &mut self,
+        to: Address,
+        model: String,
+        hashrate_ghs: u64,
+        power_watts: u32,
+        site: String,
+        serial_hash: B256,
+        kind: u8,
+    ) -> Result<U256, Error>;
+}
+
+/// The rig records' upkeep, the admin's controls and the views no transfer needs. On chain they
+/// are a second module, the extension: the main module hands every selector it does not route
+/// to it by delegatecall, so they run in the deed contract's storage with the caller's sender
+/// and value, and the main module every transfer and mint enters stays small (a program's
+/// entry cost grows with its size). Natively (tests, export-abi) one module routes everything.
+pub trait IRigDeedExtension {
+    /// The extension module this contract hands these functions to (fixed at construction),
+    /// for anyone verifying the code that runs in its storage.
+    fn extension(&self) -> Address;
+
+    /// Moves a rig through its lifecycle. Operator only. Retired is final; setting the
+    /// current status again is refused so that every event marks a real change.
+    fn set_status(&mut self, token_id: U256, status: u8) -> Result<(), Error>;
+
+    /// Records a new measurement of a rig's hashrate (GH/s) and power (W). Operator only;
+    /// not for retired rigs.
+    fn remeasure(&mut self, token_id: U256, hashrate_ghs: u64, power_watts: u32) -> Result<(), Error>;
+
+    /// A rig's full record: model, hashrate (GH/s), power (W), site, serial hash, kind,
+    /// status, mint time and last update time (unix seconds).
+    #[allow(clippy::type_complexity)]
+    fn rig(&self, token_id: U256) -> TryOutputs<(String, u64, u32, String, B256, u8, u8, u64, u64), Error>;
+
+    /// Every deed `owner` holds, in enumeration order. Bounded by what one owner holds; for
+    /// very large holders page with `tokenOfOwnerByIndex`.
+    fn rigs_of(&self, owner: Address) -> Result<Vec<U256>, Error>;
+
+    /// The deed minted for `serial_hash`, or 0 if none.
+    fn token_of_serial(&self, serial_hash: B256) -> U256;
+
+    /// Sum of hashrate (GH/s) and power (W), and the count, of `owner`'s non-retired rigs.
+    fn backing_of(&self, owner: Address) -> (U256, U256, U256);
+
+    /// Stops minting and transfers. Admin only.
+    fn pause(&mut self) -> Result<(), Error>;
+
+    /// Resumes minting and transfers. Admin only.
+    fn unpause(&mut self) -> Result<(), Error>;
+
+    /// The contract that renders `tokenURI` (zero until the admin sets one).
+    fn descriptor(&self) -> Address;
+
+    /// Makes `descriptor` (a RigCard, or any contract with its `tokenURI`) render every deed's
+    /// metadata, and tells wallets to re-read every card (ERC-4906). Admin only; allowed while
+    /// paused, since it moves no deed.
+    fn set_descriptor(&mut self, descriptor: Address) -> Result<(), Error>;
+}
+
+/// The main module: the deed contract, and its fallback to the extension.
+#[cfg(all(target_arch = "wasm32", not(feature = "extension")))]
+#[public]
+#[implements(IRigDeed, IErc721<Error = Error>, IErc721Enumerable<Error = Error>, IErc721Metadata<Error = Error>, IPausable, IErc165)]
+impl RigDeed {
+    /// The constructor: its arguments and work are `init`'s.
+    #[constructor]
+    pub fn constructor(&mut self, name: String, symbol: String, admin: Address, extension: Address) -> Result<(), Error> {
+        self.init(name, symbol, admin, extension)
+    }
+
+    /// Every selector this module does not route: the extension's, run by delegatecall in
+    /// this contract's storage with this call's sender and value; its return data or revert
+    /// data is passed back unchanged (an unknown selector reverts there, with no data).
+    #[fallback]
+    #[payable]
+    pub fn fallback(&mut self, input: &[u8]) -> stylus_sdk::ArbResult {
+        let extension = self.extension.get();
+        rigshare_common::calls::delegate(self, extension, input)
+    }
+}
+
+/// The extension module (`--features extension`): only ever entered by the main module's
+/// delegatecall, in the deed contract's storage. Built with stylus-proc's `reentrant`, since
+/// Nitro counts a delegatecall frame as a second frame of the same contract
+/// (`msg_reentrant`); the main module still refuses re-entry.
+#[cfg(all(target_arch = "wasm32", feature = "extension"))]
+#[public]
+#[implements(IRigDeedExtension, IAccessControl<Error = Error>)]
+impl RigDeed {
+    /// Sets nothing up: the module's own storage is never used. It exists so that
+    /// StylusDeployer deploys this module like every other (with a constructor call), and the
+    /// SDK's guard makes it run once.
+    #[constructor]
+    pub fn constructor(&mut self) {}
+}
+
+/// Native builds (tests, export-abi): one module routes every function, so the ABI lists
+/// them all and tests call them directly.
+#[cfg(not(target_arch = "wasm32"))]
+#[public]
+#[implements(IRigDeed, IRigDeedExtension, IErc721<Error = Error>, IErc721Enumerable<Error = Error>, IErc721Metadata<Error = Error>, IAccessControl<Error = Error>, IPausable, IErc165)]
+impl RigDeed {
+    /// The constructor: its arguments and work are `init`'s.
+    #[constructor]
+    pub fn constructor(&mut self, name: String, symbol: String, admin: Address, extension: Address) -> Result<(), Error> {
+        self.init(name, symbol, admin, extension)
+    }
 }
 
 #[public]
-#[implements(IErc721<Error = Error>, IErc721Enumerable<Error = Error>, IErc721Metadata<Error = Error>, IAccessControl<Error = Error>, IPausable, IErc165)]
-impl RigDeed {
-    /// Sets the collection's name and symbol and makes `admin` its admin. The admin is an
-    /// argument because inside a deployment through StylusDeployer `msg.sender` is the deployer.
-    #[constructor]
-    pub fn constructor(&mut self, name: String, symbol: String, admin: Address) -> Result<(), Error> {
-        if admin.is_zero() {
-            return Err(Error::ZeroAdmin(DeedZeroAdmin {}));
-        }
-        check_text(TextField::Name, &name)?;
-        check_text(TextField::Symbol, &symbol)?;
-        self.name.set(&name);
-        self.symbol.set(&symbol);
-        self.access._grant_role(ADMIN_ROLE.into(), admin);
-        Ok(())
-    }
-
+impl IRigDeed for RigDeed {
     /// The operator role id, `keccak256("OPERATOR_ROLE")`.
     #[selector(name = "OPERATOR_ROLE")]
-    pub fn operator_role(&self) -> B256 {
+    fn operator_role(&self) -> B256 {
         OPERATOR_ROLE.into()
     }
 
@@ -273,7 +393,7 @@ impl RigDeed {
     /// 64 bytes of UTF-8, `serial_hash` is keccak256 of the serial (never zero, never reused),
     /// `kind` is 0 (equipment) or 1 (mining right). Returns the new token id.
     #[allow(clippy::too_many_arguments)]
-    pub fn mint(
+    fn mint(
         &mut self,
         to: Address,
         model: String,
@@ -334,10 +454,17 @@ impl RigDeed {
         });
         Ok(token_id)
     }
+}
+
+#[public]
+impl IRigDeedExtension for RigDeed {
+    fn extension(&self) -> Address {
+        self.extension.get()
+    }
 
     /// Moves a rig through its lifecycle. Operator only. Retired is final; setting the
     /// current status again is refused so that every event marks a real change.
-    pub fn set_status(&mut self, token_id: U256, status: u8) -> Result<(), Error> {
+    fn set_status(&mut self, token_id: U256, status: u8) -> Result<(), Error> {
         self.access.only_role(OPERATOR_ROLE.into())?;
         let new_status = Status::from_u8(status).ok_or(Error::InvalidStatus(DeedInvalidStatus { status }))?;
         let owner = self.erc721._require_owned(token_id)?;
@@ -368,7 +495,7 @@ impl RigDeed {
 
     /// Records a new measurement of a rig's hashrate (GH/s) and power (W). Operator only;
     /// not for retired rigs.
-    pub fn remeasure(&mut self, token_id: U256, hashrate_ghs: u64, power_watts: u32) -> Result<(), Error> {
+    fn remeasure(&mut self, token_id: U256, hashrate_ghs: u64, power_watts: u32) -> Result<(), Error> {
         self.access.only_role(OPERATOR_ROLE.into())?;
         let owner = self.erc721._require_owned(token_id)?;
         self.live_status(token_id)?;
@@ -394,13 +521,13 @@ impl RigDeed {
     /// A rig's full record: model, hashrate (GH/s), power (W), site, serial hash, kind,
     /// status, mint time and last update time (unix seconds).
     #[allow(clippy::type_complexity)]
-    pub fn rig(&self, token_id: U256) -> TryOutputs<(String, u64, u32, String, B256, u8, u8, u64, u64), Error> {
+    fn rig(&self, token_id: U256) -> TryOutputs<(String, u64, u32, String, B256, u8, u8, u64, u64), Error> {
         try_outputs(self.rig_record(token_id))
     }
 
     /// Every deed `owner` holds, in enumeration order. Bounded by what one owner holds; for
     /// very large holders page with `tokenOfOwnerByIndex`.
-    pub fn rigs_of(&self, owner: Address) -> Result<Vec<U256>, Error> {
+    fn rigs_of(&self, owner: Address) -> Result<Vec<U256>, Error> {
         let count = self.erc721.balance_of(owner)?;
         let mut ids = Vec::with_capacity(count.to::<usize>());
         let mut i = U256::ZERO;
@@ -412,37 +539,37 @@ impl RigDeed {
     }
 
     /// The deed minted for `serial_hash`, or 0 if none.
-    pub fn token_of_serial(&self, serial_hash: B256) -> U256 {
+    fn token_of_serial(&self, serial_hash: B256) -> U256 {
         self.token_of_serial.get(serial_hash)
     }
 
     /// Sum of hashrate (GH/s) and power (W), and the count, of `owner`'s non-retired rigs.
-    pub fn backing_of(&self, owner: Address) -> (U256, U256, U256) {
+    fn backing_of(&self, owner: Address) -> (U256, U256, U256) {
         let b = self.backing.getter(owner);
         (U256::from(b.hashrate_ghs.get()), U256::from(b.power_watts.get()), U256::from(b.rigs.get()))
     }
 
     /// Stops minting and transfers. Admin only.
-    pub fn pause(&mut self) -> Result<(), Error> {
+    fn pause(&mut self) -> Result<(), Error> {
         self.access.only_role(ADMIN_ROLE.into())?;
         Ok(self.pausable.pause()?)
     }
 
     /// Resumes minting and transfers. Admin only.
-    pub fn unpause(&mut self) -> Result<(), Error> {
+    fn unpause(&mut self) -> Result<(), Error> {
         self.access.only_role(ADMIN_ROLE.into())?;
         Ok(self.pausable.unpause()?)
     }
 
     /// The contract that renders `tokenURI` (zero until the admin sets one).
-    pub fn descriptor(&self) -> Address {
+    fn descriptor(&self) -> Address {
         self.descriptor.get()
     }
 
     /// Makes `descriptor` (a RigCard, or any contract with its `tokenURI`) render every deed's
     /// metadata, and tells wallets to re-read every card (ERC-4906). Admin only; allowed while
     /// paused, since it moves no deed.
-    pub fn set_descriptor(&mut self, descriptor: Address) -> Result<(), Error> {
+    fn set_descriptor(&mut self, descriptor: Address) -> Result<(), Error> {
         self.access.only_role(ADMIN_ROLE.into())?;
         if !descriptor.has_code() {
             return Err(Error::InvalidDescriptor(DeedInvalidDescriptor { descriptor }));
@@ -456,6 +583,29 @@ impl RigDeed {
 }
 
 impl RigDeed {
+    /// Sets the collection's name and symbol, makes `admin` its admin and `extension` the
+    /// module that serves [`IRigDeedExtension`]. The admin is an argument because inside a
+    /// deployment through StylusDeployer `msg.sender` is the deployer.
+    /// (The constructor's work, the same in the main module and natively; the extension module
+    /// has none.)
+    #[cfg_attr(all(target_arch = "wasm32", feature = "extension"), allow(dead_code))]
+    fn init(&mut self, name: String, symbol: String, admin: Address, extension: Address) -> Result<(), Error> {
+
+        if !extension.has_code() {
+            return Err(Error::InvalidExtension(DeedInvalidExtension {}));
+        }
+        if admin.is_zero() {
+            return Err(Error::ZeroAdmin(DeedZeroAdmin {}));
+        }
+        check_text(TextField::Name, &name)?;
+        check_text(TextField::Symbol, &symbol)?;
+        self.name.set(&name);
+        self.symbol.set(&symbol);
+        self.extension.set(extension);
+        self.access._grant_role(ADMIN_ROLE.into(), admin);
+        Ok(())
+    }
+
     /// `rig` as a `Result`, for the contract's own use and `rig`.
     #[allow(clippy::type_complexity)]
     fn rig_record(&self, token_id: U256) -> Result<(String, u64, u32, String, B256, u8, u8, u64, u64), Error> {

@@ -62,7 +62,7 @@ fn admin_role() -> B256 {
 
 /// Deploys with `admin` as admin and grants `operator` the operator role.
 fn setup(contract: &Contract<RigDeed>, admin: Address, operator: Address) {
-    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin).motsu_unwrap();
+    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin, contract.address()).motsu_unwrap();
     contract.sender(admin).grant_role(operator_role(), operator).motsu_unwrap();
 }
 
@@ -239,7 +239,7 @@ impl RevertingReceiver {
 
 #[motsu::test]
 fn constructor_sets_name_and_symbol(contract: Contract<RigDeed>, admin: Address) {
-    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin).motsu_unwrap();
+    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin, contract.address()).motsu_unwrap();
 
     assert_eq!(contract.sender(admin).name(), NAME);
     assert_eq!(contract.sender(admin).symbol(), SYMBOL);
@@ -247,7 +247,7 @@ fn constructor_sets_name_and_symbol(contract: Contract<RigDeed>, admin: Address)
 
 #[motsu::test]
 fn constructor_grants_admin_role_to_the_admin_argument(contract: Contract<RigDeed>, deployer: Address, admin: Address) {
-    contract.sender(deployer).constructor(NAME.into(), SYMBOL.into(), admin).motsu_unwrap();
+    contract.sender(deployer).constructor(NAME.into(), SYMBOL.into(), admin, contract.address()).motsu_unwrap();
 
     assert!(contract.sender(admin).has_role(admin_role(), admin));
     assert!(!contract.sender(admin).has_role(admin_role(), deployer));
@@ -257,7 +257,7 @@ fn constructor_grants_admin_role_to_the_admin_argument(contract: Contract<RigDee
 
 #[motsu::test]
 fn constructor_starts_unpaused_and_empty(contract: Contract<RigDeed>, admin: Address) {
-    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin).motsu_unwrap();
+    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin, contract.address()).motsu_unwrap();
 
     assert!(!contract.sender(admin).paused());
     assert_eq!(contract.sender(admin).total_supply(), U256::ZERO);
@@ -266,8 +266,18 @@ fn constructor_starts_unpaused_and_empty(contract: Contract<RigDeed>, admin: Add
 }
 
 #[motsu::test]
+fn constructor_records_the_extension_and_refuses_one_without_code(contract: Contract<RigDeed>, admin: Address, eoa: Address) {
+    let err = contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin, eoa).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidExtension(DeedInvalidExtension {})), "{err:?}");
+    assert!(!contract.sender(admin).has_role(admin_role(), admin));
+    // Natively one module routes everything: any contract stands in for the extension.
+    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin, contract.address()).motsu_unwrap();
+    assert_eq!(contract.sender(admin).extension(), contract.address());
+}
+
+#[motsu::test]
 fn constructor_reverts_when_admin_is_zero(contract: Contract<RigDeed>, deployer: Address) {
-    let err = contract.sender(deployer).constructor(NAME.into(), SYMBOL.into(), Address::ZERO).motsu_unwrap_err();
+    let err = contract.sender(deployer).constructor(NAME.into(), SYMBOL.into(), Address::ZERO, contract.address()).motsu_unwrap_err();
 
     assert!(matches!(err, Error::ZeroAdmin(DeedZeroAdmin {})), "{err:?}");
     assert!(!contract.sender(deployer).has_role(admin_role(), Address::ZERO));
@@ -276,10 +286,10 @@ fn constructor_reverts_when_admin_is_zero(contract: Contract<RigDeed>, deployer:
 
 #[motsu::test]
 fn constructor_reverts_when_name_is_empty_or_too_long(contract: Contract<RigDeed>, admin: Address) {
-    let err = contract.sender(admin).constructor(String::new(), SYMBOL.into(), admin).motsu_unwrap_err();
+    let err = contract.sender(admin).constructor(String::new(), SYMBOL.into(), admin, contract.address()).motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidText(DeedInvalidText { field: 2, length }) if length == U256::ZERO), "{err:?}");
 
-    let err = contract.sender(admin).constructor("n".repeat(65), SYMBOL.into(), admin).motsu_unwrap_err();
+    let err = contract.sender(admin).constructor("n".repeat(65), SYMBOL.into(), admin, contract.address()).motsu_unwrap_err();
     assert!(
         matches!(err, Error::InvalidText(DeedInvalidText { field: 2, length }) if length == U256::from(65)),
         "{err:?}"
@@ -289,10 +299,10 @@ fn constructor_reverts_when_name_is_empty_or_too_long(contract: Contract<RigDeed
 
 #[motsu::test]
 fn constructor_reverts_when_symbol_is_empty_or_too_long(contract: Contract<RigDeed>, admin: Address) {
-    let err = contract.sender(admin).constructor(NAME.into(), String::new(), admin).motsu_unwrap_err();
+    let err = contract.sender(admin).constructor(NAME.into(), String::new(), admin, contract.address()).motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidText(DeedInvalidText { field: 3, length }) if length == U256::ZERO), "{err:?}");
 
-    let err = contract.sender(admin).constructor(NAME.into(), "S".repeat(65), admin).motsu_unwrap_err();
+    let err = contract.sender(admin).constructor(NAME.into(), "S".repeat(65), admin, contract.address()).motsu_unwrap_err();
     assert!(
         matches!(err, Error::InvalidText(DeedInvalidText { field: 3, length }) if length == U256::from(65)),
         "{err:?}"
@@ -303,7 +313,7 @@ fn constructor_reverts_when_symbol_is_empty_or_too_long(contract: Contract<RigDe
 fn constructor_accepts_64_byte_name_and_symbol(contract: Contract<RigDeed>, admin: Address) {
     let name = "N".repeat(64);
     let symbol = "é".repeat(32); // 64 bytes, 32 chars
-    contract.sender(admin).constructor(name.clone(), symbol.clone(), admin).motsu_unwrap();
+    contract.sender(admin).constructor(name.clone(), symbol.clone(), admin, contract.address()).motsu_unwrap();
 
     assert_eq!(contract.sender(admin).name(), name);
     assert_eq!(contract.sender(admin).symbol(), symbol);
@@ -1181,14 +1191,14 @@ fn rig_reverts_when_token_does_not_exist(contract: Contract<RigDeed>, admin: Add
 
 #[motsu::test]
 fn rigs_of_is_empty_for_an_owner_without_deeds(contract: Contract<RigDeed>, admin: Address, alice: Address) {
-    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin).motsu_unwrap();
+    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin, contract.address()).motsu_unwrap();
 
     assert_eq!(contract.sender(alice).rigs_of(alice).motsu_unwrap(), Vec::<U256>::new());
 }
 
 #[motsu::test]
 fn rigs_of_reverts_for_zero_owner(contract: Contract<RigDeed>, admin: Address) {
-    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin).motsu_unwrap();
+    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin, contract.address()).motsu_unwrap();
 
     let err = contract.sender(admin).rigs_of(Address::ZERO).motsu_unwrap_err();
 
@@ -1216,7 +1226,7 @@ fn enumeration_reverts_past_the_end(contract: Contract<RigDeed>, admin: Address,
 
 #[motsu::test]
 fn owner_of_reverts_when_token_does_not_exist(contract: Contract<RigDeed>, admin: Address) {
-    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin).motsu_unwrap();
+    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin, contract.address()).motsu_unwrap();
 
     let err = contract.sender(admin).owner_of(id(1)).motsu_unwrap_err();
 
@@ -1522,7 +1532,7 @@ fn approve_reverts_when_caller_is_not_owner_or_operator(
 
 #[motsu::test]
 fn get_approved_reverts_when_token_does_not_exist(contract: Contract<RigDeed>, admin: Address) {
-    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin).motsu_unwrap();
+    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin, contract.address()).motsu_unwrap();
 
     let err = contract.sender(admin).get_approved(id(1)).motsu_unwrap_err();
 
@@ -1567,7 +1577,7 @@ fn operator_approval_allows_transfers_until_revoked(
 
 #[motsu::test]
 fn set_approval_for_all_reverts_for_zero_operator(contract: Contract<RigDeed>, admin: Address, alice: Address) {
-    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin).motsu_unwrap();
+    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin, contract.address()).motsu_unwrap();
 
     let err = contract.sender(alice).set_approval_for_all(Address::ZERO, true).motsu_unwrap_err();
 
@@ -1830,7 +1840,7 @@ fn pause_and_unpause_revert_for_non_admin(contract: Contract<RigDeed>, admin: Ad
 
 #[motsu::test]
 fn pause_reverts_when_already_paused_and_unpause_when_not_paused(contract: Contract<RigDeed>, admin: Address) {
-    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin).motsu_unwrap();
+    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin, contract.address()).motsu_unwrap();
 
     let err = contract.sender(admin).unpause().motsu_unwrap_err();
     assert!(matches!(err, Error::ExpectedPause(_)), "{err:?}");
@@ -1947,7 +1957,7 @@ fn token_uri_name_uses_collection_name_and_id(
     operator: Address,
     alice: Address,
 ) {
-    contract.sender(admin).constructor("Other \"Deeds\"".into(), "OD".into(), admin).motsu_unwrap();
+    contract.sender(admin).constructor("Other \"Deeds\"".into(), "OD".into(), admin, contract.address()).motsu_unwrap();
     contract.sender(admin).grant_role(operator_role(), operator).motsu_unwrap();
     use_card(&contract, &card, admin);
     for n in 1..=10 {
@@ -2222,7 +2232,7 @@ fn admin_grants_operator_role_and_operator_can_mint(
     operator: Address,
     alice: Address,
 ) {
-    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin).motsu_unwrap();
+    contract.sender(admin).constructor(NAME.into(), SYMBOL.into(), admin, contract.address()).motsu_unwrap();
 
     contract.sender(admin).grant_role(operator_role(), operator).motsu_unwrap();
 

@@ -20,7 +20,9 @@ pub const VERSION: &str = "1";
 #[storage]
 pub struct PermitDomain;
 
-/// Records the token name the domain is built from. Constructor only.
+/// Records the token name the domain is built from. Constructor only (so unused in the
+/// extension module).
+#[cfg_attr(all(target_arch = "wasm32", feature = "extension"), allow(dead_code))]
 pub fn set_name(name: &str) {
     StorageSlot::get_slot::<StorageB256>(NAME_HASH_SLOT).set(keccak256(name.as_bytes()));
 }

@@ -30,6 +30,18 @@
 //! re-entry: the splitter cannot call this contract while it is mid-transfer.
 //!
 //! Optional compliance mode (admin): only allowlisted accounts may receive shares.
+//!
+//! ## Two modules
+//! Every call into a Stylus program pays an entry cost that grows with the program's size, so
+//! the crate builds two: the main module (ERC-20, permit, ERC-165, mint, burn and deed deposits:
+//! [`IRigShares`]) and, with the `extension` feature, the extension module (administration,
+//! roles, the buy-out and the views no transfer needs: [`IRigSharesExtension`] and
+//! AccessControl). The share token is the main module, deployed with the extension's address;
+//! its fallback hands every selector it does not route to the extension by delegatecall, so
+//! those functions run in the share token's storage with the caller's sender and value, and
+//! one ABI (abi/RigShares.json) lists them all at the share token's address. The extension is
+//! stateless code: every pool may use the same one. Natively (tests, export-abi) one module
+//! routes everything.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![allow(clippy::needless_pass_by_value)]
 // The SDK's free functions (`msg::sender`, `evm::log`, ...) are what motsu intercepts in native
@@ -198,6 +210,9 @@ mod sol {
         /// Constructor: the admin is the zero address.
         #[derive(Debug)]
         error SharesZeroAdmin();
+        /// Constructor: the extension module is not a contract.
+        #[derive(Debug)]
+        error SharesInvalidExtension();
         /// Constructor: the name (field 0) or symbol (field 1) is empty or over 64 bytes.
         #[derive(Debug)]
         #[allow(missing_docs)]
@@ -255,6 +270,8 @@ rigshare_common::solidity_errors! {
         UseRedeemAll(SharesUseRedeemAll {}),
         /// See [`SharesZeroAdmin`].
         ZeroAdmin(SharesZeroAdmin {}),
+        /// See [`SharesInvalidExtension`].
+        InvalidExtension(SharesInvalidExtension {}),
         /// See [`SharesInvalidText`].
         InvalidText(SharesInvalidText { field, length }),
         /// See [`SharesInvalidEscrow`].
@@ -329,68 +346,189 @@ pub struct RigShares {
     escrow: StorageU256,
     /// Shares that may still claim it; non-zero = the pool is closed.
     escrow_shares: StorageU256,
+    /// The extension module (see [`IRigSharesExtension`]), fixed at construction.
+    extension: StorageAddress,
+}
+
+/// The share token's own functions beside ERC-20, permit and ERC-165: everything a transfer,
+/// a mint, a burn or a deed deposit needs. The main module routes them.
+pub trait IRigShares {
+    /// The operator role id, `keccak256("OPERATOR_ROLE")`: deposits deeds.
+    fn operator_role(&self) -> B256;
+
+    /// The minter role id, `keccak256("MINTER_ROLE")`: mints new shares.
+    fn minter_role(&self) -> B256;
+
+    /// The RigDeed contract whose deeds back this pool.
+    fn rig_deed(&self) -> Address;
+
+    /// The first revenue splitter (zero until set).
+    fn revenue_splitter(&self) -> Address;
+
+    /// Every revenue splitter, the first one first, then in the order adopted.
+    fn revenue_splitters(&self) -> Vec<Address>;
+
+    /// Mints new shares to `to`. Minter only (a primary-sale contract; no one by default).
+    /// Not once the pool is bought out.
+    fn mint(&mut self, to: Address, amount: U256) -> Result<(), Error>;
+
+    /// Burns `amount` of the caller's shares.
+    fn burn(&mut self, amount: U256) -> Result<(), Error>;
+
+    /// Burns `amount` of `account`'s shares against the caller's allowance.
+    fn burn_from(&mut self, account: Address, amount: U256) -> Result<(), Error>;
+
+    /// ERC-721 receiver: accepts a deed into the pool when it comes from the configured
+    /// RigDeed contract and the account moving it is an operator.
+    fn on_erc721_received(
+        &mut self,
+        operator: Address,
+        from: Address,
+        token_id: U256,
+        _data: Bytes,
+    ) -> Result<B32, Error>;
+
+    /// Number of deeds held by the pool.
+    fn deed_count(&self) -> U256;
+}
+
+/// The pool's administration, its buy-out and the views no transfer needs. On chain they are
+/// a second module, the extension: the main module hands every selector it does not route to
+/// it by delegatecall, so they run in the pool's storage with the caller's sender and value,
+/// and the main module every transfer enters stays small (a program's entry cost grows with
+/// its size). Natively (tests, export-abi) one module routes everything.
+pub trait IRigSharesExtension {
+    /// The extension module this share token hands these functions to (fixed at
+    /// construction), for anyone verifying the code that runs in the pool's storage.
+    fn extension(&self) -> Address;
+
+    /// Adopts the pool's first revenue splitter, once. Admin only. The splitter is told the
+    /// current supply and from then on hears of every balance change.
+    fn set_revenue_splitter(&mut self, splitter: Address) -> Result<(), Error>;
+
+    /// Adopts one more revenue splitter (one per payout asset), bound like the first: told the
+    /// current supply, then told of every balance change. Admin only. With no splitter yet it
+    /// adopts the first, exactly as `setRevenueSplitter`. Refuses a splitter already adopted
+    /// and a splitter beyond [`MAX_SPLITTERS`] in all. Splitters are never removed.
+    fn add_revenue_splitter(&mut self, splitter: Address) -> Result<(), Error>;
+
+    /// Lists a deed the pool owns but did not receive through `safeTransferFrom` (sent with a
+    /// plain `transferFrom`, or gifted), so that it counts in `deedIds` and leaves with
+    /// `redeemAll`. Anyone may call it: the deed is already the pool's, and `backing()`
+    /// already counts it.
+    fn adopt_deed(&mut self, token_id: U256) -> Result<(), Error>;
+
+    /// Deed ids held by the pool, in deposit order.
+    fn deed_ids(&self) -> Vec<U256>;
+
+    /// Summed hashrate (GH/s) and power (W), and the count, of the pool's non-retired rigs.
+    fn backing(&self) -> Result<(U256, U256, U256), Error>;
+
+    /// Burns the caller's shares, at least [`BUYOUT_THRESHOLD_BPS`] of the supply, and sends
+    /// every deed to `recipient`. The ETH sent buys out the other shares: it is escrowed for
+    /// their holders (`claimBuyout`), and must be non-zero exactly when other shares exist.
+    /// The pool then stays closed until every escrowed share has claimed.
+    fn redeem_all(&mut self, recipient: Address) -> Result<(), Error>;
+
+    /// After a buy-out: burns all the caller's shares and pays `recipient` their part of
+    /// the escrow, `escrow left x shares / shares left`, rounded down (the last claimer takes
+    /// the remainder). Returns the amount paid. A recipient that refuses the ETH is refused
+    /// (`ERC20InvalidReceiver`). What is left to claim: this contract's ETH balance for the
+    /// shares still in circulation (`totalSupply()`), as `BuyoutEscrowed` announced.
+    fn claim_buyout(&mut self, recipient: Address) -> Result<U256, Error>;
+
+    /// Whether compliance mode is on.
+    fn compliance_mode(&self) -> bool;
+
+    /// Switches compliance mode. Admin only.
+    fn set_compliance_mode(&mut self, enabled: bool) -> Result<(), Error>;
+
+    /// Whether `account` is allowlisted.
+    fn is_allowed(&self, account: Address) -> bool;
+
+    /// Adds `account` to, or removes it from, the allowlist. Admin only.
+    fn set_allowed(&mut self, account: Address, allowed: bool) -> Result<(), Error>;
+
+    /// EIP-5267: the EIP-712 domain that `permit` signatures are checked against.
+    fn eip712_domain(&self) -> Outputs<(FixedBytes<1>, String, String, U256, Address, B256, Vec<U256>)>;
+}
+
+/// The main module: the share token, and its fallback to the extension.
+#[cfg(all(target_arch = "wasm32", not(feature = "extension")))]
+#[public]
+#[implements(IRigShares, IErc20<Error = Error>, IErc20Metadata, IErc20Permit<Error = Error>, INonces, IErc165)]
+impl RigShares {
+    /// The constructor: its arguments and work are `init`'s.
+    #[constructor]
+    pub fn constructor(&mut self, name: String, symbol: String, initial_supply: U256, issuer: Address, rig_deed: Address, admin: Address, extension: Address) -> Result<(), Error> {
+        self.init(name, symbol, initial_supply, issuer, rig_deed, admin, extension)
+    }
+
+    /// Every selector this module does not route: the extension's, run by delegatecall in
+    /// this contract's storage with this call's sender and value; its return data or revert
+    /// data is passed back unchanged (an unknown selector reverts there, with no data).
+    #[fallback]
+    #[payable]
+    pub fn fallback(&mut self, input: &[u8]) -> stylus_sdk::ArbResult {
+        let extension = self.extension.get();
+        calls::delegate(self, extension, input)
+    }
+}
+
+/// The extension module (`--features extension`): only ever entered by the main module's
+/// delegatecall, in the pool's storage. Built with stylus-proc's `reentrant`, since Nitro
+/// counts a delegatecall frame as a second frame of the same contract (`msg_reentrant`); the
+/// main module still refuses re-entry, so nothing can enter the pool while it runs.
+#[cfg(all(target_arch = "wasm32", feature = "extension"))]
+#[public]
+#[implements(IRigSharesExtension, IAccessControl<Error = Error>)]
+impl RigShares {
+    /// Sets nothing up: the module's own storage is never used. It exists so that
+    /// StylusDeployer deploys this module like every other (with a constructor call), and the
+    /// SDK's guard makes it run once.
+    #[constructor]
+    pub fn constructor(&mut self) {}
+}
+
+/// Native builds (tests, export-abi): one module routes every function, so the ABI lists
+/// them all and tests call them directly.
+#[cfg(not(target_arch = "wasm32"))]
+#[public]
+#[implements(IRigShares, IRigSharesExtension, IErc20<Error = Error>, IErc20Metadata, IErc20Permit<Error = Error>, INonces, IAccessControl<Error = Error>, IErc165)]
+impl RigShares {
+    /// The constructor: its arguments and work are `init`'s.
+    #[constructor]
+    pub fn constructor(&mut self, name: String, symbol: String, initial_supply: U256, issuer: Address, rig_deed: Address, admin: Address, extension: Address) -> Result<(), Error> {
+        self.init(name, symbol, initial_supply, issuer, rig_deed, admin, extension)
+    }
 }
 
 #[public]
-#[implements(IErc20<Error = Error>, IErc20Metadata, IErc20Permit<Error = Error>, INonces, IAccessControl<Error = Error>, IErc165)]
-impl RigShares {
-    /// Mints `initial_supply` to `issuer`, binds the pool to `rig_deed` and makes `admin` its
-    /// admin. The admin is an argument because inside a deployment through StylusDeployer
-    /// `msg.sender` is the deployer.
-    #[constructor]
-    pub fn constructor(
-        &mut self,
-        name: String,
-        symbol: String,
-        initial_supply: U256,
-        issuer: Address,
-        rig_deed: Address,
-        admin: Address,
-    ) -> Result<(), Error> {
-        if !rig_deed.has_code() {
-            return Err(Error::InvalidRigDeed(SharesInvalidRigDeed {}));
-        }
-        if admin.is_zero() {
-            return Err(Error::ZeroAdmin(SharesZeroAdmin {}));
-        }
-        for (field, text) in [(0u8, &name), (1u8, &symbol)] {
-            if !ShortText::fits(text) {
-                return Err(Error::InvalidText(SharesInvalidText { field, length: U256::from(text.len()) }));
-            }
-        }
-        domain::set_name(&name);
-        self.name.set(&name);
-        self.symbol.set(&symbol);
-        self.rig_deed.set(rig_deed);
-        self.access._grant_role(ADMIN_ROLE.into(), admin);
-        self.erc20._mint(issuer, initial_supply)?;
-        Ok(())
-    }
-
+impl IRigShares for RigShares {
     /// The operator role id, `keccak256("OPERATOR_ROLE")`: deposits deeds.
     #[selector(name = "OPERATOR_ROLE")]
-    pub fn operator_role(&self) -> B256 {
+    fn operator_role(&self) -> B256 {
         OPERATOR_ROLE.into()
     }
 
     /// The minter role id, `keccak256("MINTER_ROLE")`: mints new shares.
     #[selector(name = "MINTER_ROLE")]
-    pub fn minter_role(&self) -> B256 {
+    fn minter_role(&self) -> B256 {
         MINTER_ROLE.into()
     }
 
     /// The RigDeed contract whose deeds back this pool.
-    pub fn rig_deed(&self) -> Address {
+    fn rig_deed(&self) -> Address {
         self.rig_deed.get()
     }
 
     /// The first revenue splitter (zero until set).
-    pub fn revenue_splitter(&self) -> Address {
+    fn revenue_splitter(&self) -> Address {
         self.splitter.get()
     }
 
     /// Every revenue splitter, the first one first, then in the order adopted.
-    pub fn revenue_splitters(&self) -> Vec<Address> {
+    fn revenue_splitters(&self) -> Vec<Address> {
         let mut all = Vec::new();
         let first = self.splitter.get();
         if !first.is_zero() {
@@ -402,36 +540,9 @@ impl RigShares {
         all
     }
 
-    /// Adopts the pool's first revenue splitter, once. Admin only. The splitter is told the
-    /// current supply and from then on hears of every balance change.
-    pub fn set_revenue_splitter(&mut self, splitter: Address) -> Result<(), Error> {
-        self.access.only_role(ADMIN_ROLE.into())?;
-        let current = self.splitter.get();
-        if !current.is_zero() {
-            return Err(Error::SplitterAlreadySet(SharesSplitterAlreadySet { splitter: current }));
-        }
-        self.adopt_splitter(splitter)
-    }
-
-    /// Adopts one more revenue splitter (one per payout asset), bound like the first: told the
-    /// current supply, then told of every balance change. Admin only. With no splitter yet it
-    /// adopts the first, exactly as `setRevenueSplitter`. Refuses a splitter already adopted
-    /// and a splitter beyond [`MAX_SPLITTERS`] in all. Splitters are never removed.
-    pub fn add_revenue_splitter(&mut self, splitter: Address) -> Result<(), Error> {
-        self.access.only_role(ADMIN_ROLE.into())?;
-        let all = self.revenue_splitters();
-        if all.contains(&splitter) {
-            return Err(Error::DuplicateSplitter(SharesDuplicateSplitter { splitter }));
-        }
-        if all.len() >= MAX_SPLITTERS {
-            return Err(Error::TooManySplitters(SharesTooManySplitters { max: U256::from(MAX_SPLITTERS) }));
-        }
-        self.adopt_splitter(splitter)
-    }
-
     /// Mints new shares to `to`. Minter only (a primary-sale contract; no one by default).
     /// Not once the pool is bought out.
-    pub fn mint(&mut self, to: Address, amount: U256) -> Result<(), Error> {
+    fn mint(&mut self, to: Address, amount: U256) -> Result<(), Error> {
         self.access.only_role(MINTER_ROLE.into())?;
         self.check_open()?;
         self.check_receiver(to)?;
@@ -440,7 +551,7 @@ impl RigShares {
     }
 
     /// Burns `amount` of the caller's shares.
-    pub fn burn(&mut self, amount: U256) -> Result<(), Error> {
+    fn burn(&mut self, amount: U256) -> Result<(), Error> {
         let account = msg::sender();
         self.check_not_stranding(amount)?;
         self.erc20._burn(account, amount)?;
@@ -448,7 +559,7 @@ impl RigShares {
     }
 
     /// Burns `amount` of `account`'s shares against the caller's allowance.
-    pub fn burn_from(&mut self, account: Address, amount: U256) -> Result<(), Error> {
+    fn burn_from(&mut self, account: Address, amount: U256) -> Result<(), Error> {
         self.check_not_stranding(amount)?;
         self.erc20._spend_allowance(account, msg::sender(), amount)?;
         self.erc20._burn(account, amount)?;
@@ -458,7 +569,7 @@ impl RigShares {
     /// ERC-721 receiver: accepts a deed into the pool when it comes from the configured
     /// RigDeed contract and the account moving it is an operator.
     #[selector(name = "onERC721Received")]
-    pub fn on_erc721_received(
+    fn on_erc721_received(
         &mut self,
         operator: Address,
         from: Address,
@@ -477,11 +588,50 @@ impl RigShares {
         Ok(RECEIVER_FN_SELECTOR)
     }
 
+    /// Number of deeds held by the pool.
+    fn deed_count(&self) -> U256 {
+        U256::from(self.deeds.len())
+    }
+}
+
+#[public]
+impl IRigSharesExtension for RigShares {
+    fn extension(&self) -> Address {
+        self.extension.get()
+    }
+
+    /// Adopts the pool's first revenue splitter, once. Admin only. The splitter is told the
+    /// current supply and from then on hears of every balance change.
+    fn set_revenue_splitter(&mut self, splitter: Address) -> Result<(), Error> {
+        self.access.only_role(ADMIN_ROLE.into())?;
+        let current = self.splitter.get();
+        if !current.is_zero() {
+            return Err(Error::SplitterAlreadySet(SharesSplitterAlreadySet { splitter: current }));
+        }
+        self.adopt_splitter(splitter)
+    }
+
+    /// Adopts one more revenue splitter (one per payout asset), bound like the first: told the
+    /// current supply, then told of every balance change. Admin only. With no splitter yet it
+    /// adopts the first, exactly as `setRevenueSplitter`. Refuses a splitter already adopted
+    /// and a splitter beyond [`MAX_SPLITTERS`] in all. Splitters are never removed.
+    fn add_revenue_splitter(&mut self, splitter: Address) -> Result<(), Error> {
+        self.access.only_role(ADMIN_ROLE.into())?;
+        let all = self.revenue_splitters();
+        if all.contains(&splitter) {
+            return Err(Error::DuplicateSplitter(SharesDuplicateSplitter { splitter }));
+        }
+        if all.len() >= MAX_SPLITTERS {
+            return Err(Error::TooManySplitters(SharesTooManySplitters { max: U256::from(MAX_SPLITTERS) }));
+        }
+        self.adopt_splitter(splitter)
+    }
+
     /// Lists a deed the pool owns but did not receive through `safeTransferFrom` (sent with a
     /// plain `transferFrom`, or gifted), so that it counts in `deedIds` and leaves with
     /// `redeemAll`. Anyone may call it: the deed is already the pool's, and `backing()`
     /// already counts it.
-    pub fn adopt_deed(&mut self, token_id: U256) -> Result<(), Error> {
+    fn adopt_deed(&mut self, token_id: U256) -> Result<(), Error> {
         let operator = msg::sender();
         let deed = self.rig_deed.get();
         let owner = calls::decoded(calls::static_call(deed, &calls::calldata(OWNER_OF, &[&token_id])), calls::address)
@@ -495,17 +645,12 @@ impl RigShares {
     }
 
     /// Deed ids held by the pool, in deposit order.
-    pub fn deed_ids(&self) -> Vec<U256> {
+    fn deed_ids(&self) -> Vec<U256> {
         (0..self.deeds.len()).filter_map(|i| self.deeds.get(i)).collect()
     }
 
-    /// Number of deeds held by the pool.
-    pub fn deed_count(&self) -> U256 {
-        U256::from(self.deeds.len())
-    }
-
     /// Summed hashrate (GH/s) and power (W), and the count, of the pool's non-retired rigs.
-    pub fn backing(&self) -> Result<(U256, U256, U256), Error> {
+    fn backing(&self) -> Result<(U256, U256, U256), Error> {
         let deed = self.rig_deed.get();
         let pool = contract::address();
         calls::decoded(calls::static_call(deed, &calls::calldata(BACKING_OF, &[&pool])), calls::uints3)
@@ -517,7 +662,7 @@ impl RigShares {
     /// their holders (`claimBuyout`), and must be non-zero exactly when other shares exist.
     /// The pool then stays closed until every escrowed share has claimed.
     #[payable]
-    pub fn redeem_all(&mut self, recipient: Address) -> Result<(), Error> {
+    fn redeem_all(&mut self, recipient: Address) -> Result<(), Error> {
         self.check_open()?;
         let holder = msg::sender();
         let supply = self.erc20.total_supply();
@@ -572,7 +717,7 @@ impl RigShares {
     /// the remainder). Returns the amount paid. A recipient that refuses the ETH is refused
     /// (`ERC20InvalidReceiver`). What is left to claim: this contract's ETH balance for the
     /// shares still in circulation (`totalSupply()`), as `BuyoutEscrowed` announced.
-    pub fn claim_buyout(&mut self, recipient: Address) -> Result<U256, Error> {
+    fn claim_buyout(&mut self, recipient: Address) -> Result<U256, Error> {
         let holder = msg::sender();
         let shares = self.erc20.balance_of(holder);
         let left = self.escrow_shares.get();
@@ -599,12 +744,12 @@ impl RigShares {
     }
 
     /// Whether compliance mode is on.
-    pub fn compliance_mode(&self) -> bool {
+    fn compliance_mode(&self) -> bool {
         self.compliance.get()
     }
 
     /// Switches compliance mode. Admin only.
-    pub fn set_compliance_mode(&mut self, enabled: bool) -> Result<(), Error> {
+    fn set_compliance_mode(&mut self, enabled: bool) -> Result<(), Error> {
         self.access.only_role(ADMIN_ROLE.into())?;
         self.compliance.set(enabled);
         emit(&[ComplianceModeSet::SIGNATURE_HASH], &[&enabled]);
@@ -612,12 +757,12 @@ impl RigShares {
     }
 
     /// Whether `account` is allowlisted.
-    pub fn is_allowed(&self, account: Address) -> bool {
+    fn is_allowed(&self, account: Address) -> bool {
         self.allowed.get(account)
     }
 
     /// Adds `account` to, or removes it from, the allowlist. Admin only.
-    pub fn set_allowed(&mut self, account: Address, allowed: bool) -> Result<(), Error> {
+    fn set_allowed(&mut self, account: Address, allowed: bool) -> Result<(), Error> {
         self.access.only_role(ADMIN_ROLE.into())?;
         self.allowed.setter(account).set(allowed);
         emit(&[AllowlistUpdated::SIGNATURE_HASH, account.into_word()], &[&allowed]);
@@ -627,7 +772,7 @@ impl RigShares {
     /// EIP-5267: the EIP-712 domain that `permit` signatures are checked against.
     #[selector(name = "eip712Domain")]
     #[allow(clippy::type_complexity)]
-    pub fn eip712_domain(&self) -> Outputs<(FixedBytes<1>, String, String, U256, Address, B256, Vec<U256>)> {
+    fn eip712_domain(&self) -> Outputs<(FixedBytes<1>, String, String, U256, Address, B256, Vec<U256>)> {
         let (fields, name, version, chain_id, verifying_contract, salt, extensions) =
             domain::describe(self.name.get());
         outputs((
@@ -643,6 +788,49 @@ impl RigShares {
 }
 
 impl RigShares {
+    /// Mints `initial_supply` to `issuer`, binds the pool to `rig_deed`, makes `admin` its
+    /// admin and `extension` the module that serves [`IRigSharesExtension`]. The admin is an
+    /// argument because inside a deployment through StylusDeployer `msg.sender` is the
+    /// deployer.
+    /// (The constructor's work, the same in the main module and natively; the extension module
+    /// has none.)
+    #[allow(clippy::too_many_arguments)]
+    #[cfg_attr(all(target_arch = "wasm32", feature = "extension"), allow(dead_code))]
+    fn init(
+        &mut self,
+        name: String,
+        symbol: String,
+        initial_supply: U256,
+        issuer: Address,
+        rig_deed: Address,
+        admin: Address,
+        extension: Address,
+    ) -> Result<(), Error> {
+
+        if !rig_deed.has_code() {
+            return Err(Error::InvalidRigDeed(SharesInvalidRigDeed {}));
+        }
+        if !extension.has_code() {
+            return Err(Error::InvalidExtension(SharesInvalidExtension {}));
+        }
+        if admin.is_zero() {
+            return Err(Error::ZeroAdmin(SharesZeroAdmin {}));
+        }
+        for (field, text) in [(0u8, &name), (1u8, &symbol)] {
+            if !ShortText::fits(text) {
+                return Err(Error::InvalidText(SharesInvalidText { field, length: U256::from(text.len()) }));
+            }
+        }
+        domain::set_name(&name);
+        self.name.set(&name);
+        self.symbol.set(&symbol);
+        self.rig_deed.set(rig_deed);
+        self.extension.set(extension);
+        self.access._grant_role(ADMIN_ROLE.into(), admin);
+        self.erc20._mint(issuer, initial_supply)?;
+        Ok(())
+    }
+
     /// Records `splitter` (the first, or one more), then binds it with the current supply.
     /// Callers have checked the role and the count. The splitter must name this token as its
     /// share token and answer `onSharesBound` with the hook's selector: a contract that

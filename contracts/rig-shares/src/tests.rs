@@ -21,12 +21,13 @@ use openzeppelin_stylus::{
     },
     utils::{introspection::erc165::IErc165, nonces::INonces},
 };
-use revenue_splitter::{RevenueSplitter, SharesBound};
-use rig_deed::{DeedReceiverRejected, RigDeed};
+use revenue_splitter::{IRevenueSplitter, IRevenueSplitterExtension, RevenueSplitter, SharesBound};
+use rig_deed::{DeedReceiverRejected, IRigDeed, IRigDeedExtension, RigDeed};
 use rigshare_common::{ADMIN_ROLE, MINTER_ROLE, OPERATOR_ROLE};
 use stylus_sdk::abi::Bytes;
 
 use crate::{
+    IRigShares, IRigSharesExtension, SharesInvalidExtension,
     BuyoutClaimed, BuyoutEscrowed, SharesInvalidEscrow, SharesNothingToClaim,
     AllowlistUpdated, ComplianceModeSet, DeedDeposited, Error, PoolRedeemed, RevenueSplitterSet, RigShares,
     SharesDuplicateSplitter, SharesForeignDeed, SharesInvalidRigDeed, SharesInvalidSplitter,
@@ -59,18 +60,20 @@ fn no_data() -> Bytes {
     Bytes::from(Vec::new())
 }
 
-/// Deploys the shares with `SUPPLY` minted to `issuer` and `admin` as admin.
+/// Deploys the shares with `SUPPLY` minted to `issuer` and `admin` as admin. Natively one
+/// module routes every function, so the extension module is never entered; the constructor
+/// only checks that it is a contract, and the deed contract stands in for it.
 fn deploy_shares(shares: &Contract<RigShares>, deed: &Contract<RigDeed>, admin: Address, issuer: Address) {
     shares
         .sender(admin)
-        .constructor(NAME.into(), SYMBOL.into(), SUPPLY, issuer, deed.address(), admin)
+        .constructor(NAME.into(), SYMBOL.into(), SUPPLY, issuer, deed.address(), admin, deed.address())
         .motsu_expect("shares constructor");
 }
 
 /// Deploys a RigDeed collection whose admin is `admin`, and makes `operator` its operator.
 fn deploy_deed(deed: &Contract<RigDeed>, admin: Address, operator: Address) {
     deed.sender(admin)
-        .constructor("Rig Deeds".into(), "RIG".into(), admin)
+        .constructor("Rig Deeds".into(), "RIG".into(), admin, deed.address())
         .motsu_expect("deed constructor");
     deed.sender(admin)
         .grant_role(role(OPERATOR_ROLE), operator)
@@ -97,7 +100,7 @@ fn deploy_pool(
 fn new_splitter(shares: &Contract<RigShares>, splitter: &Contract<RevenueSplitter>, admin: Address) {
     splitter
         .sender(admin)
-        .constructor(shares.address(), Address::ZERO, 0, admin)
+        .constructor(shares.address(), Address::ZERO, 0, admin, splitter.address())
         .motsu_expect("splitter constructor");
 }
 
@@ -105,7 +108,7 @@ fn new_splitter(shares: &Contract<RigShares>, splitter: &Contract<RevenueSplitte
 fn foreign_splitter(splitter: &Contract<RevenueSplitter>, admin: Address, other_token: Address) {
     splitter
         .sender(admin)
-        .constructor(other_token, Address::ZERO, 0, admin)
+        .constructor(other_token, Address::ZERO, 0, admin, splitter.address())
         .motsu_expect("foreign splitter");
 }
 
@@ -327,7 +330,7 @@ fn role_ids_are_keccak_of_their_names(shares: Contract<RigShares>, alice: Addres
 fn constructor_rejects_zero_rig_deed(shares: Contract<RigShares>, admin: Address, issuer: Address) {
     let err = shares
         .sender(admin)
-        .constructor(NAME.into(), SYMBOL.into(), SUPPLY, issuer, Address::ZERO, admin)
+        .constructor(NAME.into(), SYMBOL.into(), SUPPLY, issuer, Address::ZERO, admin, shares.address())
         .motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidRigDeed(SharesInvalidRigDeed {})), "{err:?}");
     assert_eq!(shares.sender(admin).total_supply(), U256::ZERO);
@@ -351,6 +354,7 @@ fn constructor_rejects_zero_admin(
             issuer,
             deed.address(),
             Address::ZERO,
+            deed.address(),
         )
         .motsu_unwrap_err();
     assert!(matches!(err, Error::ZeroAdmin(SharesZeroAdmin {})), "{err:?}");
@@ -366,7 +370,7 @@ fn constructor_rejects_zero_issuer_with_invalid_receiver(
 ) {
     let err = shares
         .sender(admin)
-        .constructor(NAME.into(), SYMBOL.into(), SUPPLY, Address::ZERO, deed.address(), admin)
+        .constructor(NAME.into(), SYMBOL.into(), SUPPLY, Address::ZERO, deed.address(), admin, deed.address())
         .motsu_unwrap_err();
     assert!(
         matches!(err, Error::InvalidReceiver(ERC20InvalidReceiver { receiver }) if receiver == Address::ZERO),
@@ -395,7 +399,7 @@ fn constructor_rejects_empty_or_overlong_name_and_symbol(
     for (name, symbol, field, length) in cases {
         let err = shares
             .sender(admin)
-            .constructor(name.into(), symbol.into(), SUPPLY, issuer, deed.address(), admin)
+            .constructor(name.into(), symbol.into(), SUPPLY, issuer, deed.address(), admin, deed.address())
             .motsu_unwrap_err();
         assert!(
             matches!(err, Error::InvalidText(SharesInvalidText { field: f, length: l })
@@ -418,7 +422,7 @@ fn constructor_accepts_a_64_byte_utf8_name_and_the_domain_uses_all_of_it(
     assert_eq!(name.len(), 64);
     shares
         .sender(admin)
-        .constructor(name.clone(), "S".into(), SUPPLY, issuer, deed.address(), admin)
+        .constructor(name.clone(), "S".into(), SUPPLY, issuer, deed.address(), admin, deed.address())
         .motsu_expect("constructor");
     assert_eq!(shares.sender(admin).name(), name);
     assert_eq!(shares.sender(admin).symbol(), "S");
@@ -764,7 +768,7 @@ fn domain_separators_of_two_pools_differ_by_name_and_address(
     deploy_shares(&shares, &deed, admin, alice);
     other
         .sender(admin)
-        .constructor("Another Pool".into(), "AP".into(), SUPPLY, alice, deed.address(), admin)
+        .constructor("Another Pool".into(), "AP".into(), SUPPLY, alice, deed.address(), admin, deed.address())
         .motsu_expect("second pool");
     assert_eq!(
         other.sender(alice).domain_separator(),
@@ -2242,10 +2246,29 @@ fn burning_the_last_shares_of_a_backed_pool_is_refused(
 }
 
 #[motsu::test]
+fn the_extension_is_recorded(shares: Contract<RigShares>, deed: Contract<RigDeed>, admin: Address) {
+    deploy_deed(&deed, admin, admin);
+    deploy_shares(&shares, &deed, admin, admin);
+    assert_eq!(shares.sender(admin).extension(), deed.address());
+}
+
+#[motsu::test]
+fn constructor_rejects_an_extension_without_code(shares: Contract<RigShares>, deed: Contract<RigDeed>, admin: Address, eoa: Address) {
+    deploy_deed(&deed, admin, admin);
+    let err = shares
+        .sender(admin)
+        .constructor(NAME.into(), SYMBOL.into(), SUPPLY, admin, deed.address(), admin, eoa)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidExtension(SharesInvalidExtension {})), "{err:?}");
+    assert_eq!(shares.sender(admin).total_supply(), U256::ZERO);
+    assert!(!shares.sender(admin).has_role(role(ADMIN_ROLE), admin));
+}
+
+#[motsu::test]
 fn constructor_rejects_a_rig_deed_without_code(shares: Contract<RigShares>, admin: Address, eoa: Address) {
     let err = shares
         .sender(admin)
-        .constructor(NAME.into(), SYMBOL.into(), SUPPLY, admin, eoa, admin)
+        .constructor(NAME.into(), SYMBOL.into(), SUPPLY, admin, eoa, admin, shares.address())
         .motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidRigDeed(_)));
 }

@@ -13,7 +13,7 @@ abigen!(DemoToken, "$CARGO_MANIFEST_DIR/../abi/DemoToken.json");
 pub const NAME: &str = "DemoToken";
 
 pub const ENTRY: Entry = Entry {
-    contract: Contract { package: "demo-token", name: NAME },
+    contract: Contract { package: "demo-token", name: NAME, feature: None },
     abi: include_str!("../../../abi/DemoToken.json"),
     deployed_by_up: false,
     depends_on: &[],

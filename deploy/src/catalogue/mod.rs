@@ -9,6 +9,7 @@
 
 pub mod demo_token;
 pub mod erc20;
+pub mod extensions;
 pub mod purchase_order;
 pub mod revenue_splitter;
 pub mod rig_card;
@@ -32,10 +33,14 @@ use crate::{
 /// Every contract, in deployment order: the system `up` deploys, then the tools it builds only.
 pub const ENTRIES: &[&Entry] =
     &[
+        &extensions::RIG_DEED_ENTRY,
         &rig_deed::ENTRY,
         &rig_card::ENTRY,
+        &extensions::RIG_SHARES_ENTRY,
         &rig_shares::ENTRY,
+        &extensions::REVENUE_SPLITTER_ENTRY,
         &revenue_splitter::ENTRY,
+        &extensions::PURCHASE_ORDERS_ENTRY,
         &purchase_order::ENTRY,
         &demo_token::ENTRY,
         &share_sale::ENTRY,

@@ -6,7 +6,7 @@
 
 use ethers::{abi::Token, contract::abigen};
 
-use super::{rig_deed, Entry, Inputs};
+use super::{extensions, rig_deed, Entry, Inputs};
 use crate::pipeline::workspace::Contract;
 
 abigen!(PurchaseOrders, "$CARGO_MANIFEST_DIR/../abi/PurchaseOrders.json");
@@ -14,10 +14,10 @@ abigen!(PurchaseOrders, "$CARGO_MANIFEST_DIR/../abi/PurchaseOrders.json");
 pub const NAME: &str = "PurchaseOrders";
 
 pub const ENTRY: Entry = Entry {
-    contract: Contract { package: "purchase-order", name: NAME },
+    contract: Contract { package: "purchase-order", name: NAME, feature: None },
     abi: include_str!("../../../abi/PurchaseOrders.json"),
     deployed_by_up: true,
-    depends_on: &[rig_deed::NAME],
+    depends_on: &[rig_deed::NAME, extensions::PURCHASE_ORDERS],
     constructor_input,
     wiring: &[],
     hints,
@@ -26,6 +26,7 @@ pub const ENTRY: Entry = Entry {
 fn constructor_input(param: &str, i: &Inputs) -> Option<Token> {
     match param {
         "rigdeed" => i.address_of(rig_deed::NAME),
+        "extension" => i.address_of(extensions::PURCHASE_ORDERS),
         _ => None,
     }
 }

@@ -6,7 +6,7 @@
 use anyhow::{bail, Context};
 use ethers::{abi::Token, contract::abigen, types::Address};
 
-use super::{rig_shares::{self, RigShares}, Check, Entry, Inputs, Wire, Wiring};
+use super::{extensions, rig_shares::{self, RigShares}, Check, Entry, Inputs, Wire, Wiring};
 use crate::pipeline::workspace::Contract;
 
 abigen!(RevenueSplitter, "$CARGO_MANIFEST_DIR/../abi/RevenueSplitter.json");
@@ -14,10 +14,10 @@ abigen!(RevenueSplitter, "$CARGO_MANIFEST_DIR/../abi/RevenueSplitter.json");
 pub const NAME: &str = "RevenueSplitter";
 
 pub const ENTRY: Entry = Entry {
-    contract: Contract { package: "revenue-splitter", name: NAME },
+    contract: Contract { package: "revenue-splitter", name: NAME, feature: None },
     abi: include_str!("../../../abi/RevenueSplitter.json"),
     deployed_by_up: true,
-    depends_on: &[rig_shares::NAME],
+    depends_on: &[rig_shares::NAME, extensions::REVENUE_SPLITTER],
     constructor_input,
     wiring: &[
         Wiring { name: "RevenueSplitter.setExcluded", applies: |s| !s.exclusions.is_empty(), pending: declare_exclusion },
@@ -34,6 +34,7 @@ fn constructor_input(param: &str, i: &Inputs) -> Option<Token> {
         "asset" => Token::Address(i.system.payout_asset),
         "streamseconds" => Token::Uint(i.system.stream_seconds.into()),
         "admin" => Token::Address(i.signer),
+        "extension" => return i.address_of(extensions::REVENUE_SPLITTER),
         _ => return None,
     })
 }

@@ -17,7 +17,7 @@ abigen!(RigCard, "$CARGO_MANIFEST_DIR/../abi/RigCard.json");
 pub const NAME: &str = "RigCard";
 
 pub const ENTRY: Entry = Entry {
-    contract: Contract { package: "rig-card", name: NAME },
+    contract: Contract { package: "rig-card", name: NAME, feature: None },
     abi: include_str!("../../../abi/RigCard.json"),
     deployed_by_up: true,
     depends_on: &[],

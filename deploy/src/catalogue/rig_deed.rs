@@ -1,11 +1,11 @@
-//! RigDeed (ERC-721): one token per rig or mining right. `up` deploys it first and makes the
-//! deployer its operator, who mints deeds.
+//! RigDeed (ERC-721): one token per rig or mining right. `up` deploys it first (after its
+//! extension module) and makes the deployer its operator, who mints deeds.
 
 #![allow(clippy::all, missing_docs)]
 
 use ethers::{abi::Token, contract::abigen};
 
-use super::{operator_role, Check, Entry, Inputs, Wire, Wiring};
+use super::{extensions, operator_role, Check, Entry, Inputs, Wire, Wiring};
 use crate::pipeline::workspace::Contract;
 
 abigen!(RigDeed, "$CARGO_MANIFEST_DIR/../abi/RigDeed.json");
@@ -13,10 +13,10 @@ abigen!(RigDeed, "$CARGO_MANIFEST_DIR/../abi/RigDeed.json");
 pub const NAME: &str = "RigDeed";
 
 pub const ENTRY: Entry = Entry {
-    contract: Contract { package: "rig-deed", name: NAME },
+    contract: Contract { package: "rig-deed", name: NAME, feature: None },
     abi: include_str!("../../../abi/RigDeed.json"),
     deployed_by_up: true,
-    depends_on: &[],
+    depends_on: &[extensions::RIG_DEED],
     constructor_input,
     wiring: &[Wiring { name: "RigDeed.grantRole(OPERATOR_ROLE)", applies: |_| true, pending: grant_operator }],
     hints,
@@ -27,6 +27,7 @@ fn constructor_input(param: &str, i: &Inputs) -> Option<Token> {
         "name" => Token::String(i.system.deed_name.clone()),
         "symbol" => Token::String(i.system.deed_symbol.clone()),
         "admin" => Token::Address(i.signer),
+        "extension" => return i.address_of(extensions::RIG_DEED),
         _ => return None,
     })
 }

@@ -5,7 +5,7 @@
 
 use ethers::{abi::Token, contract::abigen};
 
-use super::{operator_role, rig_deed, Check, Entry, Inputs, Wire, Wiring};
+use super::{extensions, operator_role, rig_deed, Check, Entry, Inputs, Wire, Wiring};
 use crate::pipeline::workspace::Contract;
 
 abigen!(RigShares, "$CARGO_MANIFEST_DIR/../abi/RigShares.json");
@@ -13,10 +13,10 @@ abigen!(RigShares, "$CARGO_MANIFEST_DIR/../abi/RigShares.json");
 pub const NAME: &str = "RigShares";
 
 pub const ENTRY: Entry = Entry {
-    contract: Contract { package: "rig-shares", name: NAME },
+    contract: Contract { package: "rig-shares", name: NAME, feature: None },
     abi: include_str!("../../../abi/RigShares.json"),
     deployed_by_up: true,
-    depends_on: &[rig_deed::NAME],
+    depends_on: &[rig_deed::NAME, extensions::RIG_SHARES],
     constructor_input,
     wiring: &[Wiring { name: "RigShares.grantRole(OPERATOR_ROLE)", applies: |_| true, pending: grant_operator }],
     hints,
@@ -32,6 +32,7 @@ fn constructor_input(param: &str, i: &Inputs) -> Option<Token> {
         "initialsupply" => Token::Uint(i.system.pool_supply),
         "issuer" | "admin" => Token::Address(i.signer),
         "rigdeed" => return i.address_of(rig_deed::NAME),
+        "extension" => return i.address_of(extensions::RIG_SHARES),
         _ => return None,
     })
 }

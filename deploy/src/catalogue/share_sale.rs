@@ -17,7 +17,7 @@ abigen!(ShareSale, "$CARGO_MANIFEST_DIR/../abi/ShareSale.json");
 pub const NAME: &str = "ShareSale";
 
 pub const ENTRY: Entry = Entry {
-    contract: Contract { package: "share-sale", name: NAME },
+    contract: Contract { package: "share-sale", name: NAME, feature: None },
     abi: include_str!("../../../abi/ShareSale.json"),
     deployed_by_up: false,
     depends_on: &[rig_shares::NAME],

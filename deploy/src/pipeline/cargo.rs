@@ -100,10 +100,10 @@ pub const STACK_SIZE: usize = 16 * 1024;
 #[derive(Debug, Clone)]
 pub struct Built {
     pub contract: Contract,
-    /// `target/wasm32-unknown-unknown/release/<lib>.opt.wasm`: Cargo's module after
-    /// `wasm-opt`, what is deployed.
+    /// `<module dir>/<lib>.opt.wasm` (see [`module_dir`]): Cargo's module after `wasm-opt`,
+    /// what is deployed.
     pub wasm_path: PathBuf,
-    /// `target/wasm32-unknown-unknown/release/<lib>.wasm`: Cargo's module as linked, whose
+    /// `<module dir>/<lib>.wasm`: Cargo's module as linked, whose
     /// router still has the SDK's shape (the ABI check reads it; `wasm-opt` inlines helpers
     /// such as `supportsInterface` into the router, which the check cannot tell apart).
     pub cargo_wasm_path: PathBuf,
@@ -123,17 +123,61 @@ struct Target {
     name: String,
 }
 
-/// Builds `contracts` with one Cargo invocation and returns the modules in that order. Cargo's
-/// progress and diagnostics go to stderr, and a line every [`HEARTBEAT`] says the build is still
-/// going (one crate's optimisation can take minutes without a word from Cargo).
+/// Builds `contracts` and returns the modules in that order: every main module with one Cargo
+/// invocation, and each extension module (a package built with one of its features, see
+/// [`Contract::feature`]) with one of its own. Each invocation copies its modules to a
+/// directory of its own (`--artifact-dir`, see [`module_dir`]): a package's two builds share
+/// Cargo's output name, so the file Cargo leaves in `release/` is whichever was built last.
+/// Builds in one process take turns, so that two threads never read a module while the other
+/// rewrites it. Cargo's progress and diagnostics go to stderr, and a line every [`HEARTBEAT`]
+/// says the build is still going (one crate's optimisation can take minutes without a word
+/// from Cargo).
 pub fn build_contracts(ws: &Workspace, contracts: &[Contract]) -> Result<Vec<Built>> {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     super::toolchain::ensure(ws)?;
     super::wasm_opt::check_version()?;
-    let mut cmd = cargo();
-    cmd.current_dir(&ws.root).args(CARGO_ARGS);
-    for c in contracts {
-        cmd.args(["-p", c.package]);
+    let mut groups: Vec<Vec<Contract>> = contracts.iter().filter(|c| c.is_extension()).map(|c| vec![*c]).collect();
+    let mains: Vec<Contract> = contracts.iter().copied().filter(|c| !c.is_extension()).collect();
+    if !mains.is_empty() {
+        groups.push(mains);
     }
+    let mut wasm_of: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for group in &groups {
+        let dir = module_dir(ws, &group[0]);
+        let built = invoke(ws, group, &dir)?;
+        for c in group {
+            if !built.contains(&c.lib_name()) {
+                bail!("cargo build reported no .wasm for {}", c.stem());
+            }
+            let wasm = dir.join(format!("{}.wasm", c.lib_name()));
+            if !wasm.is_file() {
+                bail!("cargo build left no {}", wasm.display());
+            }
+            wasm_of.insert(c.stem(), wasm);
+        }
+    }
+    contracts
+        .iter()
+        .map(|&contract| {
+            let wasm = wasm_of[&contract.stem()].clone();
+            Ok(Built { contract, wasm_path: super::wasm_opt::optimize(&wasm)?, cargo_wasm_path: wasm })
+        })
+        .collect()
+}
+
+/// Where an invocation's modules go: `target/wasm32-unknown-unknown/release/modules/main/`
+/// for the main modules, `.../modules/<stem>/` for an extension (`rig-shares-extension`).
+pub fn module_dir(ws: &Workspace, contract: &Contract) -> PathBuf {
+    let group = if contract.is_extension() { contract.stem() } else { "main".to_owned() };
+    ws.target_dir.join(WASM_TARGET).join("release").join("modules").join(group)
+}
+
+/// One Cargo invocation for `contracts` (all main modules, or one extension with its feature),
+/// copying the modules to `artifact_dir`; the library targets it reported a `.wasm` for.
+fn invoke(ws: &Workspace, contracts: &[Contract], artifact_dir: &Path) -> Result<std::collections::BTreeSet<String>> {
+    let mut cmd = cargo();
+    cmd.current_dir(&ws.root).args(command_args(contracts)).args(["-Z", "unstable-options", "--artifact-dir"]).arg(artifact_dir);
     // CARGO_ENCODED_RUSTFLAGS (0x1f-separated) is RUSTFLAGS that survives spaces in the
     // remapped paths, and it overrides every other source of flags, so nothing from the
     // environment or a config file leaks into the bytes.
@@ -146,7 +190,7 @@ pub fn build_contracts(ws: &Workspace, contracts: &[Contract]) -> Result<Vec<Bui
     let mut child = cmd.spawn().context("starting cargo build")?;
     let _heartbeat = Heartbeat::start("[build 1/4] still compiling the contracts");
     let stdout = child.stdout.take().context("cargo build stdout")?;
-    let mut wasm_of: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut built = std::collections::BTreeSet::new();
     for line in BufReader::new(stdout).lines() {
         let line = line.context("reading cargo build output")?;
         let Ok(msg) = serde_json::from_str::<Message>(&line) else {
@@ -156,28 +200,27 @@ pub fn build_contracts(ws: &Workspace, contracts: &[Contract]) -> Result<Vec<Bui
             continue;
         }
         let Some(target) = msg.target else { continue };
-        if let Some(wasm) = msg.filenames.into_iter().find(|f| has_extension(f, "wasm")) {
-            wasm_of.insert(target.name, wasm);
+        if msg.filenames.iter().any(|f| has_extension(f, "wasm")) {
+            built.insert(target.name);
         }
     }
     let status = child.wait().context("waiting for cargo build")?;
     if !status.success() {
         bail!("cargo build for {WASM_TARGET} failed ({status})");
     }
+    Ok(built)
+}
 
-    contracts
-        .iter()
-        .map(|&contract| {
-            let wasm = wasm_of.remove(&contract.lib_name()).with_context(|| {
-                format!("cargo build reported no .wasm for {}", contract.package)
-            })?;
-            Ok(Built {
-                contract,
-                wasm_path: super::wasm_opt::optimize(&wasm)?,
-                cargo_wasm_path: wasm,
-            })
-        })
-        .collect()
+/// [`CARGO_ARGS`], then `-p <package>` for each contract and, for an extension, its feature.
+fn command_args(contracts: &[Contract]) -> Vec<String> {
+    let mut args: Vec<String> = CARGO_ARGS.iter().map(|a| (*a).to_owned()).collect();
+    for c in contracts {
+        args.extend(["-p".to_owned(), c.package.to_owned()]);
+        if let Some(feature) = c.feature {
+            args.extend(["--features".to_owned(), format!("{}/{feature}", c.package)]);
+        }
+    }
+    args
 }
 
 /// How often a long build says it is still working.
@@ -207,14 +250,15 @@ impl Drop for Heartbeat {
     }
 }
 
-/// The command line, for progress messages.
+/// The command lines, for progress messages: each extension's, then the main modules'.
 pub fn describe_command(contracts: &[Contract]) -> String {
-    let mut line = format!("cargo {}", CARGO_ARGS.join(" "));
-    for c in contracts {
-        line.push_str(" -p ");
-        line.push_str(c.package);
-    }
-    line
+    let extensions = contracts.iter().filter(|c| c.is_extension()).map(|c| vec![*c]);
+    let mains: Vec<Contract> = contracts.iter().copied().filter(|c| !c.is_extension()).collect();
+    extensions
+        .chain((!mains.is_empty()).then_some(mains))
+        .map(|group| format!("cargo {}", command_args(&group).join(" ")))
+        .collect::<Vec<_>>()
+        .join(", then ")
 }
 
 fn has_extension(path: &Path, ext: &str) -> bool {
@@ -245,10 +289,22 @@ mod tests {
     }
 
     #[test]
-    fn one_invocation_names_every_contract() {
-        let contracts = ["rig-deed", "rig-shares", "revenue-splitter", "demo-token"].map(|package| Contract { package, name: "X" });
+    fn one_invocation_names_every_main_module() {
+        let contracts = ["rig-deed", "rig-shares", "revenue-splitter", "demo-token"].map(|package| Contract { package, name: "X", feature: None });
         let line = describe_command(&contracts);
         assert!(line.starts_with("cargo build --release --target wasm32-unknown-unknown --lib -Z build-std=std,panic_abort"));
         assert!(line.ends_with("-p rig-deed -p rig-shares -p revenue-splitter -p demo-token"));
+    }
+
+    #[test]
+    fn an_extension_is_built_first_on_its_own_with_its_feature() {
+        let main = Contract { package: "rig-shares", name: "RigShares", feature: None };
+        let extension = Contract { package: "rig-shares", name: "RigSharesExtension", feature: Some("extension") };
+        let line = describe_command(&[main, extension]);
+        let (first, then) = line.split_once(", then ").unwrap();
+        assert!(first.ends_with("-p rig-shares --features rig-shares/extension"), "{first}");
+        assert!(then.ends_with("-p rig-shares") && !then.contains("--features"), "{then}");
+        assert_eq!(extension.stem(), "rig-shares-extension");
+        assert_eq!(main.stem(), "rig-shares");
     }
 }

@@ -21,7 +21,8 @@ use validate::{ValidationError, ValidationErrors};
 use workspace::{Contract, Workspace};
 
 /// Builds `contracts`, checks each as Nitro would, writes `target/rigshare/<package>.{wasm,code}`,
-/// prints the size table to `table` and fails if a contract is over a limit. Progress goes to
+/// prints the size table to `table` and fails if a contract is over a limit or over 90% of the
+/// code limit. Progress goes to
 /// stderr, one line per phase with the time it took.
 pub fn build(ws: &Workspace, contracts: &[Contract], table: &mut dyn std::io::Write) -> Result<Vec<report::Size>> {
     let started = std::time::Instant::now();
@@ -39,8 +40,8 @@ pub fn build(ws: &Workspace, contracts: &[Contract], table: &mut dyn std::io::Wr
         let raw = std::fs::read(&b.wasm_path)
             .with_context(|| format!("reading {}", b.wasm_path.display()))?;
         let wasm = normalise::normalise(&raw)
-            .with_context(|| format!("{}: re-encoding the module", b.contract.package))?;
-        if let Err(ValidationErrors(errors)) = validate::validate(b.contract.package, &wasm) {
+            .with_context(|| format!("{}: re-encoding the module", b.contract.stem()))?;
+        if let Err(ValidationErrors(errors)) = validate::validate(&b.contract.stem(), &wasm) {
             broken.extend(errors);
         }
         modules.push((b.contract, wasm));
@@ -55,17 +56,14 @@ pub fn build(ws: &Workspace, contracts: &[Contract], table: &mut dyn std::io::Wr
     );
     let mut sizes = Vec::new();
     for (contract, wasm) in &modules {
-        let (size, stored) = report::measure(contract.package, wasm)?;
-        report::write_artifacts(&ws.out_dir(), contract.package, wasm, &stored)?;
+        let (size, stored) = report::measure(&contract.stem(), wasm)?;
+        report::write_artifacts(&ws.out_dir(), &contract.stem(), wasm, &stored)?;
         sizes.push(size);
     }
 
     step(4, "sizes".into());
     write!(table, "{}", report::table(&sizes)).context("printing the size table")?;
     report::check(&sizes)?;
-    for warning in report::over_margin(&sizes) {
-        eprintln!("rigshare: [build] warning: {warning}");
-    }
     Ok(sizes)
 }
 

@@ -8,16 +8,37 @@ use std::{
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-/// One deployable contract crate.
+/// One deployable module: a contract crate's main module, or a second module the same crate
+/// builds with a Cargo feature (an extension its main module delegates to, see
+/// contracts/rig-shares).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Contract {
-    /// The Cargo package (`cargo -p`), also the file stem under `target/rigshare/`.
+    /// The Cargo package (`cargo -p`).
     pub package: &'static str,
-    /// The `#[entrypoint]` struct, also the file stem under `abi/`.
+    /// The `#[entrypoint]` struct, also the file stem under `abi/`; an extension's name is its
+    /// catalogue entry's.
     pub name: &'static str,
+    /// The package's Cargo feature that builds this module instead of the main one, `None` for
+    /// the main module. An extension has no ABI of its own: its functions are in its main
+    /// module's ABI, whose fallback hands them over.
+    pub feature: Option<&'static str>,
 }
 
 impl Contract {
+    /// The file stem under `target/rigshare/` and the row of the size table: the package, or
+    /// `<package>-<feature>` for an extension (`rig-shares-extension`).
+    pub fn stem(&self) -> String {
+        match self.feature {
+            None => self.package.to_owned(),
+            Some(feature) => format!("{}-{feature}", self.package),
+        }
+    }
+
+    /// Whether this is a second module of its package (see [`Contract::feature`]).
+    pub fn is_extension(&self) -> bool {
+        self.feature.is_some()
+    }
+
     /// The crate name in Rust (and the stem of the built `.wasm`).
     pub fn lib_name(&self) -> String {
         self.package.replace('-', "_")

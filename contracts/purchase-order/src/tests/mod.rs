@@ -7,7 +7,7 @@ mod properties;
 use alloy_primitives::{keccak256, uint, Address, B256, U256};
 use motsu::prelude::*;
 use openzeppelin_stylus::{access::control::IAccessControl, token::erc721::IErc721};
-use rig_deed::RigDeed;
+use rig_deed::{IRigDeed, RigDeed};
 use rigshare_common::OPERATOR_ROLE;
 use rigshare_test_doubles::{EthRejecter, EthWallet, PayToken};
 
@@ -55,9 +55,9 @@ impl World<'_> {
         arbiter: Address,
     ) -> World<'a> {
         clock::reset();
-        deed.sender(buyer).constructor("Rig Deed".into(), "RIG".into(), buyer).motsu_unwrap();
+        deed.sender(buyer).constructor("Rig Deed".into(), "RIG".into(), buyer, deed.address()).motsu_unwrap();
         deed.sender(buyer).grant_role(OPERATOR_ROLE.into(), buyer).motsu_unwrap();
-        orders.sender(buyer).constructor(deed.address()).motsu_unwrap();
+        orders.sender(buyer).constructor(deed.address(), orders.address()).motsu_unwrap();
         World { orders, deed, pool: pool.address(), buyer, supplier, site, arbiter }
     }
 
@@ -567,8 +567,17 @@ fn the_arbiter_splits_only_the_unearned(
 
 #[motsu::test]
 fn the_constructor_needs_a_deed_contract(orders: Contract<PurchaseOrders>, admin: Address, eoa: Address) {
-    let e = orders.sender(admin).constructor(eoa).motsu_unwrap_err();
+    let e = orders.sender(admin).constructor(eoa, orders.address()).motsu_unwrap_err();
     assert!(matches!(e, Error::InvalidRigDeed(_)), "{e:?}");
+}
+
+#[motsu::test]
+fn the_constructor_records_the_extension_and_refuses_one_without_code(orders: Contract<PurchaseOrders>, admin: Address, eoa: Address) {
+    // Natively one module routes everything: any contract stands in (here for the deed too).
+    let e = orders.sender(admin).constructor(orders.address(), eoa).motsu_unwrap_err();
+    assert!(matches!(e, Error::InvalidExtension(OrderInvalidExtension {})), "{e:?}");
+    orders.sender(admin).constructor(orders.address(), orders.address()).motsu_unwrap();
+    assert_eq!(orders.sender(admin).extension(), orders.address());
 }
 
 #[test]

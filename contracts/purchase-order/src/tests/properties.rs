@@ -18,11 +18,11 @@ use alloy_primitives::{keccak256, Address, B256, U256};
 use motsu::prelude::*;
 use openzeppelin_stylus::{access::control::IAccessControl, token::erc721::IErc721};
 use proptest::prelude::*;
-use rig_deed::RigDeed;
+use rig_deed::{IRigDeed, RigDeed};
 use rigshare_common::OPERATOR_ROLE;
 use rigshare_test_doubles::{EthWallet, PayToken};
 
-use crate::{clock, share, unit_share, PurchaseOrders, BPS, STATUS_ACTIVE, STATUS_CANCELLED, STATUS_COMPLETED, STATUS_FUNDING, STATUS_RECLAIMED, STATUS_SETTLED};
+use crate::{clock, IPurchaseOrders, IPurchaseOrdersExtension, share, unit_share, PurchaseOrders, BPS, STATUS_ACTIVE, STATUS_CANCELLED, STATUS_COMPLETED, STATUS_FUNDING, STATUS_RECLAIMED, STATUS_SETTLED};
 
 const DAY: u64 = 86_400;
 const ORDERS: usize = 3;
@@ -143,9 +143,9 @@ fn run(specs: &[OrderSpec], ops: &[Op]) -> Result<(), TestCaseError> {
     let pool = Contract::<EthWallet>::new();
     let elsewhere = Contract::<EthWallet>::new();
     let tokens: Vec<Contract<PayToken>> = (0..ORDERS).map(|_| Contract::new()).collect();
-    deed.sender(buyer).constructor("Rig Deed".into(), "RIG".into(), buyer).motsu_unwrap();
+    deed.sender(buyer).constructor("Rig Deed".into(), "RIG".into(), buyer, deed.address()).motsu_unwrap();
     deed.sender(buyer).grant_role(OPERATOR_ROLE.into(), buyer).motsu_unwrap();
-    orders.sender(buyer).constructor(deed.address()).motsu_unwrap();
+    orders.sender(buyer).constructor(deed.address(), orders.address()).motsu_unwrap();
 
     let now = clock::now();
     let mut model = Vec::new();

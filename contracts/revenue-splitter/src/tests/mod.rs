@@ -7,7 +7,7 @@ use alloy_primitives::{uint, Address, U256};
 use motsu::prelude::*;
 use openzeppelin_stylus::{access::control::AccessControlUnauthorizedAccount, utils::pausable};
 use openzeppelin_stylus::token::erc20::IErc20;
-use rig_shares::RigShares;
+use rig_shares::{IRigShares, IRigSharesExtension, RigShares};
 use rigshare_common::{ADMIN_ROLE, MINTER_ROLE};
 
 use self::mocks::{EthWallet, PayoutToken, ReentrantClaimer};
@@ -25,9 +25,9 @@ fn bind(shares: &Contract<RigShares>, splitter: &Contract<RevenueSplitter>, admi
     let deed = splitter.address();
     shares
         .sender(admin)
-        .constructor("Pool One".into(), "POOL1".into(), SUPPLY, admin, deed, admin)
+        .constructor("Pool One".into(), "POOL1".into(), SUPPLY, admin, deed, admin, deed)
         .motsu_unwrap();
-    splitter.sender(admin).constructor(shares.address(), asset, window, admin).motsu_unwrap();
+    splitter.sender(admin).constructor(shares.address(), asset, window, admin, splitter.address()).motsu_unwrap();
     shares.sender(admin).set_revenue_splitter(splitter.address()).motsu_unwrap();
 }
 
@@ -46,7 +46,7 @@ fn pay_token(splitter: &Contract<RevenueSplitter>, token: &Contract<PayoutToken>
 
 #[motsu::test]
 fn constructor_records_its_configuration(splitter: Contract<RevenueSplitter>, admin: Address, token: Address) {
-    splitter.sender(admin).constructor(token, Address::ZERO, 3_600, admin).motsu_unwrap();
+    splitter.sender(admin).constructor(token, Address::ZERO, 3_600, admin, splitter.address()).motsu_unwrap();
     assert_eq!(splitter.sender(admin).share_token(), token);
     assert_eq!(splitter.sender(admin).asset(), Address::ZERO);
     assert_eq!(splitter.sender(admin).stream_window(), 3_600);
@@ -56,16 +56,26 @@ fn constructor_records_its_configuration(splitter: Contract<RevenueSplitter>, ad
 
 #[motsu::test]
 fn constructor_rejects_bad_arguments(splitter: Contract<RevenueSplitter>, admin: Address, token: Address) {
-    let err = splitter.sender(admin).constructor(Address::ZERO, Address::ZERO, 0, admin).motsu_unwrap_err();
+    let err = splitter.sender(admin).constructor(Address::ZERO, Address::ZERO, 0, admin, splitter.address()).motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidShareToken(_)));
-    let err = splitter.sender(admin).constructor(token, Address::ZERO, 0, Address::ZERO).motsu_unwrap_err();
+    let err = splitter.sender(admin).constructor(token, Address::ZERO, 0, Address::ZERO, splitter.address()).motsu_unwrap_err();
     assert!(matches!(err, Error::ZeroAdmin(_)));
     let err = splitter
         .sender(admin)
-        .constructor(token, Address::ZERO, MAX_STREAM_SECONDS + 1, admin)
+        .constructor(token, Address::ZERO, MAX_STREAM_SECONDS + 1, admin, splitter.address())
         .motsu_unwrap_err();
     assert!(matches!(err, Error::StreamTooLong(SplitterStreamTooLong { seconds, max })
         if seconds == MAX_STREAM_SECONDS + 1 && max == MAX_STREAM_SECONDS));
+}
+
+#[motsu::test]
+fn constructor_records_the_extension_and_refuses_one_without_code(splitter: Contract<RevenueSplitter>, admin: Address, token: Address) {
+    let err = splitter.sender(admin).constructor(token, Address::ZERO, 0, admin, token).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidExtension(SplitterInvalidExtension {})), "{err:?}");
+    assert_eq!(splitter.sender(admin).share_token(), Address::ZERO);
+    // Natively one module routes everything: any contract stands in for the extension.
+    splitter.sender(admin).constructor(token, Address::ZERO, 0, admin, splitter.address()).motsu_unwrap();
+    assert_eq!(splitter.sender(admin).extension(), splitter.address());
 }
 
 #[motsu::test]
@@ -447,9 +457,9 @@ fn exclusion_rules(
     clock::reset();
     shares
         .sender(admin)
-        .constructor("P".into(), "P".into(), SUPPLY, admin, splitter.address(), admin)
+        .constructor("P".into(), "P".into(), SUPPLY, admin, splitter.address(), admin, splitter.address())
         .motsu_unwrap();
-    splitter.sender(admin).constructor(shares.address(), Address::ZERO, 0, admin).motsu_unwrap();
+    splitter.sender(admin).constructor(shares.address(), Address::ZERO, 0, admin, splitter.address()).motsu_unwrap();
     let err = splitter.sender(mallory).set_excluded(amm, true).motsu_unwrap_err();
     assert!(matches!(err, Error::UnauthorizedAccount(_)));
     let err = splitter.sender(admin).set_excluded(amm, false).motsu_unwrap_err();
@@ -617,10 +627,10 @@ fn exclusion_declared_before_binding_holds_deposits_until_applied(
     clock::reset();
     shares
         .sender(admin)
-        .constructor("P".into(), "P".into(), SUPPLY, admin, splitter.address(), admin)
+        .constructor("P".into(), "P".into(), SUPPLY, admin, splitter.address(), admin, splitter.address())
         .motsu_unwrap();
     shares.sender(admin).transfer(amm, SUPPLY / U256::from(4)).motsu_unwrap();
-    splitter.sender(admin).constructor(shares.address(), Address::ZERO, 0, admin).motsu_unwrap();
+    splitter.sender(admin).constructor(shares.address(), Address::ZERO, 0, admin, splitter.address()).motsu_unwrap();
     splitter.sender(admin).set_excluded(amm, true).motsu_unwrap();
     splitter.assert_emitted(&ExclusionPending { account: amm, pending: true });
     assert!(splitter.sender(anyone).is_exclusion_pending(amm));
@@ -657,9 +667,9 @@ fn declared_exclusions_can_be_withdrawn_or_applied_by_the_admin(
     clock::reset();
     shares
         .sender(admin)
-        .constructor("P".into(), "P".into(), SUPPLY, admin, splitter.address(), admin)
+        .constructor("P".into(), "P".into(), SUPPLY, admin, splitter.address(), admin, splitter.address())
         .motsu_unwrap();
-    splitter.sender(admin).constructor(shares.address(), Address::ZERO, 0, admin).motsu_unwrap();
+    splitter.sender(admin).constructor(shares.address(), Address::ZERO, 0, admin, splitter.address()).motsu_unwrap();
     splitter.sender(admin).set_excluded(amm, true).motsu_unwrap();
     splitter.sender(admin).set_excluded(amm, false).motsu_unwrap();
     splitter.assert_emitted(&ExclusionPending { account: amm, pending: false });
@@ -679,7 +689,7 @@ fn declared_exclusions_can_be_withdrawn_or_applied_by_the_admin(
 /// Issue 17, informational: a splitter paying out its own share token is refused.
 #[motsu::test]
 fn constructor_refuses_the_share_token_as_asset(splitter: Contract<RevenueSplitter>, admin: Address, token: Address) {
-    let err = splitter.sender(admin).constructor(token, token, 0, admin).motsu_unwrap_err();
+    let err = splitter.sender(admin).constructor(token, token, 0, admin, splitter.address()).motsu_unwrap_err();
     assert!(matches!(err, Error::AssetIsShareToken(_)), "{err:?}");
 }
 
@@ -700,7 +710,7 @@ fn set_payees_refuses_a_repeated_payee(
 /// Finding 2 (issue 17): the hook answers with its selector, which the token checks.
 #[motsu::test]
 fn on_shares_bound_returns_the_magic_value(splitter: Contract<RevenueSplitter>, admin: Address, token: Address) {
-    splitter.sender(admin).constructor(token, Address::ZERO, 0, admin).motsu_unwrap();
+    splitter.sender(admin).constructor(token, Address::ZERO, 0, admin, splitter.address()).motsu_unwrap();
     let magic = splitter.sender(token).on_shares_bound(SUPPLY).motsu_unwrap();
     assert_eq!(magic.0, rigshare_common::SHARES_BOUND_MAGIC);
     assert_eq!(magic.0[..], alloy_primitives::keccak256("onSharesBound(uint256)")[..4]);

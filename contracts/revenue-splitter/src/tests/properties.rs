@@ -20,12 +20,13 @@ use alloy_primitives::{Address, U256, U512};
 use motsu::prelude::*;
 use proptest::prelude::*;
 use openzeppelin_stylus::token::erc20::IErc20;
-use rig_shares::RigShares;
+use rig_shares::{IRigShares, IRigSharesExtension, RigShares};
 use openzeppelin_stylus::access::control::IAccessControl;
 use rigshare_common::MINTER_ROLE;
 
 use super::mocks::{EthWallet, PayoutToken};
 use crate::{
+    IRevenueSplitter, IRevenueSplitterExtension,
     accrual::{self, Pool},
     clock, RevenueSplitter,
 };
@@ -176,7 +177,7 @@ fn run(s: &Scenario) -> Result<(), TestCaseError> {
     world
         .shares
         .sender(admin)
-        .constructor("P".into(), "P".into(), supply, admin, addresses[0], admin)
+        .constructor("P".into(), "P".into(), supply, admin, addresses[0], admin, addresses[0])
         .motsu_unwrap();
     world.shares.sender(admin).grant_role(MINTER_ROLE.into(), admin).motsu_unwrap();
 
@@ -192,7 +193,7 @@ fn run(s: &Scenario) -> Result<(), TestCaseError> {
         let splitter = Contract::<RevenueSplitter>::new();
         let token = (!config.use_eth).then(Contract::<PayoutToken>::new);
         let asset = token.as_ref().map_or(Address::ZERO, Contract::address);
-        splitter.sender(admin).constructor(world.shares.address(), asset, config.window, admin).motsu_unwrap();
+        splitter.sender(admin).constructor(world.shares.address(), asset, config.window, admin, splitter.address()).motsu_unwrap();
         for &h in &config.pre_excluded {
             splitter.sender(admin).set_excluded(world.accounts[h], true).motsu_unwrap();
         }

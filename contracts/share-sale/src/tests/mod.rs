@@ -11,7 +11,7 @@ use openzeppelin_stylus::{
     token::erc20::IErc20,
     utils::pausable::{EnforcedPause, IPausable},
 };
-use rig_shares::RigShares;
+use rig_shares::{IRigSharesExtension, RigShares};
 use rigshare_common::{ADMIN_ROLE, MINTER_ROLE};
 
 use self::mocks::{EthRejecter, EthWallet, PayToken, ReentrantRefunder};
@@ -70,7 +70,7 @@ fn setup(shares: &Contract<RigShares>, sale: &Contract<ShareSale>, admin: Addres
     // RigShares needs a deed contract with code; these tests never touch deeds.
     shares
         .sender(admin)
-        .constructor("Pool One".into(), "POOL1".into(), U256::ZERO, admin, sale.address(), admin)
+        .constructor("Pool One".into(), "POOL1".into(), U256::ZERO, admin, sale.address(), admin, sale.address())
         .motsu_unwrap();
     let start = clock::now() + OPENS_IN;
     let end = start + LASTS;
@@ -130,7 +130,7 @@ fn constructor_records_the_configuration(shares: Contract<RigShares>, sale: Cont
 fn constructor_rejects_each_bad_argument(shares: Contract<RigShares>, sale: Contract<ShareSale>, admin: Address, treasury: Address, eoa: Address) {
     shares
         .sender(admin)
-        .constructor("Pool One".into(), "POOL1".into(), U256::ZERO, admin, sale.address(), admin)
+        .constructor("Pool One".into(), "POOL1".into(), U256::ZERO, admin, sale.address(), admin, sale.address())
         .motsu_unwrap();
     let c = Cfg::eth();
     let now = clock::now();

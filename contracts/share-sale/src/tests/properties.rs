@@ -320,7 +320,7 @@ fn run(s: &Scenario) -> Result<(), TestCaseError> {
 
     shares
         .sender(admin)
-        .constructor("P".into(), "P".into(), U256::ZERO, admin, sale.address(), admin)
+        .constructor("P".into(), "P".into(), U256::ZERO, admin, sale.address(), admin, sale.address())
         .motsu_unwrap();
     sale.sender(admin)
         .constructor(shares.address(), asset, price, start, end, soft_cap, hard_cap, min, max, treasury, admin)

@@ -90,7 +90,7 @@ impl Report for Created {
 
 /// `target/rigshare/<package>.code` of `entry`, building the contracts first when it is missing.
 pub fn stored_code(ws: &Workspace, s: &Session, entry: &Entry) -> Result<Vec<u8>> {
-    let path = ws.out_dir().join(format!("{}.code", entry.contract.package));
+    let path = ws.out_dir().join(format!("{}.code", entry.contract.stem()));
     if !path.exists() {
         s.progress(format!("{} is missing: building the contracts first (a few minutes)", path.display()));
         tokio::task::block_in_place(|| crate::commands::build_as_step(ws))?;
@@ -208,11 +208,14 @@ async fn pool_exclusions(s: &Session, index: usize, splitters: &[Address]) -> Re
     Ok(excluded)
 }
 
-/// The addresses a pool's constructors take: the system's RigDeed, and the pool's share token
-/// once it exists.
+/// The addresses a pool's constructors take: the system's RigDeed and the extension modules of
+/// RigShares and RevenueSplitter (stateless code every pool's share token and splitter
+/// delegates to, so pools share them), and the pool's share token once it exists.
 fn pool_addresses(s: &Session, shares: Option<Address>) -> Result<BTreeMap<String, Address>> {
     let mut deployed = BTreeMap::new();
-    deployed.insert(catalogue::rig_deed::NAME.to_owned(), s.contract(catalogue::rig_deed::NAME)?);
+    for shared in [catalogue::rig_deed::NAME, catalogue::extensions::RIG_SHARES, catalogue::extensions::REVENUE_SPLITTER] {
+        deployed.insert(shared.to_owned(), s.contract(shared)?);
+    }
     if let Some(shares) = shares {
         deployed.insert(rig_shares::NAME.to_owned(), shares);
     }

@@ -304,7 +304,8 @@ pub fn solidity(c: &ContractAbi) -> String {
 /// Generates every contract's files: `(path, contents)`.
 pub fn generate_all(ws: &Workspace, contracts: &[Contract]) -> Result<Vec<(PathBuf, String)>> {
     let mut files = Vec::new();
-    for contract in contracts {
+    // An extension module has no ABI of its own: its main module's lists its functions.
+    for contract in contracts.iter().filter(|c| !c.is_extension()) {
         eprintln!(
             "rigshare: [abi] {} (export-abi, events, Rust source)",
             contract.package
@@ -506,7 +507,7 @@ mod tests {
     #[test]
     fn solidity_has_events_and_a_constructor_note() {
         let c = ContractAbi {
-            contract: Contract { package: "rig-deed", name: "RigDeed" },
+            contract: Contract { package: "rig-deed", name: "RigDeed", feature: None },
             abi: to_json_abi("RigDeed", &decls()).unwrap(),
             constructor: decls().constructor,
         };

@@ -309,7 +309,8 @@ pub fn sol_type(ty: &Type) -> Result<String> {
 fn ok_type(ty: &Type) -> &Type {
     if let Type::Path(p) = ty {
         if let Some(seg) = p.path.segments.last() {
-            if seg.ident == "Result" {
+            // rigshare_common's `Outputs<T>` and `TryOutputs<T, E>` return T as several values.
+            if seg.ident == "Result" || seg.ident == "Outputs" || seg.ident == "TryOutputs" {
                 if let syn::PathArguments::AngleBracketed(a) = &seg.arguments {
                     if let Some(syn::GenericArgument::Type(t)) = a.args.first() {
                         return t;
@@ -428,13 +429,46 @@ fn has_attr(attrs: &[Attribute], name: &str) -> bool {
         .any(|a| a.path().segments.last().is_some_and(|s| s.ident == name))
 }
 
-fn is_cfg_test(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("cfg") && {
-            let tokens = quote(&a.meta);
-            tokens.contains("test") && !tokens.contains("not")
+/// Whether `attrs` keep an item in the build that export-abi runs: native (not wasm32), with
+/// the `export-abi` feature and no other, not a test build. A contract may route differently
+/// on chain (RigShares' main module hands some selectors to its extension module), and its
+/// ABI is everything its native build routes. A predicate it cannot read keeps the item.
+pub fn in_export_abi_build(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .all(|a| a.parse_args::<syn::Meta>().map_or(true, |m| cfg_holds(&m)))
+}
+
+/// A `cfg` predicate evaluated for [`in_export_abi_build`].
+fn cfg_holds(meta: &syn::Meta) -> bool {
+    let name = meta.path().get_ident().map(ToString::to_string).unwrap_or_default();
+    match meta {
+        // `test`, and any other bare flag of a special build.
+        syn::Meta::Path(_) => false,
+        syn::Meta::NameValue(nv) => {
+            let value = match &nv.value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => s.value(),
+                _ => return true,
+            };
+            match name.as_str() {
+                "feature" => value == "export-abi",
+                "target_arch" => value != "wasm32",
+                _ => true,
+            }
         }
-    })
+        syn::Meta::List(list) => {
+            let Ok(nested) = list.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated) else {
+                return true;
+            };
+            match name.as_str() {
+                "all" => nested.iter().all(cfg_holds),
+                "any" => nested.iter().any(cfg_holds),
+                "not" => !nested.iter().all(cfg_holds),
+                _ => true,
+            }
+        }
+    }
 }
 
 fn type_ident(ty: &Type) -> Option<String> {
@@ -470,7 +504,7 @@ fn collect_module(
 ) -> Result<()> {
     for item in items {
         match item {
-            Item::Mod(m) if is_cfg_test(&m.attrs) => {}
+            Item::Mod(m) if !in_export_abi_build(&m.attrs) => {}
             Item::Mod(m) => match m.content {
                 Some((_, inner)) => {
                     collect_module(inner, &dir.join(m.ident.to_string()), out, seen)?
@@ -485,15 +519,49 @@ fn collect_module(
                     }
                 }
             },
-            other => out.push(other),
+            other if in_export_abi_build(item_attrs(&other)) => out.push(other),
+            _ => {}
         }
     }
     Ok(())
 }
 
+/// The outer attributes of an item (none for the kinds the scan never reads).
+fn item_attrs(item: &Item) -> &[Attribute] {
+    match item {
+        Item::Impl(i) => &i.attrs,
+        Item::Struct(s) => &s.attrs,
+        Item::Macro(m) => &m.attrs,
+        Item::Trait(t) => &t.attrs,
+        Item::Fn(f) => &f.attrs,
+        Item::Const(c) => &c.attrs,
+        Item::Mod(m) => &m.attrs,
+        _ => &[],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_are_kept_as_the_native_export_abi_build_keeps_them() {
+        let kept = |cfg: &str| {
+            let item: syn::ItemFn = syn::parse_str(&format!("{cfg} fn f() {{}}")).unwrap();
+            in_export_abi_build(&item.attrs)
+        };
+        assert!(kept(""));
+        assert!(kept("#[cfg(not(target_arch = \"wasm32\"))]"));
+        assert!(!kept("#[cfg(all(target_arch = \"wasm32\", not(feature = \"extension\")))]"));
+        assert!(!kept("#[cfg(all(target_arch = \"wasm32\", feature = \"extension\"))]"));
+        assert!(!kept("#[cfg(test)]"));
+        assert!(kept("#[cfg(not(test))]"));
+        assert!(kept("#[cfg(feature = \"export-abi\")]"));
+        assert!(!kept("#[cfg(feature = \"extension\")]"));
+        assert!(kept("#[cfg(any(test, feature = \"export-abi\"))]"));
+        assert!(!kept("#[cfg(not(any(test, feature = \"export-abi\")))]"));
+        assert!(!kept("#[cfg(test)] #[cfg(feature = \"export-abi\")]"));
+    }
 
     fn scan_str(src: &str, contract: &str) -> Result<SourceAbi> {
         let items = syn::parse_file(src).unwrap().items;
