@@ -123,9 +123,9 @@ struct Target {
     name: String,
 }
 
-/// Builds `contracts` and returns the modules in that order: every main module with one Cargo
-/// invocation, and each extension module (a package built with one of its features, see
-/// [`Contract::feature`]) with one of its own. Each invocation copies its modules to a
+/// Builds `contracts` and returns the modules in that order: the extension modules (packages
+/// built with one of their features, see [`Contract::feature`]) with one Cargo invocation,
+/// then the main modules with another. Each invocation copies its modules to a
 /// directory of its own (`--artifact-dir`, see [`module_dir`]): a package's two builds share
 /// Cargo's output name, so the file Cargo leaves in `release/` is whichever was built last.
 /// Builds in one process take turns, so that two threads never read a module while the other
@@ -137,15 +137,10 @@ pub fn build_contracts(ws: &Workspace, contracts: &[Contract]) -> Result<Vec<Bui
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     super::toolchain::ensure(ws)?;
     super::wasm_opt::check_version()?;
-    let mut groups: Vec<Vec<Contract>> = contracts.iter().filter(|c| c.is_extension()).map(|c| vec![*c]).collect();
-    let mains: Vec<Contract> = contracts.iter().copied().filter(|c| !c.is_extension()).collect();
-    if !mains.is_empty() {
-        groups.push(mains);
-    }
     let mut wasm_of: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for group in &groups {
+    for group in &groups(contracts) {
         let dir = module_dir(ws, &group[0]);
-        let built = invoke(ws, group, &dir)?;
+        let built = invoke(ws, group, &cargo_target_dir(ws, &group[0]), &dir)?;
         for c in group {
             if !built.contains(&c.lib_name()) {
                 bail!("cargo build reported no .wasm for {}", c.stem());
@@ -166,16 +161,32 @@ pub fn build_contracts(ws: &Workspace, contracts: &[Contract]) -> Result<Vec<Bui
         .collect()
 }
 
+/// The Cargo invocations: the extension modules together (each package with its feature; no
+/// two of them share a package), then the main modules.
+fn groups(contracts: &[Contract]) -> Vec<Vec<Contract>> {
+    let (extensions, mains): (Vec<Contract>, Vec<Contract>) = contracts.iter().partition(|c| c.is_extension());
+    [extensions, mains].into_iter().filter(|g| !g.is_empty()).collect()
+}
+
+/// Cargo's target dir for an invocation: the workspace's for the main modules,
+/// `<target>/extensions` for the extension modules. A package's cdylib has the same file name
+/// whatever its features, so with one target dir each of its two builds would overwrite the
+/// other's and every build would recompile both.
+pub fn cargo_target_dir(ws: &Workspace, contract: &Contract) -> PathBuf {
+    if contract.is_extension() { ws.target_dir.join("extensions") } else { ws.target_dir.clone() }
+}
+
 /// Where an invocation's modules go: `target/wasm32-unknown-unknown/release/modules/main/`
-/// for the main modules, `.../modules/<stem>/` for an extension (`rig-shares-extension`).
+/// for the main modules, `.../modules/extensions/` for the extension modules.
 pub fn module_dir(ws: &Workspace, contract: &Contract) -> PathBuf {
-    let group = if contract.is_extension() { contract.stem() } else { "main".to_owned() };
+    let group = if contract.is_extension() { "extensions" } else { "main" };
     ws.target_dir.join(WASM_TARGET).join("release").join("modules").join(group)
 }
 
-/// One Cargo invocation for `contracts` (all main modules, or one extension with its feature),
-/// copying the modules to `artifact_dir`; the library targets it reported a `.wasm` for.
-fn invoke(ws: &Workspace, contracts: &[Contract], artifact_dir: &Path) -> Result<std::collections::BTreeSet<String>> {
+/// One Cargo invocation for `contracts` (the main modules, or the extension modules with their
+/// features) in `target_dir`, copying the modules to `artifact_dir`; the library targets it
+/// reported a `.wasm` for.
+fn invoke(ws: &Workspace, contracts: &[Contract], target_dir: &Path, artifact_dir: &Path) -> Result<std::collections::BTreeSet<String>> {
     let mut cmd = cargo();
     cmd.current_dir(&ws.root).args(command_args(contracts)).args(["-Z", "unstable-options", "--artifact-dir"]).arg(artifact_dir);
     // CARGO_ENCODED_RUSTFLAGS (0x1f-separated) is RUSTFLAGS that survives spaces in the
@@ -183,7 +194,7 @@ fn invoke(ws: &Workspace, contracts: &[Contract], artifact_dir: &Path) -> Result
     // environment or a config file leaks into the bytes.
     cmd.env("CARGO_ENCODED_RUSTFLAGS", rustflags(ws).join("\x1f"))
         .env_remove("RUSTFLAGS")
-        .env("CARGO_TARGET_DIR", &ws.target_dir)
+        .env("CARGO_TARGET_DIR", target_dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
 
@@ -250,15 +261,9 @@ impl Drop for Heartbeat {
     }
 }
 
-/// The command lines, for progress messages: each extension's, then the main modules'.
+/// The command lines, for progress messages: the extension modules', then the main modules'.
 pub fn describe_command(contracts: &[Contract]) -> String {
-    let extensions = contracts.iter().filter(|c| c.is_extension()).map(|c| vec![*c]);
-    let mains: Vec<Contract> = contracts.iter().copied().filter(|c| !c.is_extension()).collect();
-    extensions
-        .chain((!mains.is_empty()).then_some(mains))
-        .map(|group| format!("cargo {}", command_args(&group).join(" ")))
-        .collect::<Vec<_>>()
-        .join(", then ")
+    groups(contracts).iter().map(|group| format!("cargo {}", command_args(group).join(" "))).collect::<Vec<_>>().join(", then ")
 }
 
 fn has_extension(path: &Path, ext: &str) -> bool {
@@ -297,12 +302,13 @@ mod tests {
     }
 
     #[test]
-    fn an_extension_is_built_first_on_its_own_with_its_feature() {
+    fn the_extensions_are_built_first_together_each_with_its_feature() {
         let main = Contract { package: "rig-shares", name: "RigShares", feature: None };
         let extension = Contract { package: "rig-shares", name: "RigSharesExtension", feature: Some("extension") };
-        let line = describe_command(&[main, extension]);
+        let deed = Contract { package: "rig-deed", name: "RigDeedExtension", feature: Some("extension") };
+        let line = describe_command(&[deed, main, extension]);
         let (first, then) = line.split_once(", then ").unwrap();
-        assert!(first.ends_with("-p rig-shares --features rig-shares/extension"), "{first}");
+        assert!(first.ends_with("-p rig-deed --features rig-deed/extension -p rig-shares --features rig-shares/extension"), "{first}");
         assert!(then.ends_with("-p rig-shares") && !then.contains("--features"), "{then}");
         assert_eq!(extension.stem(), "rig-shares-extension");
         assert_eq!(main.stem(), "rig-shares");
