@@ -208,13 +208,15 @@ async fn pool_exclusions(s: &Session, index: usize, splitters: &[Address]) -> Re
     Ok(excluded)
 }
 
-/// The addresses a pool's constructors take: the system's RigDeed and the extension modules of
-/// RigShares and RevenueSplitter (stateless code every pool's share token and splitter
-/// delegates to, so pools share them), and the pool's share token once it exists.
+/// The addresses a pool's constructors take: what the share token's and the splitter's
+/// catalogue entries depend on, read from the deployments file (the system's RigDeed and the
+/// two extension modules, stateless code every pool delegates to, so pools share them), and
+/// the pool's share token once it exists.
 fn pool_addresses(s: &Session, shares: Option<Address>) -> Result<BTreeMap<String, Address>> {
     let mut deployed = BTreeMap::new();
-    for shared in [catalogue::rig_deed::NAME, catalogue::extensions::RIG_SHARES, catalogue::extensions::REVENUE_SPLITTER] {
-        deployed.insert(shared.to_owned(), s.contract(shared)?);
+    let shared = rig_shares::ENTRY.depends_on.iter().chain(revenue_splitter::ENTRY.depends_on);
+    for &name in shared.filter(|name| **name != rig_shares::NAME) {
+        deployed.insert(name.to_owned(), s.contract(name)?);
     }
     if let Some(shares) = shares {
         deployed.insert(rig_shares::NAME.to_owned(), shares);
