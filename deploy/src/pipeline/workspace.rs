@@ -111,6 +111,12 @@ impl Workspace {
         self.target_dir.join("rigshare")
     }
 
+    /// `<out dir>/<stem>.code`: the stored code `rigshare build` made of `contract`, what is
+    /// deployed.
+    pub fn code_path(&self, contract: &Contract) -> PathBuf {
+        self.out_dir().join(format!("{}.code", contract.stem()))
+    }
+
     /// The generated ABI directory.
     pub fn abi_dir(&self) -> PathBuf {
         self.root.join("abi")

@@ -119,6 +119,7 @@ fn log_range(body: &Value) -> Option<u64> {
 
 /// One keep-alive connection: request after request until the client or the fault closes it.
 fn serve(stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream;
     loop {
@@ -174,8 +175,10 @@ fn serve(stream: TcpStream, shared: &Shared) {
             }
             return;
         }
-        let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", answer.len());
-        if writer.write_all(head.as_bytes()).and_then(|_| writer.write_all(answer.as_bytes())).is_err() {
+        // One write per answer: a head and a body written apart wait out the client's delayed
+        // ACK (Nagle), ~40 ms an answer.
+        let response = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}", answer.len());
+        if writer.write_all(response.as_bytes()).is_err() {
             return;
         }
     }

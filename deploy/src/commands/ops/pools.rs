@@ -90,7 +90,7 @@ impl Report for Created {
 
 /// `target/rigshare/<package>.code` of `entry`, building the contracts first when it is missing.
 pub fn stored_code(ws: &Workspace, s: &Session, entry: &Entry) -> Result<Vec<u8>> {
-    let path = ws.out_dir().join(format!("{}.code", entry.contract.stem()));
+    let path = ws.code_path(&entry.contract);
     if !path.exists() {
         s.progress(format!("{} is missing: building the contracts first (a few minutes)", path.display()));
         tokio::task::block_in_place(|| crate::commands::build_as_step(ws))?;

@@ -93,7 +93,7 @@ pub fn run(ws: &Workspace, opts: Options) -> Result<()> {
     }
     let mut codes = Vec::new();
     for entry in catalogue::system() {
-        let path = ws.out_dir().join(format!("{}.code", entry.contract.stem()));
+        let path = ws.code_path(&entry.contract);
         let code = std::fs::read(&path).with_context(|| format!("reading {} (run `rigshare build` first)", path.display()))?;
         codes.push(code);
     }
