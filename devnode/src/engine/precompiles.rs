@@ -655,7 +655,7 @@ fn activate_program(evm: &mut Evm, msg: &Message, ctx: &mut Burner, program: Add
     // A module Nitro refuses fails activation with all gas taken (`takeAllGas`, and
     // precompile.go burns out on ErrProgramActivation); so does running out of gas in
     // Module::activate, whose charges come after validation.
-    let info = match validate::activate_check_with(&wasm, &rules) {
+    let info = match evm.runtime.activation_check(&wasm, &rules) {
         Ok(info) => info,
         Err(error) => {
             ctx.burn_out();

@@ -16,11 +16,18 @@ use super::{
     meter, precompiles, pricing, validate,
 };
 
-/// Compiled programs by code hash, and the engine and linker that run them.
+/// Results of [`validate::activate_check_with`], by the module's keccak256 and the parameters.
+type Activations = HashMap<(B256, validate::ActivationParams), Result<validate::ModuleInfo, validate::ActivationError>>;
+
+/// At most this many activation results are kept (see [`Runtime::activation_check`]).
+const ACTIVATIONS_KEPT: usize = 256;
+
+/// Compiled programs by code hash, activation results, and the engine and linker that run them.
 pub struct Runtime {
     engine: Engine,
     linker: Linker<HostEnv>,
     modules: Mutex<HashMap<B256, Module>>,
+    activations: Mutex<Activations>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -46,7 +53,29 @@ impl Runtime {
         let engine = Engine::new(&config);
         let mut linker = Linker::new(&engine);
         host::link(&mut linker).expect("host functions have distinct names");
-        Self { engine, linker, modules: Mutex::new(HashMap::new()) }
+        Self { engine, linker, modules: Mutex::new(HashMap::new()), activations: Mutex::new(HashMap::new()) }
+    }
+
+    /// [`validate::activate_check_with`], remembered: it is a pure function of the module and
+    /// the parameters, and a node checks the same module again and again (a gas estimate, then
+    /// its transaction; every deployment of a contract; a program loaded from disk). Most of
+    /// a deployment's time on the node went to checking the same module again.
+    pub fn activation_check(
+        &self,
+        wasm: &[u8],
+        params: &validate::ActivationParams,
+    ) -> Result<validate::ModuleInfo, validate::ActivationError> {
+        let key = (alloy_primitives::keccak256(wasm), *params);
+        if let Some(known) = self.activations.lock().expect("activation results").get(&key) {
+            return known.clone();
+        }
+        let result = validate::activate_check_with(wasm, params);
+        let mut kept = self.activations.lock().expect("activation results");
+        if kept.len() >= ACTIVATIONS_KEPT {
+            kept.clear();
+        }
+        kept.insert(key, result.clone());
+        result
     }
 
     /// Instruments and compiles an already validated module, keeping it for later calls.
@@ -67,7 +96,7 @@ impl Runtime {
             return Ok(module.clone());
         }
         let wasm = code::decode_stylus_code(stored, code::MAX_WASM_SIZE).map_err(|e| e.to_string())?;
-        let info = validate::activate_check(&wasm).map_err(|e| e.to_string())?;
+        let info = self.activation_check(&wasm, &validate::ActivationParams::default()).map_err(|e| e.to_string())?;
         self.compile(code_hash, &wasm, &info.frame_words)
     }
 }
@@ -303,6 +332,28 @@ mod tests {
         memory[3000] = 7;
         memory[100] = 1;
         assert_eq!(stack_probe::lowest_written(&memory), Some(100));
+    }
+
+    #[test]
+    fn remembered_activation_results_are_those_of_the_module_and_parameters_asked() {
+        let wasm = wat::parse_str(
+            r#"(module
+                 (import "vm_hooks" "read_args" (func $read_args (param i32)))
+                 (memory (export "memory") 2 2)
+                 (func (export "user_entrypoint") (param i32) (result i32)
+                   (call $read_args (i32.const 0)) (i32.const 0)))"#,
+        )
+        .unwrap();
+        let runtime = Runtime::new();
+        let roomy = validate::ActivationParams::default();
+        let cramped = validate::ActivationParams { page_limit: 1, ..roomy };
+        let first = runtime.activation_check(&wasm, &roomy);
+        assert_eq!(first, validate::activate_check_with(&wasm, &roomy));
+        assert_eq!(first.as_ref().map(|info| info.footprint_pages), Ok(2));
+        assert_eq!(runtime.activation_check(&wasm, &roomy), first, "asked again");
+        // A result kept for one page limit is not the answer for another.
+        assert!(runtime.activation_check(&wasm, &cramped).is_err());
+        assert_eq!(runtime.activation_check(&wasm, &cramped), validate::activate_check_with(&wasm, &cramped));
     }
 
     #[test]

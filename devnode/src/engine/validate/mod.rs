@@ -451,29 +451,11 @@ pub fn activate_check_with(
     wasm: &[u8],
     params: &ActivationParams,
 ) -> Result<ModuleInfo, ActivationError> {
-    type Key = (alloy_primitives::B256, ActivationParams);
-    type Memo = std::collections::HashMap<Key, Result<ModuleInfo, ActivationError>>;
-    // Activation is a pure function of the module and the parameters, and a node checks the
-    // same module again and again (a gas estimate, then its transaction; every deployment of
-    // a contract; each program loaded from disk), so results are kept, a bounded number.
-    static MEMO: std::sync::Mutex<Option<Memo>> = std::sync::Mutex::new(None);
-    const MEMO_ENTRIES: usize = 256;
-    let key = (alloy_primitives::keccak256(wasm), *params);
-    if let Some(known) = MEMO.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref().and_then(|m| m.get(&key)) {
-        return known.clone();
+    let scan = scan(wasm, params).map_err(|rule| ActivationError { rules: vec![rule] })?;
+    if !scan.rules.is_empty() {
+        return Err(ActivationError { rules: scan.rules });
     }
-    let result = match scan(wasm, params) {
-        Err(rule) => Err(ActivationError { rules: vec![rule] }),
-        Ok(scan) if !scan.rules.is_empty() => Err(ActivationError { rules: scan.rules }),
-        Ok(scan) => Ok(scan.info(wasm.len())),
-    };
-    let mut memo = MEMO.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let memo = memo.get_or_insert_with(Memo::new);
-    if memo.len() >= MEMO_ENTRIES {
-        memo.clear();
-    }
-    memo.insert(key, result.clone());
-    result
+    Ok(scan.info(wasm.len()))
 }
 
 /// What a deploy tool should refuse on top of activation: float operators that activate but
