@@ -655,7 +655,8 @@ fn activate_program(evm: &mut Evm, msg: &Message, ctx: &mut Burner, program: Add
     // A module Nitro refuses fails activation with all gas taken (`takeAllGas`, and
     // precompile.go burns out on ErrProgramActivation); so does running out of gas in
     // Module::activate, whose charges come after validation.
-    let info = match evm.runtime.activation_check(&wasm, &rules) {
+    let module_hash = keccak256(&wasm);
+    let info = match evm.runtime.activation_check(module_hash, &wasm, &rules) {
         Ok(info) => info,
         Err(error) => {
             ctx.burn_out();
@@ -670,7 +671,6 @@ fn activate_program(evm: &mut Evm, msg: &Message, ctx: &mut Burner, program: Add
     }
     // moduleHashes.Set, then UpdateModel on the asm estimate (not the wasm's length), then
     // setProgram with the estimate in KiB and the hour of activation.
-    let module_hash = keccak256(&wasm);
     ctx.burn(precompile_gas::storage_write_gas(module_hash.is_zero()))?;
     let fee = update_data_pricer(evm, ctx, info.asm_estimate)?;
     let version = params.version;

@@ -60,12 +60,14 @@ impl Runtime {
     /// the parameters, and a node checks the same module again and again (a gas estimate, then
     /// its transaction; every deployment of a contract; a program loaded from disk). Most of
     /// a deployment's time on the node went to checking the same module again.
+    /// `module_hash` is keccak256 of `wasm` (Nitro's module hash, which activation records).
     pub fn activation_check(
         &self,
+        module_hash: B256,
         wasm: &[u8],
         params: &validate::ActivationParams,
     ) -> Result<validate::ModuleInfo, validate::ActivationError> {
-        let key = (alloy_primitives::keccak256(wasm), *params);
+        let key = (module_hash, *params);
         if let Some(known) = self.activations.lock().expect("activation results").get(&key) {
             return known.clone();
         }
@@ -96,7 +98,9 @@ impl Runtime {
             return Ok(module.clone());
         }
         let wasm = code::decode_stylus_code(stored, code::MAX_WASM_SIZE).map_err(|e| e.to_string())?;
-        let info = self.activation_check(&wasm, &validate::ActivationParams::default()).map_err(|e| e.to_string())?;
+        let info = self
+            .activation_check(alloy_primitives::keccak256(&wasm), &wasm, &validate::ActivationParams::default())
+            .map_err(|e| e.to_string())?;
         self.compile(code_hash, &wasm, &info.frame_words)
     }
 }
@@ -345,15 +349,16 @@ mod tests {
         )
         .unwrap();
         let runtime = Runtime::new();
+        let hash = alloy_primitives::keccak256(&wasm);
         let roomy = validate::ActivationParams::default();
         let cramped = validate::ActivationParams { page_limit: 1, ..roomy };
-        let first = runtime.activation_check(&wasm, &roomy);
+        let first = runtime.activation_check(hash, &wasm, &roomy);
         assert_eq!(first, validate::activate_check_with(&wasm, &roomy));
         assert_eq!(first.as_ref().map(|info| info.footprint_pages), Ok(2));
-        assert_eq!(runtime.activation_check(&wasm, &roomy), first, "asked again");
+        assert_eq!(runtime.activation_check(hash, &wasm, &roomy), first, "asked again");
         // A result kept for one page limit is not the answer for another.
-        assert!(runtime.activation_check(&wasm, &cramped).is_err());
-        assert_eq!(runtime.activation_check(&wasm, &cramped), validate::activate_check_with(&wasm, &cramped));
+        assert!(runtime.activation_check(hash, &wasm, &cramped).is_err());
+        assert_eq!(runtime.activation_check(hash, &wasm, &cramped), validate::activate_check_with(&wasm, &cramped));
     }
 
     #[test]
